@@ -1,0 +1,39 @@
+#!/usr/bin/env python
+"""Fill Chinese texts into the catalogue: reads a JSON object {msgid: msgstr} on stdin.
+
+Only the entries named are touched; a fuzzy flag on them is cleared. Prints the
+msgids still empty afterwards, so a developer sees what is left to translate.
+Usage: .venv/bin/python scripts/po_fill.py < my-strings.json   (after `make messages`)
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import polib
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def main() -> int:
+    texts = json.load(sys.stdin)
+    po = polib.pofile(str(CATALOGUE), wrapwidth=0)
+    for entry in po:
+        if entry.msgid in texts:
+            value = texts[entry.msgid]
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: value}
+            else:
+                entry.msgstr = value
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+                entry.previous_msgid = None
+    po.save(str(CATALOGUE))
+    left = [e.msgid for e in po if not e.obsolete and (not e.translated())]
+    for msgid in left:
+        print(json.dumps(msgid, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
