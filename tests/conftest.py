@@ -46,3 +46,81 @@ def _plain_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# ---------------------------------------------------------------------------
+# The organisation every access test uses, and its personas:
+#   head office HO ─┬─ branch 1 B1 ─┬─ security department B1-SEC   (security)
+#                   │               └─ sub-branch S1A ─┬─ outlet A  (outlethead, officer)
+#                   │                                  └─ outlet A2 (contracted by security)
+#                   └─ branch 2 B2 ─── sub-branch S2A ─── outlet B  (outsider)
+#   head-office security department HO-SEC (headoffice)
+# ---------------------------------------------------------------------------
+
+
+class Org:
+    """Handles on the test organisation: units, premises and people by name."""
+
+
+@pytest.fixture
+def org(db):
+    from branches.choices import DepartmentKind, Post, PremisesKind, UnitKind
+    from tests.factories import ContractFactory, PremisesFactory, UnitFactory, UserFactory
+
+    o = Org()
+    o.head_office = UnitFactory(code="HO", name="总行", kind=UnitKind.HEAD_OFFICE)
+    o.ho_security = UnitFactory(
+        code="HO-SEC",
+        name="总行保卫部",
+        kind=UnitKind.DEPARTMENT,
+        department_kind=DepartmentKind.SECURITY,
+        parent=o.head_office,
+    )
+    o.branch1 = UnitFactory(code="B1", name="城东分行", kind=UnitKind.BRANCH, parent=o.head_office)
+    o.b1_security = UnitFactory(
+        code="B1-SEC",
+        name="城东分行保卫部",
+        kind=UnitKind.DEPARTMENT,
+        department_kind=DepartmentKind.SECURITY,
+        parent=o.branch1,
+    )
+    o.sub1 = UnitFactory(code="S1A", name="城关支行", kind=UnitKind.SUB_BRANCH, parent=o.branch1)
+    o.branch2 = UnitFactory(code="B2", name="城西分行", kind=UnitKind.BRANCH, parent=o.head_office)
+    o.sub2 = UnitFactory(code="S2A", name="河口支行", kind=UnitKind.SUB_BRANCH, parent=o.branch2)
+    o.outlet_a = PremisesFactory(code="PA", name="城关营业部", unit=o.sub1)
+    o.outlet_a2 = PremisesFactory(code="PA2", name="北街自助银行", unit=o.sub1, kind=PremisesKind.SELF_SERVICE)
+    o.outlet_b = PremisesFactory(code="PB", name="河口营业部", unit=o.sub2)
+
+    o.headoffice = UserFactory(
+        username="headoffice", full_name="赵总", unit=o.ho_security, post=Post.HEAD_OFFICE_SECURITY
+    )
+    o.president = UserFactory(username="president", full_name="钱行长", unit=o.branch1, post=Post.PRESIDENT)
+    o.security = UserFactory(username="security", full_name="孙保卫", unit=o.b1_security, post=Post.SECURITY_DEPARTMENT)
+    o.outlethead = UserFactory(
+        username="outlethead", full_name="李主任", unit=o.sub1, home_premises=o.outlet_a, post=Post.OUTLET_HEAD
+    )
+    o.officer = UserFactory(
+        username="officer", full_name="周安全", unit=o.sub1, home_premises=o.outlet_a, post=Post.SECURITY_OFFICER
+    )
+    o.outsider = UserFactory(
+        username="outsider", full_name="吴外人", unit=o.sub2, home_premises=o.outlet_b, post=Post.SECURITY_OFFICER
+    )
+    ContractFactory(user=o.security, premises=o.outlet_a)
+    ContractFactory(user=o.security, premises=o.outlet_a2)
+    return o
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in as that person and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

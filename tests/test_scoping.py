@@ -1,0 +1,93 @@
+"""The scoping chokepoint: who sees which units, premises and people."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from branches.choices import Post, UnitKind
+from branches.models import Acting, Premises, Unit, User
+from branches.scoping import forget_scope
+from tests.factories import PremisesFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(qs):
+    return sorted(qs.values_list("code", flat=True))
+
+
+def test_head_office_sees_every_premises(org):
+    assert codes(Premises.objects.for_user(org.headoffice)) == ["PA", "PA2", "PB"]
+
+
+def test_president_sees_own_branch_subtree_only(org):
+    assert codes(Premises.objects.for_user(org.president)) == ["PA", "PA2"]
+    assert "B2" not in codes(Unit.objects.for_user(org.president))
+
+
+def test_security_department_looks_at_the_unit_it_belongs_to(org):
+    assert codes(Premises.objects.for_user(org.security)) == ["PA", "PA2"]
+    assert set(codes(Unit.objects.for_user(org.security))) == {"B1", "B1-SEC", "S1A"}
+
+
+def test_officer_sees_home_premises_only(org):
+    assert codes(Premises.objects.for_user(org.officer)) == ["PA"]
+    assert set(User.objects.for_user(org.officer).values_list("username", flat=True)) == {"outlethead", "officer"}
+
+
+def test_outsider_cannot_see_branch_one(org):
+    assert codes(Premises.objects.for_user(org.outsider)) == ["PB"]
+
+
+def test_acting_for_an_outlet_adds_it_for_the_period_only(org, time_machine):
+    time_machine.move_to("2026-11-10 10:00:00+08:00")
+    Acting.objects.create(
+        user=org.outsider,
+        post=Post.OUTLET_HEAD,
+        premises=org.outlet_a,
+        start_date=datetime.date(2026, 11, 9),
+        end_date=datetime.date(2026, 11, 13),
+    )
+    assert codes(Premises.objects.for_user(org.outsider)) == ["PA", "PB"]
+    forget_scope(org.outsider)
+    time_machine.move_to("2026-11-14 10:00:00+08:00")
+    assert codes(Premises.objects.for_user(org.outsider)) == ["PB"]
+
+
+def test_reference_data_flows_down_the_tree(org):
+    visible = set(codes(Unit.objects.visible_to(org.officer)))
+    assert visible == {"HO", "B1", "S1A"}
+    assert "B2" not in codes(Unit.objects.visible_to(org.president))
+    assert "HO" in codes(Unit.objects.visible_to(org.president))
+
+
+def test_moving_a_unit_moves_its_subtree(org):
+    org.sub1.parent = org.branch2
+    org.sub1.save()
+    org.president.refresh_from_db()
+    forget_scope(org.president)
+    assert codes(Premises.objects.for_user(org.president)) == []
+    assert Unit.objects.get(code="S1A").path.startswith(org.branch2.path)
+
+
+def test_subtree_query_count_is_constant_on_a_five_level_tree():
+    parent = None
+    for level, kind in enumerate([UnitKind.HEAD_OFFICE, UnitKind.BRANCH, UnitKind.SUB_BRANCH, UnitKind.SUB_BRANCH]):
+        parent = UnitFactory(code=f"L{level}", kind=kind, parent=parent)
+    leaf = UnitFactory(code="L4", kind=UnitKind.SUB_BRANCH, parent=parent)
+    PremisesFactory(code="DEEP", unit=leaf)
+    branch = Unit.objects.get(code="L1")
+    president = UserFactory(username="deep-president", unit=branch, post=Post.PRESIDENT)
+    with CaptureQueriesContext(connection) as queries:
+        assert codes(Premises.objects.for_user(president)) == ["DEEP"]
+    shallow = len(queries)
+    assert leaf.depth == 4
+    for extra in range(5, 9):
+        leaf = UnitFactory(code=f"L{extra}", kind=UnitKind.SUB_BRANCH, parent=leaf)
+    PremisesFactory(code="DEEPER", unit=leaf)
+    forget_scope(president)
+    with CaptureQueriesContext(connection) as queries:
+        assert codes(Premises.objects.for_user(president)) == ["DEEP", "DEEPER"]
+    assert len(queries) == shallow
