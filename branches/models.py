@@ -9,10 +9,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from branches.choices import Area, DepartmentKind, Post, PremisesKind, UnitKind
 from branches.scoping import Scope, ScopedQuerySet
+from safetybank.audit import audit_history
 
 
 class UnitQuerySet(ScopedQuerySet):
@@ -43,7 +43,7 @@ class Unit(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
 
     objects = UnitQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("unit")
@@ -117,7 +117,7 @@ class Premises(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
 
     objects = PremisesQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("premises")
@@ -190,7 +190,7 @@ class User(AbstractUser):
     )
 
     objects = StaffManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = audit_history(excluded_fields=["password", "last_login"])
 
     REQUIRED_FIELDS = ["email"]
 
@@ -246,7 +246,7 @@ class Acting(models.Model):
     end_date = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("acting arrangement")

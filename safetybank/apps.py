@@ -6,4 +6,9 @@ class SafetybankConfig(AppConfig):
     verbose_name = "SafetyBank"
 
     def ready(self):
+        from simple_history.signals import pre_create_historical_record
+
         from safetybank import checks  # noqa: F401  (registers the deploy checks)
+        from safetybank.audit import stamp_request
+
+        pre_create_historical_record.connect(stamp_request, dispatch_uid="safetybank.audit.stamp_request")
