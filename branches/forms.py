@@ -1,6 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from branches.choices import Post, UnitKind
+from branches.models import Acting, Premises, Unit, User
+from safetybank.forms import ScopedModelForm
 
 
 class SafetyPasswordChangeForm(PasswordChangeForm):
@@ -11,3 +16,138 @@ class SafetyPasswordChangeForm(PasswordChangeForm):
         if new and self.user.check_password(new):
             raise forms.ValidationError(_("The new password must differ from the current one."), code="same")
         return new
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=100,
+        required=False,
+        help_text=_("Kept in the audit trail."),
+    )
+
+
+class UnitForm(ReasonMixin, ScopedModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "kind", "department_kind", "parent", "phone", "address"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, parent = cleaned.get("kind"), cleaned.get("parent")
+        if kind == UnitKind.HEAD_OFFICE and parent is not None:
+            self.add_error("parent", _("A head office has no parent unit."))
+        if kind and kind != UnitKind.HEAD_OFFICE and parent is None:
+            self.add_error("parent", _("Choose the unit this one belongs to."))
+        if kind == UnitKind.DEPARTMENT and not cleaned.get("department_kind"):
+            self.add_error("department_kind", _("Say which department this is."))
+        if self.instance.pk and parent is not None and parent.path.startswith(self.instance.path):
+            self.add_error("parent", _("A unit cannot be moved below itself."))
+        return cleaned
+
+
+class PremisesForm(ReasonMixin, ScopedModelForm):
+    class Meta:
+        model = Premises
+        fields = ["name", "code", "kind", "unit", "address", "area", "opens_at", "closes_at", "open_24h", "phone"]
+        widgets = {
+            "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if not cleaned.get("open_24h"):
+            if not opens or not closes:
+                self.add_error("opens_at", _("Give the opening and closing times, or tick open 24 hours."))
+            elif closes <= opens:
+                self.add_error("closes_at", _("The closing time must be after the opening time."))
+        return cleaned
+
+
+class StaffForm(ReasonMixin, ScopedModelForm):
+    contracted = forms.ModelMultipleChoiceField(
+        label=_("Contracted premises"),
+        queryset=Premises.objects.all(),
+        required=False,
+        help_text=_("Security department staff inspect these premises every week."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "username",
+            "unit",
+            "post",
+            "home_premises",
+            "phone",
+            "email",
+            "employee_number",
+            "start_date",
+            "language",
+        ]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["full_name"].help_text = _("Family name first, as on the identity card, e.g. 张伟.")
+        self.fields["unit"].required = True
+        if self.instance.pk:
+            self.fields["contracted"].initial = self.instance.contracted_premises.all()
+
+    def clean_employee_number(self):
+        return self.cleaned_data.get("employee_number") or None
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, premises, post = cleaned.get("unit"), cleaned.get("home_premises"), cleaned.get("post")
+        if unit and premises and not premises.unit.path.startswith(unit.path):
+            self.add_error("home_premises", _("The home premises must belong to the chosen unit."))
+        if cleaned.get("contracted") and post not in (Post.SECURITY_DEPARTMENT, Post.HEAD_OFFICE_SECURITY):
+            self.add_error("contracted", _("Only security department staff contract premises."))
+        return cleaned
+
+
+class TransferForm(ScopedModelForm):
+    effective = forms.DateField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=80)
+
+    class Meta:
+        model = User
+        fields = ["unit", "post", "home_premises"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = True
+        self.fields["effective"].initial = timezone.localdate()
+
+
+class LeaveForm(forms.Form):
+    end_date = forms.DateField(label=_("Last working day"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=80, required=False)
+    confirm = forms.BooleanField(
+        label=_("I understand the account is closed and every session of this person ends now."), required=True
+    )
+
+
+class ActingForm(ScopedModelForm):
+    class Meta:
+        model = Acting
+        fields = ["user", "post", "unit", "premises", "start_date", "end_date", "reason"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        if not cleaned.get("unit") and not cleaned.get("premises"):
+            self.add_error("unit", _("Name the unit or the premises the person acts for."))
+        return cleaned

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,9 @@ class Unit(models.Model):
                     depth=F("depth") + (self.depth - old_depth),
                 )
 
+    def get_absolute_url(self):
+        return reverse("branches:unit_detail", args=[self.pk])
+
     def natural_key(self):
         return (self.code,)
 
@@ -134,8 +138,16 @@ class Premises(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("branches:premises_detail", args=[self.pk])
+
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def is_attended(self) -> bool:
+        """Self-service banks are often unattended; every other kind has staff on site."""
+        return self.kind != PremisesKind.SELF_SERVICE
 
 
 class StaffQuerySet(ScopedQuerySet):
@@ -201,6 +213,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("branches:staff_detail", args=[self.pk])
 
     def get_full_name(self):
         return self.full_name or self.username

@@ -21,6 +21,8 @@ class ScopedMixin(LoginRequiredMixin):
 
     action: str = ""
     scope_method = "for_user"
+    pk_url_kwarg = "pk"
+    slug_url_kwarg = "slug"
 
     def get_queryset(self):
         manager = self.model._default_manager
@@ -33,6 +35,11 @@ class ScopedMixin(LoginRequiredMixin):
             self.object = self.get_object()  # 404 outside scope, before the post is checked
         self.check_action(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_verbose_name"] = self.model._meta.verbose_name
+        return context
 
     def check_action(self, request) -> None:
         if not can(request.user, self.action):
@@ -57,6 +64,12 @@ class ScopedFormMixin:
 
 class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
     paginate_by = 25
+    manage_action = ""  # shows the "new" button to those who may use it
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = bool(self.manage_action) and can(self.request.user, self.manage_action)
+        return context
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -1,9 +1,37 @@
+"""Organisation pages: units, premises, staff, acting, lifecycle. Thin: services write, selectors read."""
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
 
-from branches.forms import SafetyPasswordChangeForm
+from branches import services
+from branches.filters import PremisesFilter, StaffFilter, UnitFilter
+from branches.forms import (
+    ActingForm,
+    LeaveForm,
+    PremisesForm,
+    SafetyPasswordChangeForm,
+    StaffForm,
+    TransferForm,
+    UnitForm,
+)
+from branches.models import Acting, Premises, Unit, User
+from branches.orphans import orphaned_items
+from branches.permissions import can
+from branches.selectors import unit_overview
+from branches.tables import PremisesTable, StaffTable, UnitTable
+from branches.viewmixins import (
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -23,3 +51,259 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+# --- Units -------------------------------------------------------------------
+
+
+class UnitListView(ScopedListView):
+    model = Unit
+    action = "unit.view"
+    manage_action = "unit.manage"
+    table_class = UnitTable
+    filterset_class = UnitFilter
+    template_name = "branches/unit_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
+
+class UnitDetailView(ScopedDetailView):
+    model = Unit
+    action = "unit.view"
+    template_name = "branches/unit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(unit_overview(unit=self.object, user=self.request.user))
+        context["can_manage"] = can(self.request.user, "unit.manage")
+        return context
+
+
+class RecordSaveMixin:
+    """Create/update through the audited service; say what happened."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        self.object = services.record_save(form=form, by=self.request.user, reason=form.cleaned_data.get("reason"))
+        messages.success(self.request, _("Saved."))
+        return redirect(self.object.get_absolute_url())
+
+
+class UnitCreateView(RecordSaveMixin, ScopedCreateView):
+    model = Unit
+    action = "unit.manage"
+    form_class = UnitForm
+    template_name = "branches/form.html"
+
+
+class UnitUpdateView(RecordSaveMixin, ScopedUpdateView):
+    model = Unit
+    action = "unit.manage"
+    form_class = UnitForm
+    template_name = "branches/form.html"
+
+
+# --- Premises ------------------------------------------------------------------
+
+
+class PremisesListView(ScopedListView):
+    model = Premises
+    action = "premises.view"
+    manage_action = "premises.manage"
+    table_class = PremisesTable
+    filterset_class = PremisesFilter
+    template_name = "branches/premises_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+
+class PremisesDetailView(ScopedDetailView):
+    model = Premises
+    action = "premises.view"
+    template_name = "branches/premises_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["staff"] = User.objects.for_user(self.request.user).filter(home_premises=self.object, is_active=True)
+        context["contractors"] = User.objects.for_user(self.request.user).filter(
+            contracts__premises=self.object, is_active=True
+        )
+        context["can_manage"] = can(self.request.user, "premises.manage")
+        return context
+
+
+class PremisesCreateView(RecordSaveMixin, ScopedCreateView):
+    model = Premises
+    action = "premises.manage"
+    form_class = PremisesForm
+    template_name = "branches/form.html"
+
+
+class PremisesUpdateView(RecordSaveMixin, ScopedUpdateView):
+    model = Premises
+    action = "premises.manage"
+    form_class = PremisesForm
+    template_name = "branches/form.html"
+
+
+# --- Staff ---------------------------------------------------------------------
+
+
+class StaffListView(ScopedListView):
+    model = User
+    action = "staff.view"
+    manage_action = "staff.manage"
+    table_class = StaffTable
+    filterset_class = StaffFilter
+    template_name = "branches/staff_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit", "home_premises")
+
+
+class StaffDetailView(ScopedDetailView):
+    model = User
+    action = "staff.view"
+    template_name = "branches/staff_detail.html"
+    context_object_name = "staff"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        staff = self.object
+        context["contracts"] = staff.contracts.select_related("premises")
+        context["actings"] = staff.actings.select_related("unit", "premises").order_by("-start_date")
+        context["history"] = staff.history.select_related("history_user", "unit").order_by("-history_date")[:20]
+        context["can_manage"] = can(self.request.user, "staff.manage")
+        return context
+
+
+class StaffCreateView(ScopedCreateView):
+    model = User
+    action = "staff.manage"
+    form_class = StaffForm
+    template_name = "branches/form.html"
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in StaffForm.Meta.fields}
+        user, initial = services.staff_create(by=self.request.user, **fields)
+        services.staff_set_contracts(staff=user, premises=list(form.cleaned_data["contracted"]), by=self.request.user)
+        return render(self.request, "branches/staff_password.html", {"staff": user, "password": initial})
+
+
+class StaffUpdateView(ScopedUpdateView):
+    model = User
+    action = "staff.manage"
+    form_class = StaffForm
+    template_name = "branches/form.html"
+
+    def form_valid(self, form):
+        staff = services.staff_update(form=form, by=self.request.user, reason=form.cleaned_data.get("reason"))
+        services.staff_set_contracts(staff=staff, premises=list(form.cleaned_data["contracted"]), by=self.request.user)
+        messages.success(self.request, _("Saved."))
+        return redirect(staff.get_absolute_url())
+
+
+class StaffObjectFormView(ScopedMixin, SingleObjectMixin, FormView):
+    """A form about one staff member in scope (transfer, leave, password)."""
+
+    model = User
+    template_name = "branches/form.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "title": self.title}
+
+
+class StaffTransferView(StaffObjectFormView):
+    action = "staff.manage"
+    form_class = TransferForm
+    title = _("Transfer")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, instance=User.objects.get(pk=self.object.pk))
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.staff_transfer(
+                staff=self.object,
+                unit=data["unit"],
+                post=data["post"],
+                home_premises=data["home_premises"],
+                by=self.request.user,
+                reason=data["reason"],
+                on=data["effective"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The transfer is recorded."))
+        return redirect(self.object.get_absolute_url())
+
+
+class StaffLeaveView(StaffObjectFormView):
+    action = "staff.manage"
+    form_class = LeaveForm
+    title = _("Record leaving")
+
+    def form_valid(self, form):
+        try:
+            services.staff_leave(
+                staff=self.object,
+                end_date=form.cleaned_data["end_date"],
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The account is closed and every session of this person has ended."))
+        return redirect(self.object.get_absolute_url())
+
+
+class StaffResetPasswordView(ScopedMixin, SingleObjectMixin, TemplateView):
+    model = User
+    action = "staff.reset_password"
+    template_name = "branches/staff_reset_password.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "staff": self.object}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            initial = services.staff_reset_password(staff=self.object, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.object.get_absolute_url())
+        return render(request, "branches/staff_password.html", {"staff": self.object, "password": initial})
+
+
+class ActingCreateView(ScopedCreateView):
+    model = Acting
+    action = "staff.manage"
+    form_class = ActingForm
+    template_name = "branches/form.html"
+
+    def form_valid(self, form):
+        acting = services.acting_create(form=form, by=self.request.user)
+        messages.success(self.request, _("The acting arrangement is recorded."))
+        return redirect(acting.user.get_absolute_url())
+
+
+class OrphanedItemsView(ScopedMixin, TemplateView):
+    model = User
+    action = "orphans.view"
+    template_name = "branches/orphans.html"
+
+    def get_context_data(self, **kwargs):
+        from branches.selectors import staff_who_left
+
+        return {
+            **super().get_context_data(**kwargs),
+            "items": orphaned_items(self.request.user),
+            "left": staff_who_left(user=self.request.user)[:50],
+        }

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class SafetybankConfig(AppConfig):
+    default = True
     name = "safetybank"
     verbose_name = "SafetyBank"
 
@@ -12,3 +14,8 @@ class SafetybankConfig(AppConfig):
         from safetybank.audit import stamp_request
 
         pre_create_historical_record.connect(stamp_request, dispatch_uid="safetybank.audit.stamp_request")
+
+
+class SafetybankAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "safetybank.admin.SuperuserAdminSite"

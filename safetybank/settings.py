@@ -30,7 +30,7 @@ else:
 ALLOW_INSECURE_HTTP = env_bool("ALLOW_INSECURE_HTTP", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "safetybank.apps.SafetybankAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

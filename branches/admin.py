@@ -1,0 +1,59 @@
+"""Admin for superusers only (see safetybank.admin.SuperuserAdminSite)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches.models import Acting, Contract, Premises, RefusedAccess, Unit, User
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Premises)
+class PremisesAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "unit", "area"]
+    list_filter = ["kind", "area"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "full_name", "post", "unit", "is_active"]
+    list_filter = ["post", "is_active", "is_superuser"]
+    search_fields = ["username", "full_name", "employee_number"]
+    ordering = ["username"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Personal info"),
+            {"fields": ("full_name", "email", "phone", "employee_number", "language")},
+        ),
+        (_("Post"), {"fields": ("unit", "home_premises", "post", "start_date", "end_date")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "must_change_password")},
+        ),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
+
+
+admin.site.register(Contract)
+admin.site.register(Acting)
+
+
+@admin.register(RefusedAccess)
+class RefusedAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "path", "ip_address"]
+    readonly_fields = ["at", "user", "action", "path", "ip_address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,60 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from branches.choices import Area, Post, PremisesKind, UnitKind
+from branches.models import Premises, Unit, User
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Narrows every model-choice filter to the signed-in user's scope."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user if request else None
+        for filter_ in self.filters.values():
+            queryset = filter_.extra.get("queryset")
+            if user is not None and queryset is not None and hasattr(queryset, "for_user"):
+                filter_.extra["queryset"] = queryset.for_user(user)
+
+
+class SearchMixin(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class UnitFilter(SearchMixin, ScopedFilterSet):
+    search_fields = ("name", "code")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind"]
+
+
+class PremisesFilter(SearchMixin, ScopedFilterSet):
+    search_fields = ("name", "code", "address")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PremisesKind.choices)
+    area = django_filters.ChoiceFilter(label=_("Area"), choices=Area.choices)
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
+
+    class Meta:
+        model = Premises
+        fields = ["q", "kind", "area", "unit"]
+
+
+class StaffFilter(SearchMixin, ScopedFilterSet):
+    search_fields = ("full_name", "username", "employee_number", "phone")
+    post = django_filters.ChoiceFilter(label=_("Post"), choices=Post.choices)
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all())
+    is_active = django_filters.BooleanFilter(label=_("Still employed"))
+
+    class Meta:
+        model = User
+        fields = ["q", "post", "unit", "is_active"]

@@ -1,0 +1,143 @@
+"""The reusable access matrix.
+
+Each view is declared once as an ``AccessCase``: which personas of the ``org`` fixture
+get it (200), which are outside its scope (404) and which are in scope but hold the
+wrong post (403). ``check_access`` also checks that an anonymous visitor is sent to
+sign in. ``tests/test_access_matrix.py`` runs every case and walks every URL pattern of
+the project, failing on any that is neither declared here nor public by design.
+A new view gets its checks by adding one ``AccessCase`` to ``CASES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+PERSONAS = ("headoffice", "president", "security", "outlethead", "officer", "outsider")
+
+
+@dataclass(frozen=True)
+class AccessCase:
+    url_name: str
+    ok: tuple[str, ...]
+    hidden: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    args: Callable | None = None  # org -> list of URL arguments
+    setup: Callable | None = field(default=None, compare=False)  # org -> None, builds extra data
+
+    @property
+    def id(self) -> str:
+        return self.url_name
+
+
+def check_access(client, org, case: AccessCase) -> None:
+    if case.setup:
+        case.setup(org)
+    url = reverse(case.url_name, args=case.args(org) if case.args else [])
+    client.logout()
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], (
+        f"anonymous visitor on {url}: {anonymous.status_code}"
+    )
+    expected = {**dict.fromkeys(case.ok, 200), **dict.fromkeys(case.hidden, 404), **dict.fromkeys(case.forbidden, 403)}
+    for persona, status in expected.items():
+        client.force_login(getattr(org, persona))
+        response = client.get(url)
+        assert response.status_code == status, f"{persona} on {url}: {response.status_code}, expected {status}"
+        client.logout()
+
+
+def _officer(org):
+    return [org.officer.pk]
+
+
+def _sub1(org):
+    return [org.sub1.pk]
+
+
+def _outlet_a(org):
+    return [org.outlet_a.pk]
+
+
+ALL = PERSONAS
+MANAGERS_IN_B1 = ("headoffice", "security")
+
+CASES: list[AccessCase] = [
+    AccessCase("home", ok=ALL),
+    # Organisation (branches)
+    AccessCase("branches:unit_list", ok=ALL),
+    AccessCase(
+        "branches:unit_detail",
+        args=_sub1,
+        ok=("headoffice", "president", "security", "outlethead", "officer"),
+        hidden=("outsider",),
+    ),
+    AccessCase("branches:unit_create", ok=("headoffice",), forbidden=("president", "security", "officer")),
+    AccessCase(
+        "branches:unit_update",
+        args=_sub1,
+        ok=("headoffice",),
+        forbidden=("president", "security", "officer"),
+        hidden=("outsider",),
+    ),
+    AccessCase("branches:premises_list", ok=ALL),
+    AccessCase(
+        "branches:premises_detail",
+        args=_outlet_a,
+        ok=("headoffice", "president", "security", "outlethead", "officer"),
+        hidden=("outsider",),
+    ),
+    AccessCase("branches:premises_create", ok=MANAGERS_IN_B1, forbidden=("president", "outlethead", "officer")),
+    AccessCase(
+        "branches:premises_update",
+        args=_outlet_a,
+        ok=MANAGERS_IN_B1,
+        forbidden=("president", "outlethead", "officer"),
+        hidden=("outsider",),
+    ),
+    AccessCase(
+        "branches:staff_list",
+        ok=("headoffice", "president", "security", "outlethead"),
+        forbidden=("officer", "outsider"),
+    ),
+    AccessCase(
+        "branches:staff_detail",
+        args=_officer,
+        ok=("headoffice", "president", "security", "outlethead"),
+        forbidden=("officer",),
+        hidden=("outsider",),
+    ),
+    AccessCase("branches:staff_create", ok=MANAGERS_IN_B1, forbidden=("president", "outlethead", "officer")),
+    *[
+        AccessCase(
+            name,
+            args=_officer,
+            ok=MANAGERS_IN_B1,
+            forbidden=("president", "outlethead", "officer"),
+            hidden=("outsider",),
+        )
+        for name in (
+            "branches:staff_update",
+            "branches:staff_transfer",
+            "branches:staff_leave",
+            "branches:staff_reset_password",
+        )
+    ],
+    AccessCase("branches:acting_create", ok=MANAGERS_IN_B1, forbidden=("president", "outlethead", "officer")),
+    AccessCase(
+        "branches:orphans", ok=("headoffice", "president", "security"), forbidden=("outlethead", "officer", "outsider")
+    ),
+]
+
+# Reachable without signing in, or outside the matrix by design (tested on their own).
+PUBLIC = {
+    "login",
+    "logout",
+    "healthz",
+    "set_language",
+    "password_change",  # any signed-in person, their own password (tests/test_sign_in.py)
+    "password_change_done",
+}
+PUBLIC_NAMESPACES = {"admin"}  # superusers only (tests/test_organisation.py::test_admin_is_for_superusers_only)
