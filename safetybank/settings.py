@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "safetybank.middleware.UserLanguageMiddleware",
     "safetybank.middleware.ForcePasswordChangeMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -113,3 +113,18 @@ def test_session_expires_after_idle_minutes(client, settings, time_machine):
     time_machine.move_to("2026-11-27 09:56:00+08:00", tick=False)
     assert client.get(reverse("home")).status_code == 302
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_language_switch_becomes_the_persons_preference(client):
+    user = UserFactory(username="switcher")
+    _login(client, "switcher", PASSWORD)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "My tasks" in client.get(reverse("home")).content.decode()
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_preferred_language_applies_at_sign_in_without_a_cookie(client):
+    UserFactory(username="english", language="en")
+    _login(client, "english", PASSWORD)
+    assert "My tasks" in client.get(reverse("home")).content.decode()
