@@ -4,4 +4,17 @@ from core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/bell/", views.notification_bell, name="notification_bell"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("calendar/", views.calendar_year, name="business_calendar"),
+    path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path(
+        "attachments/<int:pk>/thumbnail/", views.attachment_download, {"thumbnail": True}, name="attachment_thumbnail"
+    ),
+    path("documents/request/<str:kind>/", views.document_request, name="document_request"),
+    path("documents/<int:pk>/", views.document_detail, name="document_status"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
 ]

@@ -1,8 +1,206 @@
+"""Pages of the shared mechanisms: home ("my tasks"), notifications, the business calendar,
+attachment downloads and background documents. Thin: scope, permission, one service call."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.permissions import can, log_refusal
+from core import selectors, services
+from core.documents import document_kind
+from core.forms import CalendarDayForm
+from core.models import CalendarDay, Notification
+from core.tasks_registry import tasks_for
+
+
+def _require(request, action: str) -> None:
+    if not can(request.user, action):
+        log_refusal(request, action)
+        raise PermissionDenied
+
+
+def client_ip(request) -> str | None:
+    """The address recorded with signatures and audit rows (the same source as the audit trail)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# --------------------------------------------------------------------------- home and notifications
 
 
 @login_required
 def home(request):
     """Each person's start page: what they have to do today."""
-    return render(request, "core/home.html", {})
+    tasks = tasks_for(request.user)
+    recent = selectors.notifications_of(request.user).filter(read_at__isnull=True)[:5]
+    return render(request, "core/home.html", {"tasks": tasks, "unread": recent})
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = Paginator(selectors.notifications_of(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page_obj": page, "notifications": page.object_list})
+
+
+@login_required
+@require_GET
+def notification_bell(request):
+    """The bell alone, for HTMX to refresh the unread count."""
+    return render(request, "core/partials/_bell.html", {"unread_count": selectors.unread_count(request.user)})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one of one's own notifications read and go to what it is about."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(notification=notification)
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.notifications_mark_all_read(user=request.user)
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications")
+
+
+# --------------------------------------------------------------------------- business calendar
+
+
+def _year_param(request) -> int:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+@login_required
+def calendar_year(request):
+    """The holidays and make-up working days of one year; head office adds days here."""
+    _require(request, "calendar.view")
+    year = _year_param(request)
+    may_manage = can(request.user, "calendar.manage")
+    form = None
+    if request.method == "POST":
+        _require(request, "calendar.manage")
+        form = CalendarDayForm(request.POST)
+        if form.is_valid():
+            day = services.calendar_day_save(
+                date=form.cleaned_data["date"],
+                kind=form.cleaned_data["kind"],
+                festival=form.cleaned_data["festival"],
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("%(date)s is now in the calendar.") % {"date": day.date.isoformat()})
+            return redirect(f"{reverse('business_calendar')}?year={day.date.year}")
+    elif may_manage:
+        form = CalendarDayForm(initial={"date": datetime.date(year, 1, 1)})
+    context = {
+        "year": year,
+        "days": selectors.calendar_of_year(year),
+        "years": sorted(set(selectors.calendar_years()) | {year, timezone.localdate().year}),
+        "form": form,
+        "may_manage": may_manage,
+    }
+    return render(request, "core/calendarday_list.html", context, status=400 if form and form.errors else 200)
+
+
+@login_required
+@require_POST
+def calendar_day_delete(request, pk: int):
+    _require(request, "calendar.manage")
+    day = get_object_or_404(CalendarDay, pk=pk)
+    year = day.date.year
+    services.calendar_day_delete(day=day, reason=request.POST.get("reason", "")[:100])
+    messages.success(request, _("The day was removed from the calendar."))
+    return redirect(f"{reverse('business_calendar')}?year={year}")
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int, thumbnail: bool = False):
+    """Serve a stored file, only to people who may see the object it belongs to (404 otherwise)."""
+    attachment = selectors.attachment_for_user(pk, request.user)
+    if attachment is None:
+        raise Http404
+    stored = attachment.thumbnail if thumbnail else attachment.file
+    if not stored:
+        raise Http404
+    inline = attachment.is_image and request.GET.get("download") != "1"
+    content_type = "image/jpeg" if thumbnail else _content_type(attachment)
+    response = FileResponse(
+        stored.open("rb"), as_attachment=not inline, filename=attachment.original_name, content_type=content_type
+    )
+    # Even if a file were ever mistaken for a page, it could run nothing here.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _content_type(attachment) -> str:
+    if not attachment.is_image:
+        return "application/pdf"
+    ext = attachment.file.name.rsplit(".", 1)[-1].lower()
+    return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(ext, "application/octet-stream")
+
+
+# --------------------------------------------------------------------------- generated documents
+
+
+@login_required
+@require_POST
+def document_request(request, kind: str):
+    """Queue a PDF; the person lands on a page that shows its progress."""
+    spec = document_kind(kind)
+    if spec is None:
+        raise Http404
+    if spec.action:
+        _require(request, spec.action)
+    params = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    try:
+        document = services.document_request(kind=kind, by=request.user, params=params, language=get_language())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("home")
+    return redirect("document_status", pk=document.pk)
+
+
+@login_required
+@require_GET
+def document_detail(request, pk: int):
+    document = get_object_or_404(selectors.documents_of(request.user), pk=pk)
+    template = "core/partials/_document_status.html" if request.htmx else "core/generateddocument_detail.html"
+    return render(request, template, {"document": document})
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int):
+    document = get_object_or_404(selectors.documents_of(request.user), pk=pk)
+    if not document.file:
+        raise Http404
+    filename = f"{document.title or document.kind}.pdf"
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")

@@ -223,6 +223,12 @@ if ALLOW_INSECURE_HTTP:
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=10_000)
 
+# Links in e-mails point here (notifications are sent from workers, which have no request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Audit records are never changed from a screen: no "revert" in the admin history.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # The demo seed refuses to run with DEBUG=0 unless forced.
 SEED_DEMO_PASSWORD = "SafetyDemo-2026"
 

@@ -1,0 +1,95 @@
+"""Admin of the shared mechanisms (superusers only), and the read-only audit trail.
+
+Audit records are never changed: every historical model of every audited app is
+registered here read-only (no add, change or delete); the revert button of
+simple-history is switched off in settings, and ``AuditedAdmin`` also refuses a
+revert posted by hand. Signatures and attachments are evidence and read-only too.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import registered_models
+
+from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View and search only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Admin of an audited model: its history can be read, never reverted from a screen."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class AuditRecordAdmin(ReadOnlyAdmin):
+    list_display = ["history_date", "history_type", "history_object", "history_user", "ip_address", "request_path"]
+    list_filter = ["history_type"]
+    date_hierarchy = "history_date"
+    search_fields = ["history_change_reason", "request_path", "history_user__username", "history_user__full_name"]
+    list_select_related = ["history_user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+def register_audit_records(site: admin.AdminSite = admin.site) -> None:
+    for model in list(registered_models.values()):
+        history = getattr(model, model._meta.simple_history_manager_attribute, None)
+        if history is None:
+            continue
+        historical = history.model
+        if not site.is_registered(historical):
+            site.register(historical, AuditRecordAdmin)
+
+
+register_audit_records()
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ["date", "kind", "festival", "note"]
+    list_filter = ["kind", "festival"]
+    date_hierarchy = "date"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "kind", "title", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "user__username", "user__full_name"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["uploaded_at", "original_name", "kind", "content_type", "object_id", "uploaded_by", "size"]
+    list_filter = ["kind", "content_type"]
+    exclude = ["file", "thumbnail"]  # files are opened through the scoped view, not by storage path
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["signed_at", "signer", "kind", "post", "content_type", "object_id", "ip_address"]
+    list_filter = ["kind", "post", "content_type"]
+    search_fields = ["signer__username", "signer__full_name", "content_sha256"]
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["requested_at", "kind", "requested_by", "status", "progress", "finished_at"]
+    list_filter = ["status", "kind"]
+    exclude = ["file"]

@@ -1,0 +1,11 @@
+"""Actions of the shared mechanisms, added to the one post/action table."""
+
+from branches.choices import Post
+from branches.permissions import EVERYONE, register_actions
+
+register_actions(
+    {
+        "calendar.view": EVERYONE,
+        "calendar.manage": frozenset({Post.HEAD_OFFICE_SECURITY}),
+    }
+)

@@ -1,0 +1,200 @@
+"""Reads of the shared mechanisms: escalation, the business calendar, notifications,
+attachments and signatures. Features call these; they never query core's tables directly."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from branches.choices import DepartmentKind, Post, UnitKind
+from branches.models import Premises, Unit, User
+from core.choices import CalendarDayKind
+from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+
+# --------------------------------------------------------------------------- escalation
+
+SECURITY_POSTS = (Post.SECURITY_DEPARTMENT, Post.HEAD_OFFICE_SECURITY)
+
+
+def superior_of(who: User | Unit | Premises) -> list[User]:
+    """The people to escalate to: the security department of the unit, else of the parent unit, and so on up.
+
+    For a person the walk starts at the unit they work for (a department acts for the
+    unit it belongs to); a security department never escalates to itself, so its own
+    staff get the security department one level up. Empty at the top of the tree.
+    """
+    skip_department_id = None
+    if isinstance(who, User):
+        if who.unit is None:
+            return []
+        unit = who.unit.scope_root
+        if who.unit.is_department:
+            skip_department_id = who.unit_id
+    elif isinstance(who, Premises):
+        unit = who.unit
+    else:
+        unit = who.scope_root
+
+    ancestors = list(unit.ancestors())  # root first
+    departments = Unit.objects.filter(
+        parent__in=ancestors, kind=UnitKind.DEPARTMENT, department_kind=DepartmentKind.SECURITY
+    ).exclude(pk=skip_department_id)
+    staff_by_parent: dict[int, list[User]] = {}
+    staff = (
+        User.objects.filter(unit__in=departments, is_active=True, post__in=SECURITY_POSTS)
+        .select_related("unit")
+        .order_by("full_name", "username")
+    )
+    for person in staff:
+        staff_by_parent.setdefault(person.unit.parent_id, []).append(person)
+    for ancestor in reversed(ancestors):
+        if staff_by_parent.get(ancestor.pk):
+            return staff_by_parent[ancestor.pk]
+    return []
+
+
+# --------------------------------------------------------------------------- business calendar
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """When a premises is open on one day; ``opens``/``closes`` are None when the premises has no set hours."""
+
+    opens: datetime.datetime | None
+    closes: datetime.datetime | None
+    all_day: bool = False
+
+
+def calendar_exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
+    """The stored holidays and make-up working days between two dates (inclusive), by date."""
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+
+
+def _is_working_day(day: datetime.date, exceptions: dict[datetime.date, str]) -> bool:
+    kind = exceptions.get(day)
+    if kind == CalendarDayKind.HOLIDAY:
+        return False
+    if kind == CalendarDayKind.MAKEUP_WORKDAY:
+        return True
+    return day.weekday() < 5
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """The bank-wide answer: a weekday that is not a holiday, or a make-up working day."""
+    return _is_working_day(day, calendar_exceptions(day, day))
+
+
+def is_business_day(premises: Premises, day: datetime.date) -> bool:
+    """Is ``premises`` open for business on ``day``?
+
+    A 24-hour premises (self-service bank) is open every day; a premises no longer in
+    use never is; every other premises follows the bank's working days.
+    """
+    if not premises.is_active:
+        return False
+    if premises.open_24h:
+        return True
+    return is_working_day(day)
+
+
+def opening_hours(premises: Premises, day: datetime.date) -> OpeningHours | None:
+    """When ``premises`` opens and closes on ``day`` (aware datetimes, local time); None when closed."""
+    if not is_business_day(premises, day):
+        return None
+    if premises.open_24h:
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return OpeningHours(opens=start, closes=start + datetime.timedelta(days=1), all_day=True)
+    if premises.opens_at is None or premises.closes_at is None:
+        return OpeningHours(opens=None, closes=None)
+    return OpeningHours(
+        opens=timezone.make_aware(datetime.datetime.combine(day, premises.opens_at)),
+        closes=timezone.make_aware(datetime.datetime.combine(day, premises.closes_at)),
+    )
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date ``days`` bank working days after ``start`` (a deadline "within 5 working days")."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    # n working days never span more than 2n + 30 calendar days (weekends plus the longest holiday).
+    exceptions = calendar_exceptions(start, start + datetime.timedelta(days=days * 2 + 30))
+    day = start
+    while days:
+        day += datetime.timedelta(days=1)
+        if _is_working_day(day, exceptions):
+            days -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many bank working days lie after ``start`` up to and including ``end``."""
+    if end <= start:
+        return 0
+    exceptions = calendar_exceptions(start, end)
+    return sum(
+        _is_working_day(start + datetime.timedelta(days=offset), exceptions)
+        for offset in range(1, (end - start).days + 1)
+    )
+
+
+def calendar_years() -> list[int]:
+    return sorted({day.year for day in CalendarDay.objects.dates("date", "year")})
+
+
+def calendar_of_year(year: int) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.filter(date__year=year).order_by("date")
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_count(user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --------------------------------------------------------------------------- attachments and signatures
+
+
+def _owner_filter(obj: Model) -> dict:
+    return {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
+
+
+def attachments_of(obj: Model) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(**_owner_filter(obj))
+
+
+def attachment_for_user(pk: int, user: User) -> Attachment | None:
+    """The attachment, if ``user`` may see the object it belongs to (the scoping chokepoint decides)."""
+    attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()
+    if attachment is None:
+        return None
+    model = attachment.content_type.model_class()
+    queryset = model._default_manager.all() if model is not None else None
+    if queryset is None or not hasattr(queryset, "for_user"):
+        return None  # an owner without a scope is never served
+    if not queryset.for_user(user).filter(pk=attachment.object_id).exists():
+        return None
+    return attachment
+
+
+def signatures_of(obj: Model, kind: str | None = None) -> QuerySet[Signature]:
+    qs = Signature.objects.filter(**_owner_filter(obj)).select_related("signer", "acting")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def has_signed(obj: Model, *, signer: User, kind: str) -> bool:
+    return signatures_of(obj, kind).filter(signer=signer).exists()
+
+
+def documents_of(user: User) -> QuerySet[GeneratedDocument]:
+    return GeneratedDocument.objects.filter(requested_by=user)

@@ -1,0 +1,344 @@
+"""Writes of the shared mechanisms. Views, tasks, admin actions and other apps call these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from branches.models import User
+from core.choices import DocumentStatus, SignatureKind
+from core.documents import document_kind
+from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+from core.uploads import CheckedUpload, check_upload
+
+logger = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------- notifications
+
+
+def _render(text, params: dict | None) -> str:
+    """Translate ``text`` (a lazy msgid) and fill ``params`` (lazy values translate too) in the active language."""
+    result = str(text)
+    if params:
+        result = result % {key: str(value) for key, value in params.items()}
+    return result
+
+
+def notify(
+    *,
+    user: User,
+    kind: str,
+    title,
+    obj: Model | None = None,
+    body="",
+    params: dict | None = None,
+    url: str = "",
+    dedupe_key: str | None = None,
+    email: bool = True,
+) -> Notification | None:
+    """Tell ``user`` something, at most once per ``dedupe_key`` per local day.
+
+    ``title`` and ``body`` are lazy translatable strings (``gettext_lazy``) with
+    ``%(name)s`` placeholders filled from ``params``; they are rendered in the
+    recipient's language, not the language of whoever triggered it. The key defaults
+    to ``kind`` + the object, so a reminder task running every hour reminds once a
+    day. Returns the new notification, or None when one was already sent today.
+    An e-mail follows after commit when the user has an address.
+    """
+    if dedupe_key is None:
+        if obj is not None:
+            dedupe_key = f"{kind}:{obj._meta.label_lower}:{obj.pk}"
+        else:
+            dedupe_key = kind
+    today = timezone.localdate()
+    if Notification.objects.filter(user=user, dedupe_key=dedupe_key, local_date=today).exists():
+        return None
+    with override(user.language or settings.LANGUAGE_CODE):
+        title_text = _render(title, params)[:300]
+        body_text = _render(body, params) if body else ""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user,
+                kind=kind,
+                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+                object_id=obj.pk if obj is not None else None,
+                dedupe_key=dedupe_key[:200],
+                local_date=today,
+                title=title_text,
+                body=body_text,
+                url=url,
+            )
+    except IntegrityError:
+        return None  # a concurrent run made it first
+    if email and user.email and user.is_active:
+        from core.tasks import send_notification_email
+
+        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    return notification
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """E-mail one notification, once. Returns False when there was nothing to send."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    user = notification.user
+    if not user.email:
+        return False
+    with override(user.language or settings.LANGUAGE_CODE):
+        lines = [notification.body] if notification.body else []
+        if notification.url:
+            lines.append(_("Open: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + notification.url})
+        lines.append(_("This message was sent by SafetyBank."))
+        subject = _("[SafetyBank] %(title)s") % {"title": notification.title}
+    try:
+        send_mail(subject, "\n\n".join(lines), None, [user.email])
+    except Exception:
+        # Give the next attempt its chance: the claim is released when the send failed.
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --------------------------------------------------------------------------- business calendar
+
+
+def calendar_day_save(
+    *, date, kind: str, festival: str, note: str = "", reason: str = "", instance: CalendarDay | None = None
+) -> CalendarDay:
+    """Add or change one holiday or make-up working day (audited, with the reason)."""
+    day = instance or CalendarDay()
+    day.date, day.kind, day.festival, day.note = date, kind, festival, note
+    day.full_clean()
+    day._change_reason = reason
+    day.save()
+    return day
+
+
+def calendar_day_delete(*, day: CalendarDay, reason: str = "") -> None:
+    day._change_reason = reason
+    day.delete()
+
+
+def calendar_year_load(*, days: Iterable[tuple], reason: str = "") -> int:
+    """Enter a published year: ``(date, kind, festival)`` rows; existing dates are replaced. Returns the count."""
+    count = 0
+    with transaction.atomic():
+        for date, kind, festival in days:
+            existing = CalendarDay.objects.filter(date=date).first()
+            calendar_day_save(date=date, kind=kind, festival=festival, reason=reason, instance=existing)
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def attachment_create(*, owner: Model, upload: CheckedUpload, by: User) -> Attachment:
+    """Store an upload for ``owner`` under a generated name. ``upload`` is what ``AttachmentField`` cleaned
+    (a raw uploaded file is checked here first, so no path skips the policy)."""
+    if not isinstance(upload, CheckedUpload):
+        upload = check_upload(upload)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(owner),
+        object_id=owner.pk,
+        kind=upload.kind,
+        original_name=upload.original_name,
+        size=len(upload.content),
+        sha256=upload.sha256,
+        width=upload.width,
+        height=upload.height,
+        taken_at=upload.taken_at,
+        uploaded_by=by,
+    )
+    attachment.file.save(f"upload.{upload.extension}", ContentFile(upload.content), save=False)
+    if upload.thumbnail:
+        attachment.thumbnail.save("thumb.jpg", ContentFile(upload.thumbnail), save=False)
+    attachment.save()
+    return attachment
+
+
+def attachments_create(*, owner: Model, uploads: Iterable[CheckedUpload], by: User) -> list[Attachment]:
+    with transaction.atomic():
+        return [attachment_create(owner=owner, upload=upload, by=by) for upload in uploads]
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def _signing_post(signer: User, post: str | None):
+    """The post to sign in, and the acting arrangement that grants it when it is not the signer's own."""
+    if post is None or post == signer.post:
+        return signer.post, None
+    today = timezone.localdate()
+    acting = signer.actings.filter(post=post, start_date__lte=today, end_date__gte=today).first()
+    if acting is None:
+        raise ValidationError(_("You neither hold this post nor act for it today."), code="not_your_post")
+    return post, acting
+
+
+def signature_sign(
+    *,
+    subject: Model,
+    kind: str,
+    signer: User,
+    content: str | bytes,
+    ip: str | None = None,
+    post: str | None = None,
+    objection: str = "",
+) -> Signature:
+    """``signer`` signs ``content`` (the exact text or bytes shown to them) for ``subject``.
+
+    ``post`` is the post signed in; when it is not the signer's own, a current acting
+    arrangement for it is required and recorded. An objection is allowed only on an
+    acknowledgement. Signing the same thing twice is refused.
+    """
+    if kind not in SignatureKind.values:
+        raise ValueError(f"unknown signature kind {kind!r}")
+    objection = (objection or "").strip()
+    if objection and kind != SignatureKind.ACKNOWLEDGEMENT:
+        raise ValidationError(_("An objection can only be recorded with an acknowledgement."), code="objection")
+    post, acting = _signing_post(signer, post)
+    return _sign_one(
+        subject=subject, kind=kind, signer=signer, content=content, ip=ip, post=post, acting=acting, objection=objection
+    )
+
+
+def _sign_one(*, subject, kind, signer, content, ip, post, acting, objection="") -> Signature:
+    content_type = ContentType.objects.get_for_model(subject)
+    if Signature.objects.filter(content_type=content_type, object_id=subject.pk, kind=kind, signer=signer).exists():
+        raise ValidationError(_("You have already signed this."), code="already_signed")
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                kind=kind,
+                content_type=content_type,
+                object_id=subject.pk,
+                signer=signer,
+                post=post,
+                acting=acting,
+                ip_address=ip or None,
+                content_sha256=Signature.hash_content(content),
+                objection=objection,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("You have already signed this."), code="already_signed") from exc
+
+
+@dataclass
+class BatchSignResult:
+    signed: list[Signature] = field(default_factory=list)
+    already_signed: list[Model] = field(default_factory=list)
+
+
+def signatures_sign_batch(
+    *,
+    items: Iterable[tuple[Model, str | bytes]],
+    kind: str,
+    signer: User,
+    ip: str | None = None,
+    post: str | None = None,
+) -> BatchSignResult:
+    """Sign many ``(subject, content)`` pairs in one action, all or nothing.
+
+    Items the signer has already signed are reported, not signed again, so a repeated
+    batch (a double click, a retried request) changes nothing.
+    """
+    if kind not in SignatureKind.values:
+        raise ValueError(f"unknown signature kind {kind!r}")
+    post, acting = _signing_post(signer, post)
+    result = BatchSignResult()
+    with transaction.atomic():
+        for subject, content in items:
+            try:
+                result.signed.append(
+                    _sign_one(
+                        subject=subject, kind=kind, signer=signer, content=content, ip=ip, post=post, acting=acting
+                    )
+                )
+            except ValidationError as exc:
+                if exc.code != "already_signed":
+                    raise
+                result.already_signed.append(subject)
+    return result
+
+
+def signature_verify(*, signature: Signature, content: str | bytes) -> bool:
+    """True when ``content`` is exactly what was signed (a read, kept here beside the signing for symmetry)."""
+    return signature.verify(content)
+
+
+# --------------------------------------------------------------------------- generated documents
+
+
+def document_request(*, kind: str, by: User, params: dict | None = None, language: str | None = None):
+    """Queue a PDF for ``by``; the worker renders it after this transaction commits."""
+    if document_kind(kind) is None:
+        raise ValueError(f"unknown document kind {kind!r}")
+    document = GeneratedDocument.objects.create(
+        kind=kind, params=params or {}, requested_by=by, language=language or by.language or settings.LANGUAGE_CODE
+    )
+    from core.tasks import render_document
+
+    transaction.on_commit(lambda: render_document.delay(document.pk))
+    return document
+
+
+def document_render(*, document_id: int) -> bool:
+    """Render a queued document. Runs once: only a waiting document is claimed (conditional UPDATE)."""
+    from safetybank.pdf import render_pdf
+
+    claimed = GeneratedDocument.objects.filter(pk=document_id, status=DocumentStatus.PENDING).update(
+        status=DocumentStatus.RUNNING, progress=5
+    )
+    if not claimed:
+        return False
+    document = GeneratedDocument.objects.select_related("requested_by").get(pk=document_id)
+    spec_kind = document_kind(document.kind)
+
+    def progress(percent: int) -> None:
+        GeneratedDocument.objects.filter(pk=document_id).update(progress=max(5, min(int(percent), 95)))
+
+    try:
+        with override(document.language):
+            spec = spec_kind.build(document, progress)
+            progress(60)
+            pdf = render_pdf(spec.template, spec.context, language=document.language)
+            title = str(spec.title)
+    except Exception as exc:
+        logger.exception("document %s failed", document_id)
+        GeneratedDocument.objects.filter(pk=document_id).update(
+            status=DocumentStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return False
+    document.title = title[:200]
+    document.file.save(f"{document.pk}.pdf", ContentFile(pdf), save=False)
+    document.status = DocumentStatus.DONE
+    document.progress = 100
+    document.finished_at = timezone.now()
+    document.save(update_fields=["title", "file", "status", "progress", "finished_at"])
+    return True

@@ -1,0 +1,22 @@
+"""Celery tasks of the shared mechanisms: thin, take ids, call one service, safe to run twice."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from core import services
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def send_notification_email(notification_id: int) -> bool:
+    return services.notification_send_email(notification_id=notification_id)
+
+
+@shared_task
+def render_document(document_id: int) -> bool:
+    return services.document_render(document_id=document_id)

@@ -1,0 +1,27 @@
+"""Template helpers of the shared mechanisms: the bell, attachment lists, PDF resource URLs."""
+
+from django import template
+
+from core import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/partials/_bell.html", takes_context=True)
+def notification_bell(context):
+    """The navbar bell with the unread count (refreshed by HTMX every minute)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"unread_count": selectors.unread_count(user) if user is not None else 0}
+
+
+@register.inclusion_tag("core/partials/_attachments.html")
+def attachment_list(obj):
+    """Thumbnails and links of the files attached to ``obj`` (served through the scoped view)."""
+    return {"attachments": list(selectors.attachments_of(obj))}
+
+
+@register.filter
+def pdf_storage_url(name: str) -> str:
+    """A stored file as the PDF renderer's fetcher reads it: ``{{ attachment.file.name|pdf_storage_url }}``."""
+    return f"storage:{name}" if name else ""
