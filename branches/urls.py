@@ -1,6 +1,7 @@
 from django.urls import path
 
 from branches import views
+from branches.import_views import ImportReportView, ImportTemplateView, ImportUploadView
 
 app_name = "branches"
 
@@ -22,4 +23,8 @@ urlpatterns = [
     path("staff/<int:pk>/password/", views.StaffResetPasswordView.as_view(), name="staff_reset_password"),
     path("acting/new/", views.ActingCreateView.as_view(), name="acting_create"),
     path("left/", views.OrphanedItemsView.as_view(), name="orphans"),
+    # XLSX import (import_views)
+    path("import/", ImportUploadView.as_view(), name="import"),
+    path("import/template.xlsx", ImportTemplateView.as_view(), name="import_template"),
+    path("import/<slug:token>/", ImportReportView.as_view(), name="import_report"),
 ]

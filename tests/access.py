@@ -129,6 +129,17 @@ CASES: list[AccessCase] = [
     AccessCase(
         "branches:orphans", ok=("headoffice", "president", "security"), forbidden=("outlethead", "officer", "outsider")
     ),
+    # XLSX import: managers only. The report page of a real upload is tested in tests/test_import.py.
+    *[
+        AccessCase(name, ok=MANAGERS_IN_B1, forbidden=("president", "outlethead", "officer", "outsider"))
+        for name in ("branches:import", "branches:import_template")
+    ],
+    AccessCase(
+        "branches:import_report",
+        args=lambda org: ["0" * 32],
+        ok=(),
+        forbidden=("president", "outlethead", "officer", "outsider"),
+    ),
 ]
 
 # Reachable without signing in, or outside the matrix by design (tested on their own).

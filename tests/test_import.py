@@ -1,0 +1,285 @@
+"""XLSX import of units, premises and staff: dry run, confirm, idempotency, scope and bad files."""
+
+import datetime
+import io
+import re
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from branches.choices import Post, PremisesKind
+from branches.importing import build_template, import_apply, import_plan
+from branches.models import Premises, RefusedAccess, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Services called directly speak English here; pages follow the browser (Chinese by default)."""
+    with translation.override("en"):
+        yield
+
+
+UNIT_HEADER = ["code", "name", "kind", "department_kind", "parent_code", "phone", "address"]
+PREMISES_HEADER = ["code", "name", "kind", "unit_code", "address", "area", "opens_at", "closes_at", "open_24h"]
+STAFF_HEADER = ["username", "full_name", "unit_code", "post", "home_premises_code", "employee_number", "email"]
+
+
+def workbook(**sheets) -> bytes:
+    """An .xlsx with one sheet per keyword: name=[header, row, row…]."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(data: bytes, name="import.xlsx"):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def good_file() -> bytes:
+    return workbook(
+        units=[UNIT_HEADER, ["S1B", "新华路支行", "sub_branch", "", "B1", "0635-8000001", "新华路1号"]],
+        premises=[
+            PREMISES_HEADER,
+            ["PX1", "新华路营业部", "outlet", "S1B", "新华路1号", "urban", "08:30", "17:00", "no"],
+            ["PX2", "新华路自助银行", "自助银行", "S1B", "新华路1号", "城区", None, None, "是"],
+            ["PX3", "柳林分理处", "outlet", "S1A", "柳林村", "rural", datetime.time(8, 0), datetime.time(16, 30), ""],
+        ],
+        staff=[
+            STAFF_HEADER,
+            ["wangxiu", "王秀英", "S1B", "teller", "PX1", "E9001", ""],
+            ["liqiang", "李强", "S1B", "security_officer", "PX1", "E9002", "liqiang@example.com"],
+        ],
+    )
+
+
+def bad_file() -> bytes:
+    return workbook(
+        premises=[
+            PREMISES_HEADER,
+            ["PY1", "好网点", "outlet", "S1A", "", "urban", "08:30", "17:00", "no"],
+            ["PY2", "", "outlet", "NOPE", "", "urban", "8点半", "17:00", "no"],
+            ["PY1", "重复网点", "spaceship", "S1A", "", "urban", "17:00", "08:30", "no"],
+        ]
+    )
+
+
+def test_dry_run_reports_errors_per_row_and_changes_nothing(org):
+    before = (Unit.objects.count(), Premises.objects.count(), User.objects.count())
+    report = import_plan(file=upload(bad_file()), user=org.security)
+    assert (Unit.objects.count(), Premises.objects.count(), User.objects.count()) == before
+
+    rows = {r.row: r for r in report.rows}
+    assert rows[2].action == "create" and not rows[2].errors
+    text3 = " ".join(rows[3].errors)
+    assert "name" in text3 and "required" in text3  # missing name
+    assert "NOPE" in text3  # unknown unit
+    assert "8点半" in text3  # bad time
+    text4 = " ".join(rows[4].errors)
+    assert "more than once" in text4 and "row 2" in text4  # duplicate code
+    assert "spaceship" in text4  # unknown premises kind
+    assert "closing time must be after" in text4
+    assert report.has_errors
+
+    # Confirming a file with errors imports nothing at all, not even the good row.
+    assert import_apply(file=upload(bad_file()), user=org.security).applied is False
+    assert not Premises.objects.filter(code="PY1").exists()
+
+
+def test_confirm_creates_units_premises_and_staff_with_initial_passwords(org):
+    report = import_apply(file=upload(good_file()), user=org.security)
+    assert report.applied and report.counts["create"] == 6
+
+    sub = Unit.objects.get(code="S1B")
+    assert sub.parent == org.branch1 and sub.path.startswith(org.branch1.path)
+    self_service = Premises.objects.get(code="PX2")
+    assert self_service.kind == PremisesKind.SELF_SERVICE and self_service.open_24h and self_service.unit == sub
+    rural = Premises.objects.get(code="PX3")
+    assert (rural.opens_at, rural.closes_at, rural.area) == (datetime.time(8), datetime.time(16, 30), "rural")
+
+    teller = User.objects.get(username="wangxiu")
+    assert teller.full_name == "王秀英" and teller.post == Post.TELLER and teller.email == ""
+    assert teller.home_premises.code == "PX1" and teller.must_change_password
+    passwords = {r.key: r.initial_password for r in report.passwords}
+    assert set(passwords) == {"wangxiu", "liqiang"}
+    assert teller.check_password(passwords["wangxiu"])
+    # The new rows are in the importer's scope at once.
+    assert Premises.objects.for_user(org.security).filter(code="PX1").exists()
+
+
+def test_importing_the_same_file_again_changes_nothing(org):
+    import_apply(file=upload(good_file()), user=org.security)
+    teller = User.objects.get(username="wangxiu")
+    history = (Unit.history.count(), Premises.history.count(), User.history.count())
+
+    again = import_apply(file=upload(good_file()), user=org.security)
+    assert again.applied
+    assert again.counts == {"create": 0, "update": 0, "unchanged": 6, "error": 0}
+    assert not again.passwords
+    assert (Unit.history.count(), Premises.history.count(), User.history.count()) == history
+    assert User.objects.get(username="wangxiu").password == teller.password
+
+
+def test_a_changed_row_is_an_update_shown_in_the_dry_run(org):
+    import_apply(file=upload(good_file()), user=org.security)
+    changed = workbook(
+        premises=[
+            PREMISES_HEADER,
+            ["PX1", "新华路营业部", "outlet", "S1B", "新华路1号", "urban", "09:00", "17:00", "no"],
+        ]
+    )
+    report = import_plan(file=upload(changed), user=org.security)
+    (row,) = report.rows
+    assert row.action == "update"
+    assert any("08:30 → 09:00" in change for change in row.changes)
+    assert Premises.objects.get(code="PX1").opens_at == datetime.time(8, 30)
+    import_apply(file=upload(changed), user=org.security)
+    assert Premises.objects.get(code="PX1").opens_at == datetime.time(9, 0)
+
+
+def test_not_an_xlsx_file_is_refused_with_a_clear_message(org, login):
+    client = login(org.security)
+    response = client.post(reverse("branches:import"), {"file": upload(b"%PDF-1.4 not a workbook", "list.xlsx")})
+    assert response.status_code == 200
+    assert "不是 Excel 工作簿" in response.content.decode()
+
+
+def test_a_workbook_without_known_sheets_is_refused(org, login):
+    client = login(org.security)
+    data = workbook(Sheet1=[["a", "b"], [1, 2]])
+    response = client.post(reverse("branches:import"), {"file": upload(data)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "has no sheet named" in response.content.decode()
+
+
+def test_out_of_scope_parent_is_a_row_error(org):
+    data = workbook(
+        units=[UNIT_HEADER, ["S2X", "越界支行", "sub_branch", "", "B2", "", ""]],
+        premises=[PREMISES_HEADER, ["PZ1", "越界网点", "outlet", "S2A", "", "urban", "", "", ""]],
+    )
+    report = import_plan(file=upload(data), user=org.security)
+    assert [r.action for r in report.rows] == ["error", "error"]
+    assert "outside your scope" in report.rows[0].errors[0]
+    assert "outside your scope" in report.rows[1].errors[0]
+    # Head office may import there.
+    assert not import_plan(file=upload(data), user=org.headoffice).has_errors
+
+
+def test_existing_rows_outside_scope_are_not_overwritten(org):
+    data = workbook(premises=[PREMISES_HEADER, ["PB", "改名", "outlet", "S1A", "", "urban", "", "", ""]])
+    (row,) = import_plan(file=upload(data), user=org.security).rows
+    assert "already used outside your scope" in row.errors[0]
+
+
+def test_staff_rows_cannot_raise_posts_or_take_others_numbers(org):
+    org.outsider.employee_number = "E1"
+    org.outsider.save()
+    data = workbook(
+        staff=[
+            STAFF_HEADER,
+            ["boss", "赵大", "B1", "head_office_security", "", "", ""],
+            ["thief", "钱二", "S1A", "teller", "PA", "E1", "not-an-email"],
+            ["wrongplace", "孙三", "S1A", "teller", "PB", "", ""],
+        ]
+    )
+    rows = import_plan(file=upload(data), user=org.security).rows
+    assert "Only head office" in rows[0].errors[0]
+    assert any("belongs to someone else" in e for e in rows[1].errors)
+    assert any("not an e-mail address" in e for e in rows[1].errors)
+    assert any("unknown or outside your scope" in e for e in rows[2].errors)
+
+
+def test_a_unit_cannot_be_moved_below_itself(org):
+    data = workbook(units=[UNIT_HEADER, ["B1", "城东分行", "branch", "", "S1A", "", ""]])
+    (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    assert row.errors
+
+
+def test_units_may_name_a_parent_further_down_the_file(org):
+    data = workbook(
+        units=[
+            UNIT_HEADER,
+            ["S1C-SEC", "柳林支行综合室", "department", "office", "S1C", "", ""],
+            ["S1C", "柳林支行", "sub_branch", "", "B1", "", ""],
+        ]
+    )
+    assert import_apply(file=upload(data), user=org.security).applied
+    assert Unit.objects.get(code="S1C-SEC").parent.code == "S1C"
+
+
+def test_dry_run_page_then_confirm_page_shows_passwords_once(org, login, settings):
+    client = login(org.security)
+    response = client.post(reverse("branches:import"), {"file": upload(good_file())})
+    assert response.status_code == 302
+    report_url = response["Location"]
+    page = client.get(report_url).content.decode()
+    assert "新华路营业部" in page and "确认并导入" in page
+    assert not Premises.objects.filter(code="PX1").exists()
+
+    result = client.post(report_url)
+    body = result.content.decode()
+    assert result.status_code == 200 and "wangxiu" in body
+    password = re.search(r'<td class="font-monospace">(\w+)</td>', body)[1]
+    assert User.objects.get(username="wangxiu").check_password(password)
+    assert Premises.objects.filter(code__in=["PX1", "PX2", "PX3"]).count() == 3
+    # The stored upload is gone: confirming again imports nothing twice.
+    assert client.post(report_url).status_code == 302
+    assert not list((settings.MEDIA_ROOT / "imports").rglob("*.xlsx"))
+
+
+def test_dry_run_page_marks_error_rows_and_offers_no_confirm(org, login):
+    client = login(org.security)
+    report_url = client.post(reverse("branches:import"), {"file": upload(bad_file())})["Location"]
+    page = client.get(report_url).content.decode()
+    assert page.count('class="table-danger"') == 2
+    assert "确认并导入" not in page
+    # A forced POST imports nothing.
+    client.post(report_url)
+    assert not Premises.objects.filter(code="PY1").exists()
+
+
+def test_another_user_cannot_use_someone_elses_upload(org, login):
+    client = login(org.security)
+    report_url = client.post(reverse("branches:import"), {"file": upload(good_file())})["Location"]
+    client.force_login(org.headoffice)
+    assert client.post(report_url).status_code == 302
+    assert not Premises.objects.filter(code="PX1").exists()
+
+
+def test_officer_gets_403_and_the_refusal_is_logged(org, login):
+    client = login(org.officer)
+    assert client.get(reverse("branches:import")).status_code == 403
+    response = client.post(reverse("branches:import"), {"file": upload(good_file())})
+    assert response.status_code == 403
+    assert RefusedAccess.objects.filter(user=org.officer, action="staff.import").count() == 2
+    assert not Unit.objects.filter(code="S1B").exists()
+
+
+def test_template_downloads_and_an_empty_template_imports_nothing(org, login):
+    response = login(org.security).get(reverse("branches:import_template"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 4
+    report = import_plan(file=io.BytesIO(build_template()), user=org.security)
+    assert report.rows == [] and not report.has_errors
+
+
+def test_filled_in_template_in_chinese_imports(org):
+    book = openpyxl.load_workbook(io.BytesIO(build_template()))
+    sheet = book.worksheets[2]  # instructions, units, premises, staff — titled in Chinese
+    sheet.append(["PT1", "模板网点", "营业网点", "S1A", "", "", "08:30", "17:00", "否", ""])
+    out = io.BytesIO()
+    book.save(out)
+    report = import_apply(file=io.BytesIO(out.getvalue()), user=org.security)
+    assert report.applied
+    assert Premises.objects.get(code="PT1").kind == PremisesKind.OUTLET
