@@ -11,7 +11,7 @@ MSG_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=static -
 
 .PHONY: run test system test-system messages compilemessages migrate seed serve lint worker beat
 
-run: system $(VENV)/.installed compilemessages migrate serve
+run: system $(VENV)/.installed compilemessages migrate seed serve
 
 test: system test-system $(VENV)/.installed-dev compilemessages
 	$(PY) -m ruff check .
