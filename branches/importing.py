@@ -1,7 +1,7 @@
 """Import units, premises and staff from one XLSX workbook, with a dry run first.
 
 The workbook has up to three sheets, recognised by name in English or Chinese:
-``units`` (单位), ``premises`` (场所) and ``staff`` (员工); any of them may be left out.
+``units`` (机构), ``premises`` (网点) and ``staff`` (员工); any of them may be left out.
 Row 1 of a sheet holds the column headers (the column key, or its English or Chinese
 label, as in the template from ``build_template``); data starts on row 2. Sheets are
 read in that order, so premises may name units created by the same file and staff may
