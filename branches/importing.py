@@ -753,8 +753,9 @@ def import_apply(*, file, user) -> ImportReport:
     try:
         with transaction.atomic():
             _apply_units(by_sheet.get(UNIT_SHEET, []))
-            _apply_premises(by_sheet.get(PREMISES_SHEET, []))
-            _apply_staff(by_sheet.get(STAFF_SHEET, []), by=user)
+            units = _UnitsByCode()  # after the unit rows: units no longer move
+            _apply_premises(by_sheet.get(PREMISES_SHEET, []), units)
+            _apply_staff(by_sheet.get(STAFF_SHEET, []), units, by=user)
     except (IntegrityError, ValidationError) as exc:
         # Someone changed the same rows between the check and now; the transaction rolled back.
         raise ImportFileError(
@@ -779,21 +780,27 @@ def _apply_units(rows: list[RowReport]) -> None:
         _save(obj, fields)
 
 
-def _apply_premises(rows: list[RowReport]) -> None:
+class _UnitsByCode(dict):
+    def __missing__(self, code: str) -> Unit:
+        self[code] = Unit.objects.get(code=code)
+        return self[code]
+
+
+def _apply_premises(rows: list[RowReport], units: _UnitsByCode) -> None:
     for row in _changed(rows):
         obj = row.existing or Premises(code=row.key)
         fields = {k: row.values[k] for k in PREMISES_FIELDS if k in row.values}
-        fields["unit"] = Unit.objects.get(code=row.values["unit_code"])
+        fields["unit"] = units[row.values["unit_code"]]
         _save(obj, fields)
 
 
-def _apply_staff(rows: list[RowReport], *, by) -> None:
+def _apply_staff(rows: list[RowReport], units: _UnitsByCode, *, by) -> None:
     for row in _changed(rows):
         v = row.values
         fields = {k: v[k] for k in STAFF_FIELDS if k in v}
         if "employee_number" in fields:
             fields["employee_number"] = fields["employee_number"] or None  # unique: empty means none
-        fields["unit"] = Unit.objects.get(code=v["unit_code"])
+        fields["unit"] = units[v["unit_code"]]
         if "home_premises_code" in v:
             code = v["home_premises_code"]
             fields["home_premises"] = Premises.objects.get(code=code) if code else None
