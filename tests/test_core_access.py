@@ -1,0 +1,92 @@
+"""Access matrix of core's pages, in the shape of tests/access.py.
+
+``CORE_CASES`` is meant to be added to ``tests.access.CASES`` (and ``CORE_POST_ONLY``
+to its exemptions) by the owner of that module; until then it runs here.
+"""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from core.forms import AttachmentForm
+from core.models import Attachment, GeneratedDocument
+from core.services import attachment_create
+from tests.access import ALL, AccessCase, check_access
+
+IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
+
+
+def _photo_of_outlet_a(org):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(out, "JPEG")
+    form = AttachmentForm(files={"file": SimpleUploadedFile("p.jpg", out.getvalue())})
+    assert form.is_valid()
+    attachment_create(owner=org.outlet_a, upload=form.cleaned_data["file"], by=org.officer)
+
+
+def _attachment(org):
+    return [Attachment.objects.get().pk]
+
+
+def _officers_document(org):
+    from django.core.files.base import ContentFile
+
+    document = GeneratedDocument.objects.create(
+        kind="core.business_calendar", requested_by=org.officer, language="zh-hans", status="done", progress=100
+    )
+    document.file.save("d.pdf", ContentFile(b"%PDF-1.4 test"))
+
+
+def _document(org):
+    return [GeneratedDocument.objects.get().pk]
+
+
+CORE_CASES = [
+    AccessCase("notifications", ok=ALL),
+    AccessCase("notification_bell", ok=ALL),
+    AccessCase("business_calendar", ok=ALL),
+    AccessCase("attachment", setup=_photo_of_outlet_a, args=_attachment, ok=IN_B1, hidden=("outsider",)),
+    AccessCase("attachment_thumbnail", setup=_photo_of_outlet_a, args=_attachment, ok=IN_B1, hidden=("outsider",)),
+    # A generated document is its requester's alone.
+    AccessCase(
+        "document_status",
+        setup=_officers_document,
+        args=_document,
+        ok=("officer",),
+        hidden=("headoffice", "president", "security", "outlethead", "outsider"),
+    ),
+    AccessCase(
+        "document_download",
+        setup=_officers_document,
+        args=_document,
+        ok=("officer",),
+        hidden=("headoffice", "president", "security", "outlethead", "outsider"),
+    ),
+]
+
+# POST-only actions, tested in the feature tests (own notifications, head office only, etc.).
+CORE_POST_ONLY = {
+    "notification_open": [1],
+    "notifications_read_all": [],
+    "calendar_day_delete": [1],
+    "document_request": ["core.business_calendar"],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CORE_CASES, ids=lambda case: case.id)
+def test_core_access_matrix(client, org, case):
+    check_access(client, org, case)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CORE_POST_ONLY))
+def test_core_actions_need_sign_in_and_post(client, org, name):
+    url = reverse(name, args=CORE_POST_ONLY[name])
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(org.officer)
+    assert client.get(url).status_code == 405
