@@ -71,3 +71,12 @@ def log_refusal(request, action: str) -> None:
     ip = request.META.get("REMOTE_ADDR")
     RefusedAccess.objects.create(user=user, action=action, path=request.path[:300], ip_address=ip)
     logger.warning("refused %s to %s at %s from %s", action, user, request.path, ip)
+
+
+def require(request, action: str) -> None:
+    """For function views: 403 (logged) unless the person's post allows ``action``. Check scope first."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can(request.user, action):
+        log_refusal(request, action)
+        raise PermissionDenied

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self):
+        from core.tasks_registry import register_task_provider
+        from inspections import permissions  # noqa: F401  (declares the actions)
+        from inspections.tasks_provider import inspection_tasks
+
+        register_task_provider(inspection_tasks)

@@ -7,6 +7,7 @@ With DEBUG=0 the app refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from safetybank.env import env_bool, env_database, env_int, env_list, env_str
@@ -192,8 +193,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The one schedule table: features add their periodic jobs here.
-CELERY_BEAT_SCHEDULE: dict = {}
+# The one schedule table: features add their periodic jobs here (local time, Asia/Shanghai).
+CELERY_BEAT_SCHEDULE: dict = {
+    # Before each month starts (and daily as a catch-up, which creates nothing when done).
+    "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
+    "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

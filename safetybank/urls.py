@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("org/", include("branches.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("core.urls")),
 ]

@@ -5,11 +5,15 @@ get it (200), which are outside its scope (404) and which are in scope but hold 
 wrong post (403). ``check_access`` also checks that an anonymous visitor is sent to
 sign in. ``tests/test_access_matrix.py`` runs every case and walks every URL pattern of
 the project, failing on any that is neither declared here nor public by design.
-A new view gets its checks by adding one ``AccessCase`` to ``CASES``.
+A new view gets its checks by adding one ``AccessCase`` to ``CASES`` — or, for a feature
+app, to ``ACCESS_CASES`` in its own test module (run there with ``check_access``), with
+POST-only actions in that module's ``POST_ONLY`` ({url name: URL args}), and the module
+named in ``FEATURE_MODULES`` below so the URL walker counts them.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -152,3 +156,30 @@ PUBLIC = {
     "password_change_done",
 }
 PUBLIC_NAMESPACES = {"admin"}  # superusers only (tests/test_organisation.py::test_admin_is_for_superusers_only)
+
+# Feature test modules that declare ACCESS_CASES and POST_ONLY for their own views.
+FEATURE_MODULES = (
+    "tests.test_core_access",
+    "tests.test_inspections_access",
+)
+
+
+def declared_url_names() -> set[str]:
+    """Every URL name with an access declaration: the cases here and those of the feature modules."""
+    names = {case.url_name for case in CASES}
+    for module_name in FEATURE_MODULES:
+        module = importlib.import_module(module_name)
+        names |= {case.url_name for case in getattr(module, "ACCESS_CASES", [])}
+        names |= set(getattr(module, "POST_ONLY", {}))
+    return names
+
+
+def check_post_only(client, org, name: str, args: list) -> None:
+    """A POST-only action: anonymous POST → sign in; a signed-in GET → 405 (never a page)."""
+    url = reverse(name, args=args)
+    client.logout()
+    response = client.post(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"], f"anonymous POST {url}"
+    client.force_login(org.officer)
+    assert client.get(url).status_code == 405, f"GET {url} must be refused"
+    client.logout()

@@ -1,20 +1,18 @@
 """Access matrix of core's pages, in the shape of tests/access.py.
 
-``CORE_CASES`` is meant to be added to ``tests.access.CASES`` (and ``CORE_POST_ONLY``
-to its exemptions) by the owner of that module; until then it runs here.
+``ACCESS_CASES`` and ``POST_ONLY`` are counted by the URL walker (tests/access.py FEATURE_MODULES).
 """
 
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from PIL import Image
 
 from core.forms import AttachmentForm
 from core.models import Attachment, GeneratedDocument
 from core.services import attachment_create
-from tests.access import ALL, AccessCase, check_access
+from tests.access import ALL, AccessCase, check_access, check_post_only
 
 IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 
@@ -44,7 +42,7 @@ def _document(org):
     return [GeneratedDocument.objects.get().pk]
 
 
-CORE_CASES = [
+ACCESS_CASES = [
     AccessCase("notifications", ok=ALL),
     AccessCase("notification_bell", ok=ALL),
     AccessCase("business_calendar", ok=ALL),
@@ -68,7 +66,7 @@ CORE_CASES = [
 ]
 
 # POST-only actions, tested in the feature tests (own notifications, head office only, etc.).
-CORE_POST_ONLY = {
+POST_ONLY = {
     "notification_open": [1],
     "notifications_read_all": [],
     "calendar_day_delete": [1],
@@ -77,16 +75,12 @@ CORE_POST_ONLY = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", CORE_CASES, ids=lambda case: case.id)
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=lambda case: case.id)
 def test_core_access_matrix(client, org, case):
     check_access(client, org, case)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(CORE_POST_ONLY))
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
 def test_core_actions_need_sign_in_and_post(client, org, name):
-    url = reverse(name, args=CORE_POST_ONLY[name])
-    response = client.post(url)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(org.officer)
-    assert client.get(url).status_code == 405
+    check_post_only(client, org, name, POST_ONLY[name])

@@ -1,0 +1,218 @@
+"""Opening a month's inspection cycle: from the frequency rules in force and the business
+calendar to one assignment per required inspection.
+
+Idempotent by construction: every assignment has a unique (rule, target, period, slot)
+and rows are inserted with ``ignore_conflicts``, so running twice — or twice at once on
+two workers — creates nothing new. It reads only the database, so a missed month is
+caught up by the next run.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from branches.choices import PREMISES_POSTS, UnitKind
+from branches.models import Acting, Contract, Premises, Unit, User
+from core.choices import CalendarDayKind
+from core.selectors import calendar_exceptions
+from inspections.choices import Period, Target
+from inspections.models import Assignment, ChecklistVersion, FrequencyRule, InspectionCycle
+
+DAY = datetime.timedelta(days=1)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month_end(month) + DAY).replace(day=1)
+
+
+def default_month(now: datetime.datetime | None = None) -> datetime.date:
+    """The month a cycle is opened for by default: the next one, in local (Asia/Shanghai) time."""
+    return next_month(month_start(timezone.localdate(now)))
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime.date
+    end: datetime.date  # the due date
+
+
+class _Calendar:
+    """Working days of a stretch of time, read from the business calendar in one query."""
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.exceptions = calendar_exceptions(start, end)
+
+    def is_working(self, day: datetime.date) -> bool:
+        kind = self.exceptions.get(day)
+        if kind == CalendarDayKind.HOLIDAY:
+            return False
+        if kind == CalendarDayKind.MAKEUP_WORKDAY:
+            return True
+        return day.weekday() < 5
+
+    def last_working_day(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        day = end
+        while day >= start:
+            if self.is_working(day):
+                return day
+            day -= DAY
+        return end
+
+    def holiday_starts(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """First days of public-holiday blocks between two dates."""
+        holidays = sorted(d for d, kind in self.exceptions.items() if kind == CalendarDayKind.HOLIDAY)
+        return [d for d in holidays if start <= d <= end and (d - DAY) not in holidays]
+
+
+def _periods(rule: FrequencyRule, month: datetime.date, cal: _Calendar, premises: Premises | None) -> list[Window]:
+    first, last = month, month_end(month)
+    if rule.period == Period.BUSINESS_DAY:
+        days = [first + DAY * i for i in range((last - first).days + 1)]
+        open_every_day = premises is not None and premises.open_24h
+        return [Window(d, d) for d in days if open_every_day or cal.is_working(d)]
+    if rule.period == Period.WEEK:
+        periods = []
+        monday = first + DAY * ((7 - first.weekday()) % 7)  # weeks that start in this month
+        while monday <= last:
+            sunday = monday + DAY * 6
+            periods.append(Window(monday, cal.last_working_day(monday, sunday)))
+            monday += DAY * 7
+        return periods
+    if rule.period == Period.MONTH:
+        return [Window(first, cal.last_working_day(first, last))]
+    if rule.period == Period.QUARTER:
+        if (month.month - 1) % 3:
+            return []
+        quarter_last = month_end(first.replace(month=month.month + 2))
+        return [Window(first, cal.last_working_day(first, quarter_last))]
+    if rule.period == Period.SEASON:
+        start, end = rule.season_start_month or 1, rule.season_end_month or 12
+        in_season = start <= month.month <= end if start <= end else (month.month >= start or month.month <= end)
+        return [Window(first, cal.last_working_day(first, last))] if in_season else []
+    if rule.period == Period.HOLIDAY:
+        periods = []
+        for holiday in cal.holiday_starts(first, last + DAY * 40):
+            due = cal.last_working_day(holiday - DAY * 14, holiday - DAY)
+            if first <= due <= last:
+                periods.append(Window(max(first, due - DAY * 6), due))
+        return periods
+    raise ValueError(f"unknown period {rule.period}")
+
+
+class _People:
+    """Who holds which post where, loaded once for the whole cycle."""
+
+    def __init__(self, month: datetime.date):
+        self.by_premises: dict[tuple[int, str], list[User]] = defaultdict(list)
+        self.by_unit: dict[tuple[int, str], list[User]] = defaultdict(list)
+        for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
+            if user.home_premises_id:
+                self.by_premises[(user.home_premises_id, user.post)].append(user)
+            if user.unit_id:
+                self.by_unit[(user.unit.scope_root.pk, user.post)].append(user)
+        for acting in Acting.objects.filter(start_date__lte=month_end(month), end_date__gte=month).select_related(
+            "user", "unit"
+        ):
+            if acting.premises_id:
+                self.by_premises[(acting.premises_id, acting.post)].append(acting.user)
+            elif acting.unit_id:
+                self.by_unit[(acting.unit.scope_root.pk, acting.post)].append(acting.user)
+        self.contractors: dict[int, list[User]] = defaultdict(list)
+        for contract in Contract.objects.filter(user__is_active=True).select_related("user").order_by("pk"):
+            self.contractors[contract.premises_id].append(contract.user)
+        self.units = {unit.pk: unit for unit in Unit.objects.all()}
+
+    def at_premises(self, premises: Premises, post: str) -> User | None:
+        holders = self.by_premises.get((premises.pk, post))
+        if holders:
+            return holders[0]
+        if post in PREMISES_POSTS:
+            return None
+        return self.nearest(premises.unit, post)
+
+    def nearest(self, unit: Unit, post: str) -> User | None:
+        """The holder of ``post`` at the unit or, failing that, the nearest unit above it."""
+        for ancestor_id in reversed(unit.ancestor_ids):
+            holders = self.by_unit.get((ancestor_id, post))
+            if holders:
+                return holders[0]
+        return None
+
+
+def _targets(rule: FrequencyRule, premises: list[Premises], sub_branches: list[Unit], people: _People):
+    """(unit, premises or None, assignee or None) for each place the rule applies to."""
+    if rule.target == Target.EACH_SUB_BRANCH:
+        for unit in sub_branches:
+            yield unit, None, people.nearest(unit, rule.performer_post)
+    elif rule.target == Target.EACH_PREMISES_OF_KIND:
+        for place in premises:
+            if place.kind == rule.premises_kind:
+                yield place.unit, place, people.at_premises(place, rule.performer_post)
+    elif rule.target == Target.EACH_CONTRACTED_PREMISES:
+        for place in premises:
+            if not rule.premises_kind or place.kind == rule.premises_kind:
+                contractors = people.contractors.get(place.pk) or [None]
+                yield place.unit, place, contractors[0]
+
+
+@transaction.atomic
+def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
+    """Open the cycle of ``month`` (any day in it) and create its assignments. Returns (cycle, created)."""
+    month = month_start(month)
+    cycle, _ = InspectionCycle.objects.get_or_create(month=month)
+    rules = list(FrequencyRule.objects.valid_in(month).select_related("template"))
+    versions = {}
+    for version in ChecklistVersion.objects.filter(template__in={r.template_id for r in rules}).order_by("number"):
+        versions[version.template_id] = version  # the highest number wins
+    cal = _Calendar(month - DAY * 14, month_end(month) + DAY * 45)
+    people = _People(month)
+    premises = list(Premises.objects.filter(is_active=True).select_related("unit").order_by("unit__path", "code"))
+    sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"))
+
+    planned = []
+    for rule in rules:
+        version = versions.get(rule.template_id)
+        if version is None:
+            continue  # a checklist with no version yet cannot be assigned
+        for unit, place, assignee in _targets(rule, premises, sub_branches, people):
+            for period in _periods(rule, month, cal, place):
+                for slot in range(1, rule.count + 1):
+                    planned.append(
+                        Assignment(
+                            cycle=cycle,
+                            rule=rule,
+                            level=rule.level,
+                            version=version,
+                            unit=unit,
+                            premises=place,
+                            target_key=f"P{place.pk}" if place else f"U{unit.pk}",
+                            performer_post=rule.performer_post,
+                            assignee=assignee,
+                            period_start=period.start,
+                            period_end=period.end,
+                            slot=slot,
+                        )
+                    )
+    before = Assignment.objects.filter(cycle=cycle).count()
+    Assignment.objects.bulk_create(planned, ignore_conflicts=True, batch_size=500)
+    return cycle, Assignment.objects.filter(cycle=cycle).count() - before
+
+
+def cycles_catch_up(*, today: datetime.date | None = None) -> list[tuple[InspectionCycle, int]]:
+    """What the monthly beat job runs: the current month (in case a run was missed) and the next."""
+    current = month_start(today or timezone.localdate())
+    return [cycle_open(month=current), cycle_open(month=next_month(current))]

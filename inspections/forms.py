@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Premises
+from inspections.choices import AnswerType, Defence, Level
+from inspections.models import ChecklistTemplate, FrequencyRule
+from safetybank.forms import restrict_choices
+
+
+class UnannouncedForm(forms.Form):
+    premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.filter(is_active=True))
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    template = forms.ModelChoiceField(label=_("Checklist"), queryset=ChecklistTemplate.objects.filter(is_active=True))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        restrict_choices(self, user, visible_to_fields=("template",))
+
+
+class AcknowledgeForm(forms.Form):
+    objection = forms.CharField(
+        label=_("Objection (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Write here if the inspected unit disagrees with any fact; it is kept with the signature."),
+    )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class ChecklistItemForm(forms.Form):
+    code = forms.CharField(label=_("code"), max_length=20)
+    defence = forms.ChoiceField(label=_("defence"), choices=Defence.choices)
+    text = forms.CharField(label=_("check item"), max_length=300)
+    text_en = forms.CharField(label=_("check item (English)"), max_length=300, required=False)
+    guidance = forms.CharField(label=_("guidance"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    answer_type = forms.ChoiceField(label=_("answer"), choices=AnswerType.choices)
+    photo_on_fail = forms.BooleanField(label=_("photo required on failure"), required=False)
+
+
+ChecklistItemFormSet = forms.formset_factory(ChecklistItemForm, extra=2, can_delete=True)
+
+
+class ChecklistTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistTemplate
+        fields = ["code", "purpose", "name", "name_en"]
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = FrequencyRule
+        fields = ["period", "count", "performer_post", "template", "season_start_month", "season_end_month"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        restrict_choices(self, user, visible_to_fields=("template",))
+
+    def clean_count(self):
+        count = self.cleaned_data["count"]
+        if not 1 <= count <= 10:
+            raise forms.ValidationError(_("Between 1 and 10 times per period."))
+        return count
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("season_start_month", "season_end_month"):
+            value = cleaned.get(name)
+            if value is not None and not 1 <= value <= 12:
+                self.add_error(name, _("A month is a number from 1 to 12."))
+        return cleaned

@@ -1,0 +1,19 @@
+"""The inspection engine's actions, declared once in the post/action table."""
+
+from branches.choices import Post
+from branches.permissions import EVERYONE, LEADERS, MANAGERS, register_actions
+
+INSPECTORS = MANAGERS | LEADERS | frozenset({Post.SECURITY_OFFICER, Post.OUTLET_HEAD})
+
+register_actions(
+    {
+        "inspection.view": EVERYONE,
+        "inspection.perform": INSPECTORS,
+        "inspection.acknowledge": frozenset({Post.OUTLET_HEAD, Post.PRESIDENT}),
+        "checklist.view": INSPECTORS,
+        "checklist.manage": MANAGERS,
+        "rule.manage": frozenset({Post.HEAD_OFFICE_SECURITY}),
+        "compliance.view": MANAGERS | LEADERS,
+        "hazard.view": EVERYONE,
+    }
+)

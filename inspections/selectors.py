@@ -1,0 +1,130 @@
+"""Scoped reads of the inspection engine. Dashboards and reports call these, never the tables."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from branches.models import Premises
+from inspections.choices import AssignmentStatus, Level
+from inspections.cycles import month_start
+from inspections.models import Assignment, ChecklistTemplate, Inspection
+
+STATES = ("required", "on_time", "late", "missed", "unassigned", "pending")
+
+
+@dataclass
+class Cell:
+    """Compliance of one premises at one level in one month."""
+
+    required: int = 0
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    unassigned: int = 0
+    pending: int = 0  # not yet due
+
+    @property
+    def colour(self) -> str:
+        if not self.required:
+            return "none"
+        if self.missed or self.unassigned:
+            return "danger"
+        if self.late:
+            return "warning"
+        if self.pending:
+            return "info"
+        return "success"
+
+    def add(self, other: Cell) -> None:
+        for name in STATES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class ComplianceGrid:
+    month: datetime.date
+    levels: list[tuple[str, str]]
+    rows: list[tuple[Premises, dict[str, Cell]]] = field(default_factory=list)
+    totals: dict[str, Cell] = field(default_factory=dict)
+
+
+def _classify(status: str, unassigned: bool, due: datetime.date, today: datetime.date) -> str:
+    if status == AssignmentStatus.DONE:
+        return "on_time"
+    if status == AssignmentStatus.LATE:
+        return "late"
+    if unassigned:
+        return "unassigned"
+    if status == AssignmentStatus.OVERDUE or due < today:
+        return "missed"
+    return "pending"
+
+
+def compliance_counts(*, user, month: datetime.date, today: datetime.date | None = None):
+    """{(target_key, level): Cell} for the assignments of ``month`` the user may see. One query."""
+    today = today or timezone.localdate()
+    month = month_start(month)
+    rows = (
+        Assignment.objects.for_user(user)
+        .filter(cycle__month=month)
+        .values("target_key", "unit_id", "level", "status", "period_end")
+        .annotate(n=Count("pk"), unassigned=Count("pk", filter=Q(assignee__isnull=True)))
+    )
+    cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
+    for row in rows:
+        cell = cells[(row["target_key"], row["level"])]
+        assigned = row["n"] - row["unassigned"]
+        for n, unassigned in ((assigned, False), (row["unassigned"], True)):
+            if n:
+                state = _classify(row["status"], unassigned, row["period_end"], today)
+                setattr(cell, state, getattr(cell, state) + n)
+                cell.required += n
+    return cells
+
+
+def compliance_grid(*, user, month: datetime.date, today: datetime.date | None = None) -> ComplianceGrid:
+    """Premises × level for a month. Unit-level requirements (a sub-branch's monthly inspection)
+    show on every premises row of that sub-branch. A constant number of queries."""
+    month = month_start(month)
+    cells = compliance_counts(user=user, month=month, today=today)
+    grid = ComplianceGrid(month=month, levels=list(Level.choices))
+    grid.totals = {level: Cell() for level, _ in grid.levels}
+    for premises in Premises.objects.for_user(user).filter(is_active=True).select_related("unit"):
+        row = {}
+        for level, _ in grid.levels:
+            cell = Cell()
+            cell.add(cells.get((f"P{premises.pk}", level), Cell()))
+            cell.add(cells.get((f"U{premises.unit_id}", level), Cell()))
+            row[level] = cell
+        grid.rows.append((premises, row))
+    for (_key, level), cell in cells.items():
+        grid.totals[level].add(cell)  # each assignment once, however many rows show it
+    return grid
+
+
+def assignments_of(*, user, statuses=None):
+    qs = Assignment.objects.for_user(user).filter(assignee=user).select_related("premises", "unit", "version__template")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs
+
+
+def open_assignments_for(*, user, today: datetime.date | None = None):
+    """What the person has to inspect: open or overdue, period already started."""
+    today = today or timezone.localdate()
+    return assignments_of(user=user, statuses=[AssignmentStatus.OPEN, AssignmentStatus.OVERDUE]).filter(
+        period_start__lte=today
+    )
+
+
+def templates_for(*, user):
+    return ChecklistTemplate.objects.visible_to(user).filter(is_active=True)
+
+
+def inspections_for(*, user):
+    return Inspection.objects.for_user(user).select_related("premises", "inspector", "version__template")

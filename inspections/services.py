@@ -1,0 +1,464 @@
+"""Writes of the inspection engine: standard content, checklist versions, rules,
+inspections from start to submission, corrections, acknowledgements, overdue marking
+and the birth of hidden dangers."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.choices import Post
+from branches.models import Premises, Unit, User
+from core.choices import SignatureKind
+from core.models import canonical_content
+from core.selectors import superior_of
+from core.services import notify, signature_sign
+from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
+from inspections.content.checklists import RULES, TEMPLATES
+from inspections.cycles import month_end, month_start, next_month
+from inspections.models import (
+    DEFENCE_TO_CATEGORY,
+    Answer,
+    Assignment,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistVersion,
+    FrequencyRule,
+    Hazard,
+    Inspection,
+)
+
+# --------------------------------------------------------------------------- standard content
+
+
+@transaction.atomic
+def standard_content_install(*, head_office: Unit, valid_from: datetime.date) -> int:
+    """Install head office's standard checklists and the five-level rules. Idempotent by code."""
+    created = 0
+    templates = {}
+    for code, purpose, name, name_en, items in TEMPLATES:
+        template, new = ChecklistTemplate.objects.get_or_create(
+            code=code, defaults={"owner_unit": head_office, "purpose": purpose, "name": name, "name_en": name_en}
+        )
+        templates[code] = template
+        if new or not template.versions.exists():
+            version = ChecklistVersion.objects.create(template=template, number=1, note=_("Standard content"))
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(
+                    version=version,
+                    code=item_code,
+                    defence=defence,
+                    text=text,
+                    text_en=text_en,
+                    photo_on_fail=photo,
+                    order=order,
+                )
+                for order, (item_code, defence, text, text_en, photo) in enumerate(items, start=1)
+            )
+            created += 1
+    for code, level, period, count, target, kind, post, template_code, season in RULES:
+        if FrequencyRule.objects.filter(code=code).exists():
+            continue
+        FrequencyRule.objects.create(
+            code=code,
+            owner_unit=head_office,
+            level=level,
+            period=period,
+            count=count,
+            target=target,
+            premises_kind=kind,
+            performer_post=post,
+            template=templates[template_code],
+            season_start_month=season[0] if season else None,
+            season_end_month=season[1] if season else None,
+            valid_from=month_start(valid_from),
+        )
+        created += 1
+    return created
+
+
+# --------------------------------------------------------------------------- checklists and rules
+
+
+@transaction.atomic
+def checklist_revise(*, template: ChecklistTemplate, items: list[dict], by: User, note: str = "") -> ChecklistVersion:
+    """Save a checklist's items. A version already used by an inspection is never changed:
+    a new version is made and past inspections keep theirs. Item codes stay stable."""
+    codes = [item["code"] for item in items]
+    if len(codes) != len(set(codes)):
+        raise ValidationError(_("Each check item needs its own code."))
+    current = template.current_version
+    if current is None or current.is_in_use:
+        number = (current.number + 1) if current else 1
+        version = ChecklistVersion.objects.create(template=template, number=number, created_by=by, note=note)
+    else:
+        version = current
+        version.items.all().delete()
+        version.note = note or version.note
+        version.save(update_fields=["note"])
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(version=version, order=order, **item) for order, item in enumerate(items, start=1)
+    )
+    template._change_reason = note[:100] or _("Checklist revised")
+    template.save()
+    return version
+
+
+@transaction.atomic
+def rule_change(*, rule: FrequencyRule, changes: dict, by: User, today: datetime.date | None = None) -> FrequencyRule:
+    """Change a frequency rule from the next cycle on: the current row ends with this month."""
+    today = today or timezone.localdate()
+    start = next_month(month_start(today))
+    if rule.valid_until is not None and rule.valid_until < start:
+        raise ValidationError(_("This rule is no longer in force; change the rule that replaced it."))
+    successor = FrequencyRule.objects.filter(code=rule.code, valid_from=start).first()
+    if successor is None:
+        successor = FrequencyRule.objects.get(pk=rule.pk)
+        successor.pk = None
+        successor.valid_from = start
+        successor.valid_until = None
+    for field, value in changes.items():
+        setattr(successor, field, value)
+    successor._change_reason = _("Changed from %(month)s") % {"month": start.strftime("%Y-%m")}
+    successor.save()
+    if rule.pk != successor.pk:
+        rule.valid_until = month_end(month_start(today))
+        rule._change_reason = _("Replaced from %(month)s") % {"month": start.strftime("%Y-%m")}
+        rule.save()
+    return successor
+
+
+# --------------------------------------------------------------------------- inspections
+
+
+def _level_posts(level: str) -> set[str]:
+    return {
+        Level.L1_PRESIDENT: {Post.PRESIDENT},
+        Level.L2_LEADER: {Post.LEADER_IN_CHARGE},
+        Level.L3_SECURITY: {Post.SECURITY_DEPARTMENT, Post.HEAD_OFFICE_SECURITY},
+        Level.L4_PREMISES: {Post.SECURITY_OFFICER, Post.OUTLET_HEAD},
+        Level.L5_REVIEW: {Post.PRESIDENT, Post.LEADER_IN_CHARGE},
+        Level.COMPREHENSIVE: {Post.SECURITY_DEPARTMENT, Post.HEAD_OFFICE_SECURITY},
+        Level.HOLIDAY: {Post.OUTLET_HEAD, Post.SECURITY_OFFICER, Post.SECURITY_DEPARTMENT},
+        Level.SUMMER: {Post.SECURITY_OFFICER, Post.OUTLET_HEAD, Post.SECURITY_DEPARTMENT},
+    }[level]
+
+
+def _create_inspection(*, version, level, premises, inspector, assignment=None, unannounced=False) -> Inspection:
+    inspection = Inspection.objects.create(
+        assignment=assignment,
+        level=level,
+        version=version,
+        unit=premises.unit,
+        premises=premises,
+        inspector=inspector,
+        unannounced=unannounced,
+    )
+    Answer.objects.bulk_create(Answer(inspection=inspection, item=item) for item in version.items.all())
+    return inspection
+
+
+@transaction.atomic
+def inspection_start(*, assignment: Assignment, by: User, premises: Premises | None = None) -> Inspection:
+    """Open (or come back to) the draft of an assigned inspection."""
+    draft = assignment.inspections.filter(status=InspectionStatus.DRAFT, inspector=by).first()
+    if draft:
+        return draft
+    if assignment.status in (AssignmentStatus.DONE, AssignmentStatus.LATE):
+        raise ValidationError(_("This inspection has already been done."))
+    if assignment.assignee_id not in (None, by.pk) and not by.is_superuser:
+        raise ValidationError(_("This inspection is assigned to %(name)s.") % {"name": assignment.assignee})
+    place = assignment.premises or premises
+    if place is None:
+        raise ValidationError(_("Choose the premises you inspect."))
+    if assignment.premises is None and not place.unit.path.startswith(assignment.unit.path):
+        raise ValidationError(_("Choose premises of %(unit)s.") % {"unit": assignment.unit})
+    return _create_inspection(
+        version=assignment.version, level=assignment.level, premises=place, inspector=by, assignment=assignment
+    )
+
+
+@transaction.atomic
+def inspection_start_unannounced(*, premises: Premises, level: str, template: ChecklistTemplate, by: User):
+    """An unannounced inspection of any premises in scope; it counts toward the level's open requirement."""
+    if not (_level_posts(level) & _posts(by)) and not by.is_superuser:
+        raise ValidationError(_("Your post does not perform inspections at this level."))
+    version = template.current_version
+    if version is None:
+        raise ValidationError(_("This checklist has no items yet."))
+    return _create_inspection(version=version, level=level, premises=premises, inspector=by, unannounced=True)
+
+
+def _posts(user: User) -> set[str]:
+    from branches.permissions import effective_posts
+
+    return effective_posts(user)
+
+
+def _require_draft(inspection: Inspection) -> None:
+    # Read the status from the database: a page or object loaded earlier may predate the submission.
+    if not Inspection.objects.filter(pk=inspection.pk, status=InspectionStatus.DRAFT).exists():
+        raise ValidationError(_("A submitted inspection cannot be changed; record a correction instead."))
+
+
+def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text: str = "", note: str = "") -> Answer:
+    """Save one answer of a draft the moment it is given (so nothing is lost on a dropped connection)."""
+    inspection = answer.inspection
+    _require_draft(inspection)
+    if inspection.inspector_id != by.pk:
+        raise ValidationError(_("Only the inspector answers this inspection."))
+    item = answer.item
+    if item.answer_type == AnswerType.PASS_FAIL:
+        if result not in Result.values and result != "":
+            raise ValidationError(_("Choose pass, fail or not applicable."))
+        answer.result = result
+    elif item.answer_type == AnswerType.NUMBER:
+        if number in (None, ""):
+            answer.number = None
+        else:
+            try:
+                answer.number = Decimal(str(number))
+            except InvalidOperation:
+                raise ValidationError(_("“%(value)s” is not a number.") % {"value": number}) from None
+    else:
+        answer.text = text.strip()[:500]
+    answer.note = note.strip()[:500]
+    answer.answered_at = timezone.now()
+    answer.save()
+    return answer
+
+
+def _complete_assignment(inspection: Inspection) -> None:
+    assignment = inspection.assignment
+    if assignment is None:
+        assignment = _matching_open_assignment(inspection)
+        if assignment is None:
+            return
+        inspection.assignment = assignment
+        inspection.save(update_fields=["assignment"])
+    on_time = timezone.localdate(inspection.submitted_at) <= assignment.period_end
+    assignment.status = AssignmentStatus.DONE if on_time else AssignmentStatus.LATE
+    assignment.completed_at = inspection.submitted_at
+    if assignment.assignee_id is None:
+        assignment.assignee = inspection.inspector
+    assignment.save(update_fields=["status", "completed_at", "assignee"])
+
+
+def _matching_open_assignment(inspection: Inspection) -> Assignment | None:
+    """The open requirement an unannounced inspection fulfils: same level, same premises (or its
+    sub-branch for unit-level rules), the period that contains today, else the oldest overdue one."""
+    today = timezone.localdate(inspection.submitted_at)
+    candidates = (
+        Assignment.objects.filter(
+            level=inspection.level,
+            status__in=[AssignmentStatus.OPEN, AssignmentStatus.OVERDUE],
+            period_start__lte=today,
+        )
+        .filter(Q(premises=inspection.premises) | Q(premises__isnull=True, unit=inspection.premises.unit))
+        .filter(Q(assignee=inspection.inspector) | Q(assignee__isnull=True))
+        .order_by("-period_end")
+    )
+    current = candidates.filter(period_end__gte=today).order_by("period_end").first()
+    return current or candidates.first()
+
+
+@transaction.atomic
+def inspection_submit(*, inspection: Inspection, by: User) -> list[Hazard]:
+    """Submit: every item answered, every failure described (with a photo where the checklist says so).
+    The inspection becomes immutable, its assignment is done, and each failure raises a hidden danger."""
+    from core.selectors import attachments_of
+
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _require_draft(inspection)
+    if inspection.inspector_id != by.pk:
+        raise ValidationError(_("Only the inspector submits this inspection."))
+    answers = list(inspection.answers.select_related("item"))
+    problems = []
+    for answer in answers:
+        if not answer.is_answered:
+            problems.append(_("%(code)s is not answered.") % {"code": answer.item.code})
+        elif answer.failed and not answer.note:
+            problems.append(_("%(code)s failed: describe what is wrong.") % {"code": answer.item.code})
+        elif answer.failed and answer.item.photo_on_fail and not attachments_of(answer).exists():
+            problems.append(_("%(code)s failed: a photo is required.") % {"code": answer.item.code})
+    if problems:
+        raise ValidationError(problems)
+    inspection.status = InspectionStatus.SUBMITTED
+    inspection.submitted_at = timezone.now()
+    inspection._change_reason = _("Submitted")
+    inspection.save()
+    _complete_assignment(inspection)
+    return [
+        hazard_raise(
+            premises=inspection.premises,
+            description=answer.note,
+            category=DEFENCE_TO_CATEGORY[answer.item.defence],
+            found_by=inspection.inspector,
+            item_code=answer.item.code,
+            source_inspection=inspection,
+            source_answer=answer,
+        )
+        for answer in answers
+        if answer.failed
+    ]
+
+
+@transaction.atomic
+def inspection_correct(*, inspection: Inspection, by: User, reason: str) -> Inspection:
+    """Start a correction of a submitted inspection: a new draft that points at it, answers copied."""
+    inspection.refresh_from_db(fields=["status", "submitted_at"])
+    if not inspection.is_submitted:
+        raise ValidationError(_("Only a submitted inspection can be corrected; edit the draft instead."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the inspection is corrected."))
+    correction = Inspection.objects.create(
+        assignment=None,
+        level=inspection.level,
+        version=inspection.version,
+        unit=inspection.unit,
+        premises=inspection.premises,
+        inspector=by,
+        corrects=inspection,
+        correction_reason=reason.strip()[:300],
+    )
+    Answer.objects.bulk_create(
+        Answer(inspection=correction, item=a.item, result=a.result, number=a.number, text=a.text, note=a.note)
+        for a in inspection.answers.all()
+    )
+    return correction
+
+
+def inspection_facts(inspection: Inspection) -> str:
+    """The exact text of the confirmation letter of inspection facts, as signed."""
+    failed = [
+        {"code": a.item.code, "item": a.item.text, "finding": a.note}
+        for a in inspection.answers.select_related("item")
+        if a.failed
+    ]
+    return canonical_content(
+        {
+            "inspection": inspection.pk,
+            "premises": inspection.premises.name,
+            "checklist": f"{inspection.version.template.name} v{inspection.version.number}",
+            "inspector": str(inspection.inspector),
+            "submitted_at": inspection.submitted_at,
+            "findings": failed,
+        }
+    )
+
+
+def inspection_acknowledge(*, inspection: Inspection, by: User, ip: str | None, objection: str = ""):
+    """The inspected unit acknowledges the confirmation letter of inspection facts, optionally objecting."""
+    inspection.refresh_from_db(fields=["status", "submitted_at"])
+    if not inspection.is_submitted:
+        raise ValidationError(_("Only a submitted inspection can be acknowledged."))
+    if by.pk == inspection.inspector_id:
+        raise ValidationError(_("The inspector cannot acknowledge their own inspection."))
+    posts = _posts(by)
+    today = timezone.localdate()
+    heads_premises = Post.OUTLET_HEAD in posts and (
+        by.home_premises_id == inspection.premises_id
+        or by.actings.filter(premises=inspection.premises, start_date__lte=today, end_date__gte=today).exists()
+    )
+    leads_unit = Post.PRESIDENT in posts and by.unit and inspection.unit.path.startswith(by.unit.scope_root.path)
+    if not (heads_premises or leads_unit):
+        raise ValidationError(_("The head of the inspected premises acknowledges the inspection facts."))
+    post = Post.OUTLET_HEAD if heads_premises else Post.PRESIDENT
+    return signature_sign(
+        subject=inspection,
+        kind=SignatureKind.ACKNOWLEDGEMENT,
+        signer=by,
+        content=inspection_facts(inspection),
+        ip=ip,
+        post=post,
+        objection=objection,
+    )
+
+
+# --------------------------------------------------------------------------- hidden dangers
+
+
+def hazard_raise(
+    *,
+    premises: Premises,
+    description: str,
+    category: str,
+    found_by: User,
+    item_code: str = "",
+    grade: str = "general",
+    source_inspection: Inspection | None = None,
+    source_answer: Answer | None = None,
+) -> Hazard:
+    """A hidden danger is born: from a failed item, a drill problem, a facility test or a report by hand."""
+    if not description.strip():
+        raise ValidationError(_("Describe the hidden danger."))
+    hazard = Hazard(
+        unit=premises.unit,
+        premises=premises,
+        item_code=item_code,
+        description=description.strip(),
+        category=category,
+        grade=grade,
+        found_by=found_by,
+        source_inspection=source_inspection,
+        source_answer=source_answer,
+    )
+    hazard._change_reason = _("Reported")
+    hazard.save()
+    return hazard
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+def assignments_mark_overdue(*, today: datetime.date | None = None) -> int:
+    """Daily: open assignments past their due date become overdue; the assignee (or, when nobody
+    holds the post, the superior) is told once a day, and once overdue so is the superior."""
+    today = today or timezone.localdate()
+    overdue = Assignment.objects.filter(
+        status__in=[AssignmentStatus.OPEN, AssignmentStatus.OVERDUE], period_end__lt=today
+    ).select_related("assignee", "unit", "premises")
+    count = 0
+    for assignment in overdue.iterator():
+        if assignment.status == AssignmentStatus.OPEN:
+            Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.OPEN).update(
+                status=AssignmentStatus.OVERDUE
+            )
+            count += 1
+        if assignment.notified_overdue_on == today:
+            continue
+        params = {"what": str(assignment), "due": assignment.period_end.isoformat()}
+        url = reverse("inspections:assignment_detail", args=[assignment.pk])
+        if assignment.assignee is not None:
+            notify(
+                user=assignment.assignee,
+                kind="inspection_overdue",
+                obj=assignment,
+                url=url,
+                params=params,
+                title=gettext_lazy("Overdue inspection: %(what)s (due %(due)s)"),
+            )
+        escalate_to = (
+            superior_of(assignment.assignee)
+            if assignment.assignee
+            else superior_of(assignment.premises or assignment.unit)
+        )
+        for person in escalate_to:
+            notify(
+                user=person,
+                kind="inspection_overdue_escalated",
+                obj=assignment,
+                url=url,
+                params=params,
+                title=gettext_lazy("Not done in time: %(what)s (due %(due)s)"),
+            )
+        Assignment.objects.filter(pk=assignment.pk).update(notified_overdue_on=today)
+    return count

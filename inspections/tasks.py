@@ -1,0 +1,17 @@
+"""Periodic jobs of the inspection engine. Thin: each calls one service; running twice does nothing more."""
+
+from celery import shared_task
+
+from inspections.cycles import cycles_catch_up
+from inspections.services import assignments_mark_overdue
+
+
+@shared_task(name="inspections.open_cycles")
+def open_cycles() -> list[int]:
+    """Monthly (and safe daily): open this month's cycle if a run was missed, and next month's."""
+    return [created for _cycle, created in cycles_catch_up()]
+
+
+@shared_task(name="inspections.mark_overdue")
+def mark_overdue() -> int:
+    return assignments_mark_overdue()

@@ -1,0 +1,174 @@
+"""Monthly cycles: the five levels become assignments, once, on the right days."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from branches.choices import Post, PremisesKind, UnitKind
+from inspections.choices import AssignmentStatus, Level
+from inspections.cycles import cycle_open, cycles_catch_up, default_month
+from inspections.models import Assignment, FrequencyRule
+from inspections.services import assignments_mark_overdue, rule_change, standard_content_install
+from tests.factories import PremisesFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def engine(org):
+    standard_content_install(head_office=org.head_office, valid_from=D(2026, 1, 1))
+    return org
+
+
+def _count(**filters):
+    return Assignment.objects.filter(**filters).count()
+
+
+def test_opening_a_cycle_twice_creates_nothing_new(engine):
+    _, created = cycle_open(month=D(2026, 12, 1))
+    assert created > 0
+    _, again = cycle_open(month=D(2026, 12, 1))
+    assert again == 0
+    assert _count(cycle__month=D(2026, 12, 1)) == created
+
+
+def test_daily_checks_follow_business_days_and_holidays(engine):
+    cycle_open(month=D(2026, 10, 1))
+    opens = Assignment.objects.filter(rule__code="L4-OPEN", premises=engine.outlet_a).values_list(
+        "period_start", flat=True
+    )
+    # National Day 1–7 October are holidays; Saturday 10 October is a make-up working day.
+    assert D(2026, 10, 1) not in opens and D(2026, 10, 7) not in opens
+    assert D(2026, 10, 10) in opens
+    assert D(2026, 10, 11) not in opens  # an ordinary Sunday
+    assert len(opens) == 22 - 5 + 1  # weekdays, less holidays on weekdays, plus the make-up Saturday
+
+
+def test_self_service_bank_is_patrolled_every_day_three_times(engine):
+    engine.outlet_a2.open_24h = True
+    engine.outlet_a2.save()
+    cycle_open(month=D(2026, 10, 1))
+    patrols = Assignment.objects.filter(rule__code="L4-SSB", premises=engine.outlet_a2)
+    assert patrols.count() == 31 * 3
+
+
+def test_each_level_lands_on_the_right_person(engine):
+    vice = UserFactory(username="vice", unit=engine.branch1, post=Post.LEADER_IN_CHARGE)
+    cycle_open(month=D(2026, 12, 1))
+    president = Assignment.objects.get(rule__code="L1-PRESIDENT", unit=engine.sub1)
+    assert president.assignee == engine.president  # nearest president above the sub-branch
+    assert Assignment.objects.get(rule__code="L2-LEADER", unit=engine.sub1).assignee == vice
+    weekly = Assignment.objects.filter(rule__code="L3-CONTRACT", premises=engine.outlet_a)
+    assert {a.assignee for a in weekly} == {engine.security}
+    assert weekly.count() == 4  # Mondays 7, 14, 21, 28 December
+    daily = Assignment.objects.filter(rule__code="L4-OPEN", premises=engine.outlet_a).first()
+    assert daily.assignee == engine.officer
+    comprehensive = Assignment.objects.get(rule__code="MC-MONTHLY", unit=engine.sub1)
+    assert comprehensive.assignee == engine.security
+
+
+def test_a_post_nobody_holds_gives_a_visible_unassigned_assignment(engine):
+    cycle_open(month=D(2026, 12, 1))
+    # Branch 2 has no president, leader in charge or security department.
+    unassigned = Assignment.objects.filter(unit=engine.sub2, assignee__isnull=True)
+    assert set(unassigned.values_list("level", flat=True)) >= {Level.L1_PRESIDENT, Level.L2_LEADER}
+    lone = PremisesFactory(code="NOBODY", unit=engine.sub1, kind=PremisesKind.OUTLET)
+    cycle_open(month=D(2027, 1, 1))
+    assert _count(premises=lone, rule__code="L4-OPEN", assignee__isnull=True) > 0
+
+
+def test_quarterly_review_only_in_the_first_month_of_a_quarter(engine):
+    cycle_open(month=D(2026, 11, 1))
+    cycle_open(month=D(2027, 1, 1))
+    assert _count(rule__code="L5-REVIEW", cycle__month=D(2026, 11, 1)) == 0
+    review = Assignment.objects.get(rule__code="L5-REVIEW", cycle__month=D(2027, 1, 1), unit=engine.sub1)
+    assert review.period_end >= D(2027, 3, 1)
+
+
+def test_summer_check_only_in_season(engine):
+    cycle_open(month=D(2026, 5, 1))
+    cycle_open(month=D(2026, 7, 1))
+    assert _count(rule__code="SU-SUMMER", cycle__month=D(2026, 5, 1)) == 0
+    assert _count(rule__code="SU-SUMMER", cycle__month=D(2026, 7, 1), premises=engine.outlet_a) == 1
+
+
+def test_holiday_check_is_due_the_last_working_day_before_the_holiday(engine):
+    cycle_open(month=D(2026, 9, 1))
+    # Mid-Autumn starts Friday 25 September: due Thursday 24. National Day's check
+    # (due Wednesday 30 September) falls in September too.
+    dues = sorted(
+        Assignment.objects.filter(rule__code="HO-HOLIDAY", premises=engine.outlet_a).values_list(
+            "period_end", flat=True
+        )
+    )
+    assert dues == [D(2026, 9, 24), D(2026, 9, 30)]
+    checks = Assignment.objects.filter(rule__code="HO-HOLIDAY", premises=engine.outlet_a)
+    assert {check.assignee for check in checks} == {engine.outlethead}
+
+
+def test_a_rule_change_applies_from_the_next_cycle_only(engine):
+    rule = FrequencyRule.objects.get(code="L3-CONTRACT")
+    cycle_open(month=D(2026, 11, 1))
+    successor = rule_change(rule=rule, changes={"count": 2}, by=engine.headoffice, today=D(2026, 11, 15))
+    cycle_open(month=D(2026, 11, 1))
+    cycle_open(month=D(2026, 12, 1))
+    november = _count(rule__code="L3-CONTRACT", cycle__month=D(2026, 11, 1), premises=engine.outlet_a)
+    december = _count(rule__code="L3-CONTRACT", cycle__month=D(2026, 12, 1), premises=engine.outlet_a)
+    assert november == 5  # Mondays 2, 9, 16, 23, 30 November, once each
+    assert december == 4 * 2
+    assert successor.valid_from == D(2026, 12, 1)
+    rule.refresh_from_db()
+    assert rule.valid_until == D(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "moment,expected",
+    [
+        ("2026-11-30 23:30:00+08:00", D(2026, 12, 1)),  # still November in Shanghai (15:30 UTC)
+        ("2026-12-01 00:30:00+08:00", D(2027, 1, 1)),  # already December in Shanghai, 30 Nov in UTC
+    ],
+)
+def test_default_month_is_the_next_local_month(moment, expected, time_machine):
+    time_machine.move_to(moment)
+    assert default_month() == expected
+
+
+def test_beat_job_catches_up_a_missed_month(engine, time_machine):
+    time_machine.move_to("2026-12-01 00:30:00+08:00")
+    cycles_catch_up()
+    months = set(Assignment.objects.values_list("cycle__month", flat=True))
+    assert months == {D(2026, 12, 1), D(2027, 1, 1)}
+
+
+def test_command_opens_a_month_by_hand(engine, capsys):
+    call_command("open_inspection_cycle", "2026-12")
+    assert _count(cycle__month=D(2026, 12, 1)) > 0
+    assert "2026-12" in capsys.readouterr().out
+
+
+def test_command_refuses_a_malformed_month(engine):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("open_inspection_cycle", "December")
+
+
+def test_overdue_assignments_are_marked_and_superiors_told(engine):
+    from core.models import Notification
+
+    cycle_open(month=D(2026, 12, 1))
+    first_day = Assignment.objects.get(rule__code="L4-OPEN", premises=engine.outlet_a, period_start=D(2026, 12, 1))
+    assignments_mark_overdue(today=D(2026, 12, 2))
+    first_day.refresh_from_db()
+    assert first_day.status == AssignmentStatus.OVERDUE
+    assert Notification.objects.filter(user=engine.officer, kind="inspection_overdue").exists()
+    assert Notification.objects.filter(user=engine.security, kind="inspection_overdue_escalated").exists()
+    before = Notification.objects.count()
+    assignments_mark_overdue(today=D(2026, 12, 2))
+    assert Notification.objects.count() == before  # once a day, however often it runs
+
+
+def test_sub_branch_kinds_are_seeded(engine):
+    assert engine.sub1.kind == UnitKind.SUB_BRANCH

@@ -1,0 +1,176 @@
+"""Inspections at levels 1, 2, 3 and 5: answering, submitting, immutability, corrections,
+acknowledgement of the inspection facts, and the hidden dangers they raise."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from branches.choices import PremisesKind
+from core.selectors import signatures_of
+from core.services import attachment_create
+from inspections.choices import AssignmentStatus, Level
+from inspections.cycles import cycle_open
+from inspections.models import Assignment, ChecklistTemplate, Hazard
+from inspections.selectors import compliance_grid
+from inspections.services import (
+    answer_save,
+    inspection_acknowledge,
+    inspection_correct,
+    inspection_start,
+    inspection_start_unannounced,
+    inspection_submit,
+    standard_content_install,
+)
+from tests.factories import PremisesFactory
+from tests.inspection_helpers import answer_all, photo
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def engine(org):
+    standard_content_install(head_office=org.head_office, valid_from=D(2026, 1, 1))
+    return org
+
+
+def _weekly(engine):
+    return ChecklistTemplate.objects.get(code="WEEKLY-CONTRACT")
+
+
+def test_unannounced_weekly_check_counts_toward_the_open_requirement(engine, time_machine):
+    time_machine.move_to("2026-12-08 10:00:00+08:00")
+    cycle_open(month=D(2026, 12, 1))
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    answer_all(inspection, engine.security)
+    inspection_submit(inspection=inspection, by=engine.security)
+    inspection.refresh_from_db()
+    assert inspection.assignment.period_start == D(2026, 12, 7)
+    assert inspection.assignment.status == AssignmentStatus.DONE
+
+
+def test_a_failed_item_raises_a_hidden_danger_with_its_photo(engine, time_machine):
+    time_machine.move_to("2026-12-08 10:00:00+08:00")
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    answer_all(inspection, engine.security, fail=("WK-05",), note="通勤门锁舌损坏")
+    failed = inspection.answers.get(item__code="WK-05")
+    with pytest.raises(ValidationError, match="WK-05"):
+        inspection_submit(inspection=inspection, by=engine.security)  # a photo is required for WK-05
+    attachment_create(owner=failed, upload=photo(), by=engine.security)
+    [hazard] = inspection_submit(inspection=inspection, by=engine.security)
+    assert (hazard.premises, hazard.item_code, hazard.category) == (engine.outlet_a, "WK-05", "physical")
+    assert hazard.description == "通勤门锁舌损坏"
+    assert hazard.found_by == engine.security
+    assert hazard.source_answer == failed
+
+
+def test_unanswered_items_block_submission_with_their_codes(engine):
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    with pytest.raises(ValidationError) as error:
+        inspection_submit(inspection=inspection, by=engine.security)
+    assert "WK-01" in str(error.value)
+
+
+def test_a_submitted_inspection_is_immutable_and_corrected_by_a_new_record(engine):
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    answer_all(inspection, engine.security)
+    inspection_submit(inspection=inspection, by=engine.security)
+    answer = inspection.answers.first()
+    with pytest.raises(ValidationError, match="已提交的检查不能修改"):
+        answer_save(answer=answer, by=engine.security, result="fail", note="x")
+    correction = inspection_correct(inspection=inspection, by=engine.security, reason="WK-03 记录有误")
+    assert correction.corrects == inspection
+    assert correction.answers.count() == inspection.answers.count()
+    assert inspection.answers.get(pk=answer.pk).result == "pass"
+
+
+def test_president_inspects_a_premises_of_the_sub_branch(engine):
+    cycle_open(month=D(2026, 12, 1))
+    assignment = Assignment.objects.get(rule__code="L1-PRESIDENT", unit=engine.sub1)
+    with pytest.raises(ValidationError):
+        inspection_start(assignment=assignment, by=engine.president, premises=engine.outlet_b)
+    inspection = inspection_start(assignment=assignment, by=engine.president, premises=engine.outlet_a)
+    assert inspection_start(assignment=assignment, by=engine.president) == inspection  # back to the draft
+    answer_all(inspection, engine.president)
+    inspection_submit(inspection=inspection, by=engine.president)
+    assignment.refresh_from_db()
+    assert assignment.status in (AssignmentStatus.DONE, AssignmentStatus.LATE)
+
+
+def test_outlet_head_acknowledges_with_an_objection_and_the_letter_shows_it(engine, login):
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    answer_all(inspection, engine.security, fail=("WK-06",), note="钢叉缺一把")
+    inspection_submit(inspection=inspection, by=engine.security)
+    with pytest.raises(ValidationError):
+        inspection_acknowledge(inspection=inspection, by=engine.outsider, ip=None)
+    signature = inspection_acknowledge(
+        inspection=inspection, by=engine.outlethead, ip="10.0.0.9", objection="钢叉已送修，非缺失"
+    )
+    assert signature.objection == "钢叉已送修，非缺失"
+    assert signatures_of(inspection).count() == 1
+    response = login(engine.outlethead).get(reverse("inspections:confirmation_letter", args=[inspection.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "检查事实确认书" in text and "钢叉缺一把" in text and "钢叉已送修" in text
+
+
+def test_compliance_numbers_match_a_hand_count(engine, time_machine):
+    time_machine.move_to("2026-12-15 12:00:00+08:00")
+    cycle_open(month=D(2026, 12, 1))
+    weekly = list(
+        Assignment.objects.filter(rule__code="L3-CONTRACT", premises=engine.outlet_a).order_by("period_start")
+    )
+    # Week of 7 Dec: done on time. Week of 14 Dec: done late (after its due date). Others open.
+    for assignment, when in ((weekly[0], "2026-12-10 09:00:00+08:00"), (weekly[1], "2026-12-21 09:00:00+08:00")):
+        time_machine.move_to(when)
+        inspection = inspection_start(assignment=assignment, by=engine.security)
+        answer_all(inspection, engine.security)
+        inspection_submit(inspection=inspection, by=engine.security)
+    grid = compliance_grid(user=engine.security, month=D(2026, 12, 1), today=D(2026, 12, 29))
+    cells = dict(grid.rows)[engine.outlet_a]
+    level3 = cells[Level.L3_SECURITY]
+    assert (level3.required, level3.on_time, level3.late, level3.missed, level3.pending) == (4, 1, 1, 1, 1)
+    # Branch 2 is not in the security department's grid at all.
+    assert engine.outlet_b not in dict(grid.rows)
+    daily = cells[Level.L4_PREMISES]
+    assert daily.required == 23 * 2  # open and close on each of December's 23 working days
+
+
+def test_compliance_grid_queries_do_not_grow_with_premises(engine):
+    cycle_open(month=D(2026, 12, 1))
+    with CaptureQueriesContext(connection) as few:
+        compliance_grid(user=engine.headoffice, month=D(2026, 12, 1))
+    for n in range(90):
+        PremisesFactory(code=f"X{n:03d}", unit=engine.sub1, kind=PremisesKind.OUTLET)
+    cycle_open(month=D(2027, 1, 1))
+    with CaptureQueriesContext(connection) as many:
+        grid = compliance_grid(user=engine.headoffice, month=D(2027, 1, 1))
+    assert len(grid.rows) >= 93
+    assert len(many) == len(few)
+
+
+def test_hazards_are_scoped(engine):
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    answer_all(inspection, engine.security, fail=("WK-06",))
+    inspection_submit(inspection=inspection, by=engine.security)
+    assert Hazard.objects.for_user(engine.officer).count() == 1
+    assert Hazard.objects.for_user(engine.outsider).count() == 0
