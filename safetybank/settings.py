@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "branches",
     "core",
     "inspections",
+    "facilities",
+    "incidents",
     "drills",
     "responsibilities",
     "reports",
@@ -198,6 +200,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Before each month starts (and daily as a catch-up, which creates nothing when done).
     "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
     "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
+    "facilities-remind-tests": {"task": "facilities.remind_tests", "schedule": crontab(hour=7, minute=30)},
 }
 
 if REDIS_URL:

@@ -1,0 +1,54 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.filters import ScopedFilterSet, SearchMixin
+from branches.models import Premises
+from facilities.choices import FacilityKind, FacilityStatus, InvestmentKind, TestKind, TestResult
+from facilities.models import Facility, FacilityTest, Investment
+
+DATE = {"type": "date"}
+
+
+class FacilityFilter(SearchMixin, ScopedFilterSet):
+    search_fields = ("name", "model_name", "supplier", "premises__name")
+    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=Premises.objects.all())
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FacilityKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FacilityStatus.choices)
+
+    class Meta:
+        model = Facility
+        fields = ["q", "premises", "kind", "status"]
+
+
+class FacilityTestFilter(ScopedFilterSet):
+    premises = django_filters.ModelChoiceFilter(
+        label=_("Premises"), field_name="facility__premises", queryset=Premises.objects.all()
+    )
+    test_kind = django_filters.ChoiceFilter(label=_("Test"), choices=TestKind.choices)
+    result = django_filters.ChoiceFilter(label=_("Result"), choices=TestResult.choices)
+    start = django_filters.DateFilter(
+        label=_("From"), field_name="tested_on", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
+    )
+    end = django_filters.DateFilter(
+        label=_("Until"), field_name="tested_on", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
+    )
+
+    class Meta:
+        model = FacilityTest
+        fields = ["premises", "test_kind", "result", "start", "end"]
+
+
+class InvestmentFilter(ScopedFilterSet):
+    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=Premises.objects.all())
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InvestmentKind.choices)
+    start = django_filters.DateFilter(
+        label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
+    )
+    end = django_filters.DateFilter(
+        label=_("Until"), field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
+    )
+
+    class Meta:
+        model = Investment
+        fields = ["premises", "kind", "start", "end"]

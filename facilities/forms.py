@@ -1,0 +1,106 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Premises
+from core.forms import AttachmentField
+from facilities.choices import TestResult
+from facilities.models import Cadence, Facility, Investment
+from safetybank.forms import ScopedModelForm
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FacilityForm(ScopedModelForm):
+    class Meta:
+        model = Facility
+        fields = [
+            "premises",
+            "kind",
+            "name",
+            "model_name",
+            "supplier",
+            "install_date",
+            "status",
+            "channels",
+            "retention_days",
+            "quantity",
+            "extinguisher_type",
+            "expiry_date",
+            "note",
+        ]
+        widgets = {"install_date": DATE, "expiry_date": DATE}
+        help_texts = {
+            "channels": _("Video recorders only."),
+            "retention_days": _("Video recorders only: at least 30 days."),
+            "quantity": _("Fire extinguishers only."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["premises"].queryset = self.fields["premises"].queryset.filter(is_active=True)
+
+
+class CadenceForm(forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    class Meta:
+        model = Cadence
+        fields = ["every", "unit", "remind_days", "requires_police_receipt", "is_active"]
+
+
+class InvestmentForm(ScopedModelForm):
+    class Meta:
+        model = Investment
+        fields = ["premises", "kind", "facility_kind", "date", "amount", "description"]
+        widgets = {"date": DATE}
+
+
+class FacilityTestForm(forms.Form):
+    """One test of one facility: the tests that apply are those head office set a cadence for."""
+
+    test_kind = forms.ChoiceField(label=_("Test"))
+    tested_on = forms.DateField(label=_("Tested on"), widget=DATE, initial=timezone.localdate)
+    result = forms.ChoiceField(label=_("Result"), choices=TestResult.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When the test fails, say what failed: it becomes the hidden danger."),
+    )
+    police_receipt = forms.CharField(
+        label=_("Police confirmation of receipt"),
+        required=False,
+        max_length=100,
+        help_text=_("Who at the 110 centre confirmed the alarm arrived, and their reference."),
+    )
+    photos = AttachmentField(multiple=True, required=False)
+
+    def __init__(self, *args, facility: Facility, **kwargs):
+        super().__init__(*args, **kwargs)
+        cadences = list(Cadence.objects.filter(facility_kind=facility.kind, is_active=True))
+        self.fields["test_kind"].choices = [(c.test_kind, c.get_test_kind_display()) for c in cadences]
+        if not any(c.requires_police_receipt for c in cadences):
+            del self.fields["police_receipt"]
+
+    def clean_tested_on(self):
+        value = self.cleaned_data["tested_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A test cannot be recorded for a future date."))
+        return value
+
+
+class LedgerPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("Until"), widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end of the period must not be before its start."))
+        return data
+
+
+class PremisesChoiceForm(forms.Form):
+    premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.none())

@@ -1,0 +1,1 @@
+"""The incident register has no periodic jobs yet; reports read it through ``incidents.selectors``."""

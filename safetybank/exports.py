@@ -1,0 +1,72 @@
+"""Tabular exports (CSV and XLSX) of rows a view has already scoped with ``for_user``.
+
+    return tabular_response(fmt, "facilities", headers, rows)
+
+``rows`` are sequences of plain values; dates, numbers and text keep their type in XLSX.
+CSV is UTF-8 with a byte-order mark so spreadsheet programs show Chinese correctly.
+A cell that begins like a formula is prefixed with an apostrophe (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, str | int | float | datetime.date) or hasattr(value, "as_tuple"):
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def tabular_response(fmt: str, name: str, headers: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
+    """A download of ``rows`` under ``headers`` as ``fmt`` ("csv" or "xlsx"); any other format is a 404."""
+    if fmt not in FORMATS:
+        raise Http404
+    headers = [str(h) for h in headers]
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+        content = out.getvalue().encode("utf-8")
+    else:
+        import openpyxl  # only exports need it
+        from openpyxl.styles import Font
+
+        book = openpyxl.Workbook(write_only=False)
+        sheet = book.active
+        sheet.title = name[:31]
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "A2"
+        out = io.BytesIO()
+        book.save(out)
+        content = out.getvalue()
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
