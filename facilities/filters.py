@@ -3,16 +3,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import ScopedFilterSet, SearchMixin
-from branches.models import Premises
 from facilities.choices import FacilityKind, FacilityStatus, InvestmentKind, TestKind, TestResult
 from facilities.models import Facility, FacilityTest, Investment
+from incidents.filters import premises_in_scope
 
 DATE = {"type": "date"}
 
 
 class FacilityFilter(SearchMixin, ScopedFilterSet):
     search_fields = ("name", "model_name", "supplier", "premises__name")
-    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=Premises.objects.all())
+    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=premises_in_scope)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=FacilityKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FacilityStatus.choices)
 
@@ -23,7 +23,7 @@ class FacilityFilter(SearchMixin, ScopedFilterSet):
 
 class FacilityTestFilter(ScopedFilterSet):
     premises = django_filters.ModelChoiceFilter(
-        label=_("Premises"), field_name="facility__premises", queryset=Premises.objects.all()
+        label=_("Premises"), field_name="facility__premises", queryset=premises_in_scope
     )
     test_kind = django_filters.ChoiceFilter(label=_("Test"), choices=TestKind.choices)
     result = django_filters.ChoiceFilter(label=_("Result"), choices=TestResult.choices)
@@ -40,7 +40,7 @@ class FacilityTestFilter(ScopedFilterSet):
 
 
 class InvestmentFilter(ScopedFilterSet):
-    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=Premises.objects.all())
+    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=premises_in_scope)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InvestmentKind.choices)
     start = django_filters.DateFilter(
         label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)

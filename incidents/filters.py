@@ -10,9 +10,15 @@ from incidents.models import Incident
 DATE = {"type": "date"}
 
 
+def premises_in_scope(request):
+    # A callable queryset: django-filter's ModelChoiceFilter keeps its own ``queryset`` and ignores a
+    # narrowed ``extra["queryset"]``, so the scope is applied here, per request.
+    return Premises.objects.for_user(request.user) if request else Premises.objects.none()
+
+
 class IncidentFilter(SearchMixin, ScopedFilterSet):
     search_fields = ("description", "police_report_no", "premises__name")
-    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=Premises.objects.all())
+    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=premises_in_scope)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=IncidentKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=IncidentStatus.choices)
     start = django_filters.DateFilter(
