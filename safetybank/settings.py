@@ -201,6 +201,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
     "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
     "facilities-remind-tests": {"task": "facilities.remind_tests", "schedule": crontab(hour=7, minute=30)},
+    # Drills: a week before a planned drill; 30 days before a drill rule would be missed.
+    "drills-remind-upcoming": {"task": "drills.remind_upcoming", "schedule": crontab(hour=7, minute=40)},
+    "drills-remind-rules": {"task": "drills.remind_rules", "schedule": crontab(hour=7, minute=50)},
 }
 
 if REDIS_URL:

@@ -21,5 +21,6 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("facilities/", include("facilities.urls")),
     path("incidents/", include("incidents.urls")),
+    path("drills/", include("drills.urls")),
     path("", include("core.urls")),
 ]

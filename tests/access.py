@@ -162,6 +162,7 @@ FEATURE_MODULES = (
     "tests.test_core_access",
     "tests.test_inspections_access",
     "tests.test_facilities_access",
+    "tests.test_drills_access",
 )
 
 

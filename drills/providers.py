@@ -1,0 +1,52 @@
+"""What drills put on "my tasks" and on the orphaned-items page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from branches.orphans import OrphanItem
+from branches.permissions import can
+from core.tasks_registry import TaskItem
+from drills import selectors
+from drills.models import PlanRole
+
+
+def drill_tasks(user) -> list[TaskItem]:
+    items = [
+        TaskItem(
+            title=_("Drill: %(scenario)s") % {"scenario": drill.scenario},
+            url=drill.get_absolute_url(),
+            due=drill.planned_date,
+            source=_("Drills"),
+            detail=", ".join(str(p) for p in drill.premises.all()) or str(drill.unit),
+        )
+        for drill in selectors.drills_to_run(user=user).prefetch_related("premises")[:20]
+    ]
+    if can(user, "plan.manage"):
+        for role in selectors.roles_to_reassign(user=user)[:20]:
+            items.append(
+                TaskItem(
+                    title=_("Reassign %(role)s of %(plan)s") % {"role": role.get_role_display(), "plan": role.plan},
+                    url=role.plan.get_absolute_url(),
+                    source=_("Emergency plans"),
+                    detail=_("%(name)s has left or moved") % {"name": role.holder},
+                )
+            )
+    return items
+
+
+def orphaned_plan_roles(user, left_people) -> list[OrphanItem]:
+    roles = (
+        PlanRole.objects.for_user(user)
+        .filter(holder__in=left_people, plan__is_active=True)
+        .select_related("plan", "holder")
+    )
+    return [
+        OrphanItem(
+            owner=role.holder,
+            kind=_("Emergency plan role"),
+            title=f"{role.plan} · {role.get_role_display()} ({role.get_period_display()})",
+            url=role.plan.get_absolute_url(),
+        )
+        for role in roles
+    ]
