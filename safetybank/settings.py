@@ -200,6 +200,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Before each month starts (and daily as a catch-up, which creates nothing when done).
     "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
     "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
+    # Responsibilities: letters for new staff and after transfers; reminders; roster gaps; expiring agreements.
+    "responsibilities-reconcile-letters": {
+        "task": "responsibilities.reconcile_letters",
+        "schedule": crontab(hour=1, minute=40),
+    },
+    "responsibilities-remind-unsigned": {
+        "task": "responsibilities.remind_unsigned",
+        "schedule": crontab(hour=8, minute=30, day_of_week=1),
+    },
+    "responsibilities-roster-gaps": {"task": "responsibilities.roster_gaps", "schedule": crontab(hour=8, minute=0)},
+    "responsibilities-agreements-expiring": {
+        "task": "responsibilities.agreements_expiring",
+        "schedule": crontab(hour=8, minute=10),
+    },
     "facilities-remind-tests": {"task": "facilities.remind_tests", "schedule": crontab(hour=7, minute=30)},
     # Drills: a week before a planned drill; 30 days before a drill rule would be missed.
     "drills-remind-upcoming": {"task": "drills.remind_upcoming", "schedule": crontab(hour=7, minute=40)},

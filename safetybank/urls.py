@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("org/", include("branches.urls")),
     path("inspections/", include("inspections.urls")),
+    path("responsibilities/", include("responsibilities.urls")),
     path("facilities/", include("facilities.urls")),
     path("incidents/", include("incidents.urls")),
     path("drills/", include("drills.urls")),

@@ -1,0 +1,240 @@
+"""Scoped reads of the responsibilities app. Dashboards and reports call these, never the tables.
+
+The one coverage figure: ``letter_coverage(user=..., unit=..., year=...)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from branches.choices import Post, PremisesKind, UnitKind
+from branches.models import Premises, Unit, User
+from core.choices import CalendarDayKind
+from core.selectors import calendar_exceptions
+from responsibilities.choices import SIGNED_STATUSES, LetterKind, LetterStatus
+from responsibilities.models import (
+    CommitteeMember,
+    DutyDay,
+    JointDefenceAgreement,
+    Letter,
+    LetterRound,
+    PostDuty,
+)
+
+ROSTER_UNIT_KINDS = (UnitKind.HEAD_OFFICE, UnitKind.BRANCH, UnitKind.SUB_BRANCH)
+
+# --------------------------------------------------------------------------- letters
+
+
+def letters_for(*, user) -> QuerySet[Letter]:
+    return Letter.objects.for_user(user).select_related("issuing_unit", "signatory", "unit", "premises")
+
+
+def letters_to_sign(*, user) -> QuerySet[Letter]:
+    """The letters waiting for ``user``'s own signature."""
+    return letters_for(user=user).filter(signatory=user, status=LetterStatus.ISSUED)
+
+
+def rounds_for(*, user) -> QuerySet[LetterRound]:
+    return LetterRound.objects.for_user(user).select_related("issuing_unit", "requested_by")
+
+
+def rounds_to_countersign(*, user) -> list[LetterRound]:
+    """Rounds of the unit ``user`` heads (as president, or acting as one) with signed letters to countersign."""
+    today = timezone.localdate()
+    unit_ids = set()
+    if user.post == Post.PRESIDENT and user.unit_id:
+        unit_ids.add(user.unit_id)
+    unit_ids.update(
+        user.actings.filter(
+            post=Post.PRESIDENT, unit__isnull=False, start_date__lte=today, end_date__gte=today
+        ).values_list("unit_id", flat=True)
+    )
+    if not unit_ids:
+        return []
+    waiting = Letter.objects.filter(round=OuterRef("pk"), status=LetterStatus.SIGNED)
+    return list(rounds_for(user=user).filter(issuing_unit_id__in=unit_ids).filter(Exists(waiting)))
+
+
+@dataclass
+class Coverage:
+    """Who has signed a unit's letters of one year (counts over the unit's whole subtree).
+
+    Staff count when they are active and hold a signed letter for the post they hold
+    now; departments and outlets when their current letter is signed.
+    """
+
+    unit: Unit
+    year: int
+    staff_total: int = 0
+    staff_signed: int = 0
+    departments_total: int = 0
+    departments_signed: int = 0
+    premises_total: int = 0
+    premises_signed: int = 0
+    unsigned_staff: list[User] = field(default_factory=list)
+
+    @staticmethod
+    def _percent(part: int, whole: int) -> int | None:
+        return round(part * 100 / whole) if whole else None
+
+    @property
+    def staff_percent(self) -> int | None:
+        return self._percent(self.staff_signed, self.staff_total)
+
+    @property
+    def departments_percent(self) -> int | None:
+        return self._percent(self.departments_signed, self.departments_total)
+
+    @property
+    def premises_percent(self) -> int | None:
+        return self._percent(self.premises_signed, self.premises_total)
+
+
+def _signed(year: int, **party) -> Exists:
+    return Exists(Letter.objects.filter(year=year, status__in=SIGNED_STATUSES, **party))
+
+
+def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> Coverage:
+    """Per unit (its whole subtree) and year: the share of active staff in their current post,
+    of departments and of outlets with a signed letter; and, with ``with_names``, who has not signed.
+
+    Counts only what ``user`` may see, so an out-of-scope unit gives zeros.
+    """
+    staff = (
+        User.objects.for_user(user)
+        .filter(is_active=True, is_superuser=False, unit__path__startswith=unit.path)
+        .annotate(signed=_signed(year, party_user=OuterRef("pk"), post=OuterRef("post")))
+    )
+    departments = (
+        Unit.objects.for_user(user)
+        .filter(path__startswith=unit.path, kind=UnitKind.DEPARTMENT)
+        .annotate(signed=_signed(year, party_unit=OuterRef("pk"), kind=LetterKind.DEPARTMENT))
+    )
+    outlets = (
+        Premises.objects.for_user(user)
+        .filter(unit__path__startswith=unit.path, is_active=True, kind=PremisesKind.OUTLET)
+        .annotate(signed=_signed(year, party_premises=OuterRef("pk")))
+    )
+    coverage = Coverage(unit=unit, year=year)
+    coverage.staff_total = staff.count()
+    coverage.staff_signed = staff.filter(signed=True).count()
+    coverage.departments_total = departments.count()
+    coverage.departments_signed = departments.filter(signed=True).count()
+    coverage.premises_total = outlets.count()
+    coverage.premises_signed = outlets.filter(signed=True).count()
+    if with_names:
+        coverage.unsigned_staff = list(
+            staff.filter(signed=False).select_related("unit", "home_premises").order_by("unit__path", "full_name")
+        )
+    return coverage
+
+
+def letter_coverage_by_unit(*, user, parent: Unit, year: int) -> list[Coverage]:
+    """The coverage of each subordinate unit (not departments) of ``parent``, for a table."""
+    children = Unit.objects.for_user(user).filter(parent=parent).exclude(kind=UnitKind.DEPARTMENT).order_by("path")
+    return [letter_coverage(user=user, unit=child, year=year, with_names=False) for child in children]
+
+
+def unsigned_letters(*, user, unit: Unit, year: int) -> QuerySet[Letter]:
+    """Current letters in ``unit``'s subtree still waiting for their signatory."""
+    return letters_for(user=user).filter(year=year, status=LetterStatus.ISSUED, unit__path__startswith=unit.path)
+
+
+# --------------------------------------------------------------------------- post duties and committee
+
+
+def post_duties(*, user) -> QuerySet[PostDuty]:
+    return PostDuty.objects.visible_to(user)
+
+
+def duties_of_post(*, user, post: str) -> PostDuty | None:
+    return post_duties(user=user).filter(post=post).first()
+
+
+def committee_of(*, user, unit: Unit, on: datetime.date | None = None) -> QuerySet[CommitteeMember]:
+    """The current seats of ``unit``'s safety production committee (director, deputy, members)."""
+    return (
+        CommitteeMember.objects.visible_to(user)
+        .filter(unit=unit)
+        .current(on)
+        .select_related("user", "user__unit")
+        .order_by("role", "start_date", "pk")
+    )
+
+
+# --------------------------------------------------------------------------- duty roster
+
+
+@dataclass
+class RosterDay:
+    date: datetime.date
+    holiday: bool
+    duty: DutyDay | None
+    warn: bool  # no leader and within the two-week warning window
+
+
+def _non_working_days(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, bool]]:
+    """Holidays and weekend days between two dates (make-up working days excluded), with "is a holiday"."""
+    exceptions = calendar_exceptions(start, end)
+    days = []
+    day = start
+    while day <= end:
+        kind = exceptions.get(day)
+        if kind == CalendarDayKind.HOLIDAY or (day.weekday() >= 5 and kind != CalendarDayKind.MAKEUP_WORKDAY):
+            days.append((day, kind == CalendarDayKind.HOLIDAY))
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def roster_of(*, unit: Unit, start: datetime.date, end: datetime.date, warn_days: int = 14) -> list[RosterDay]:
+    """Every holiday and weekend day of ``unit`` in the range, with its leader on duty or a gap."""
+    duties = {d.date: d for d in DutyDay.objects.filter(unit=unit, date__range=(start, end)).select_related("leader")}
+    limit = timezone.localdate() + datetime.timedelta(days=warn_days)
+    return [
+        RosterDay(date=day, holiday=holiday, duty=duties.get(day), warn=day not in duties and day <= limit)
+        for day, holiday in _non_working_days(start, end)
+    ]
+
+
+def roster_gaps(*, unit: Unit, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """Holidays and weekend days in the range without a leader on duty at ``unit``."""
+    return [row.date for row in roster_of(unit=unit, start=start, end=end) if row.duty is None]
+
+
+def roster_units(*, user) -> QuerySet[Unit]:
+    """Units whose roster ``user`` sees: their own, those above and, for managers, those below."""
+    return Unit.objects.visible_to(user).filter(kind__in=ROSTER_UNIT_KINDS).order_by("path")
+
+
+def home_roster_unit(user) -> Unit | None:
+    """The roster a person looks at first: the unit of their premises, or the unit they work for."""
+    if user.home_premises_id:
+        return user.home_premises.unit
+    if user.unit_id:
+        root = user.unit.scope_root
+        return root if root.kind in ROSTER_UNIT_KINDS else None
+    return None
+
+
+# --------------------------------------------------------------------------- joint defence
+
+
+def agreements_for(*, user) -> QuerySet[JointDefenceAgreement]:
+    return JointDefenceAgreement.objects.for_user(user).select_related("unit", "premises", "our_contact")
+
+
+def agreements_expiring(*, user, within_days: int = 30) -> QuerySet[JointDefenceAgreement]:
+    today = timezone.localdate()
+    return agreements_for(user=user).filter(
+        expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=within_days)
+    )
+
+
+def letters_of_person(*, user, person: User) -> QuerySet[Letter]:
+    """A person's own letters (all years, superseded ones too), as far as ``user`` may see."""
+    return letters_for(user=user).filter(Q(party_user=person) | Q(signatory=person)).order_by("-year", "-issued_at")
