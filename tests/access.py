@@ -163,6 +163,7 @@ FEATURE_MODULES = (
     "tests.test_inspections_access",
     "tests.test_facilities_access",
     "tests.test_drills_access",
+    "tests.test_responsibilities_access",
 )
 
 

@@ -1,0 +1,173 @@
+"""Access matrix of the responsibilities pages, in the shape of tests/access.py.
+
+``ACCESS_CASES`` and ``POST_ONLY`` are counted by the URL walker (tests/access.py FEATURE_MODULES).
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from responsibilities import services
+from responsibilities.choices import PartyKind
+from responsibilities.models import JointDefenceAgreement, Letter, LetterRound, LetterTemplate, PostDuty
+from tests.access import ALL, AccessCase, check_access, check_post_only
+
+IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
+MANAGERS = ("headoffice", "security")
+NOT_MANAGERS = ("president", "outlethead", "officer", "outsider")
+
+
+def _round(org):
+    round = services.round_request(unit=org.branch1, year=datetime.date.today().year, by=org.security)
+    services.round_run(round_id=round.pk)
+
+
+def _officers_letter(org):
+    return [Letter.objects.get(party_user=org.officer).pk]
+
+
+def _round_id(org):
+    return [LetterRound.objects.get().pk]
+
+
+def _template(org):
+    services.standard_content_ensure()
+    return [LetterTemplate.objects.first().pk]
+
+
+def _duty(org):
+    services.standard_content_ensure()
+    return [PostDuty.objects.first().pk]
+
+
+def _agreement_setup(org):
+    JointDefenceAgreement.objects.create(
+        unit=org.sub1,
+        premises=org.outlet_a,
+        party_kind=PartyKind.POLICE_STATION,
+        party_name="城关派出所",
+        our_contact=org.outlethead,
+        signed_on=datetime.date(2026, 1, 1),
+        expires_on=datetime.date(2027, 1, 1),
+    )
+
+
+def _agreement(org):
+    return [JointDefenceAgreement.objects.get().pk]
+
+
+ACCESS_CASES = [
+    AccessCase("responsibilities:letter_list", ok=ALL),
+    AccessCase("responsibilities:letter_detail", setup=_round, args=_officers_letter, ok=IN_B1, hidden=("outsider",)),
+    AccessCase("responsibilities:letter_pdf", setup=_round, args=_officers_letter, ok=IN_B1, hidden=("outsider",)),
+    AccessCase(
+        "responsibilities:letter_paper",
+        setup=_round,
+        args=_officers_letter,
+        ok=MANAGERS,
+        forbidden=("president", "outlethead", "officer"),
+        hidden=("outsider",),
+    ),
+    AccessCase("responsibilities:round_list", ok=MANAGERS, forbidden=NOT_MANAGERS),
+    AccessCase(
+        "responsibilities:round_detail",
+        setup=_round,
+        args=_round_id,
+        ok=("headoffice", "president", "security"),
+        hidden=("outlethead", "officer", "outsider"),
+    ),
+    AccessCase(
+        "responsibilities:coverage",
+        ok=("headoffice", "president", "security"),
+        forbidden=("outlethead", "officer", "outsider"),
+    ),
+    AccessCase("responsibilities:template_list", ok=MANAGERS, forbidden=NOT_MANAGERS),
+    AccessCase(
+        "responsibilities:template_edit",
+        args=_template,
+        ok=("headoffice",),
+        forbidden=("president", "security", "outlethead", "officer", "outsider"),
+    ),
+    AccessCase("responsibilities:postduty_list", ok=ALL),
+    AccessCase(
+        "responsibilities:postduty_edit",
+        args=_duty,
+        ok=("headoffice",),
+        forbidden=("president", "security", "outlethead", "officer", "outsider"),
+    ),
+    AccessCase(
+        "responsibilities:staff_responsibilities",
+        args=lambda org: [org.officer.pk],
+        ok=IN_B1,
+        hidden=("outsider",),
+    ),
+    AccessCase("responsibilities:committee", ok=ALL),
+    AccessCase("responsibilities:roster", ok=ALL),
+    AccessCase("responsibilities:agreement_list", ok=ALL),
+    AccessCase("responsibilities:agreement_create", ok=MANAGERS, forbidden=NOT_MANAGERS),
+    AccessCase(
+        "responsibilities:agreement_detail", setup=_agreement_setup, args=_agreement, ok=IN_B1, hidden=("outsider",)
+    ),
+    AccessCase(
+        "responsibilities:agreement_update",
+        setup=_agreement_setup,
+        args=_agreement,
+        ok=MANAGERS,
+        forbidden=("president", "outlethead", "officer"),
+        hidden=("outsider",),
+    ),
+]
+
+# POST-only actions; their scope and post checks are tested below and in tests/test_responsibilities.py.
+POST_ONLY = {
+    "responsibilities:letter_sign": [1],
+    "responsibilities:round_issue": [],
+    "responsibilities:round_countersign": [1],
+    "responsibilities:coverage_remind": [],
+    "responsibilities:committee_add": [1],
+    "responsibilities:committee_end": [1],
+    "responsibilities:roster_assign": [1],
+    "responsibilities:roster_remove": [1],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=lambda case: case.id)
+def test_responsibilities_access_matrix(client, org, case):
+    check_access(client, org, case)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
+def test_responsibilities_actions_need_sign_in_and_post(client, org, name):
+    check_post_only(client, org, name, POST_ONLY[name])
+
+
+@pytest.mark.django_db
+def test_outsider_cannot_sign_or_countersign_branch_one_letters(client, org):
+    _round(org)
+    letter = Letter.objects.get(party_user=org.officer)
+    client.force_login(org.outsider)
+    sign = client.post(
+        reverse("responsibilities:letter_sign", args=[letter.pk]), {"typed_name": "吴外人", "confirm": "on"}
+    )
+    assert sign.status_code == 404
+    countersign = client.post(reverse("responsibilities:round_countersign", args=[letter.round_id]))
+    assert countersign.status_code == 404
+
+
+@pytest.mark.django_db
+def test_only_managers_issue_rounds_and_arrange_duty_in_their_scope(client, org):
+    client.force_login(org.officer)
+    assert (
+        client.post(reverse("responsibilities:round_issue"), {"unit": org.branch1.pk, "year": 2026}).status_code == 403
+    )
+    assert client.post(reverse("responsibilities:roster_assign", args=[org.sub1.pk])).status_code == 403
+    client.force_login(org.security)
+    # Branch 2 is out of scope: not a unit to choose, not a roster to edit.
+    response = client.post(reverse("responsibilities:round_issue"), {"unit": org.branch2.pk, "year": 2026})
+    assert response.status_code == 400 and not LetterRound.objects.exists()
+    assert client.post(reverse("responsibilities:roster_assign", args=[org.sub2.pk])).status_code == 404
+    client.force_login(org.president)
+    assert client.post(reverse("responsibilities:round_countersign", args=[1])).status_code == 404
