@@ -290,8 +290,12 @@ def drill_record(request, pk: int):
             "attended": [p.person_id for p in drill.participants.filter(attended=True)],
         }
     else:
-        start = min(drill.planned_date, timezone.localdate())
-        initial = {"held_on": start, "held_time": datetime.time(16, 0), "attended": list(candidates)}
+        now = timezone.localtime()
+        if drill.planned_date < now.date():
+            held_on, held_time = drill.planned_date, datetime.time(16, 0)
+        else:
+            held_on, held_time = now.date(), now.time().replace(second=0, microsecond=0)
+        initial = {"held_on": held_on, "held_time": held_time, "attended": list(candidates)}
     form = DrillRecordForm(request.POST or None, request.FILES or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -12,7 +12,7 @@ from core.models import Notification
 from core.tasks_registry import tasks_for
 from drills import rules, selectors, services
 from drills.choices import DrillKind, DrillStatus, PlanKind, RuleState
-from drills.models import Drill, DrillProblem, EmergencyPlan, PlanRole
+from drills.models import DrillProblem, EmergencyPlan, PlanRole
 from inspections.models import Hazard
 from tests.factories import PremisesFactory, UserFactory
 
