@@ -3,8 +3,8 @@
 Each branch has a plan of every kind and each sub-branch a robbery plan with its outlet's
 roles; one role is held by a teller who left. Each sub-branch has this year's drill plan,
 a drill every month up to today (planned ones for the rest of the year) and study sessions
-twice a month, except 王庄支行 (S2B), which held only one a month. The first drill of
-城关支行 exposed two problems that became hidden danger. Keyed on units and dates, so the
+twice a month, except 王庄支行 (S2B), which held only one a month. The March drill of
+城关支行 (both its outlets) exposed two problems that became hidden dangers. Keyed on units and dates, so the
 same day changes nothing and a later day turns that day's planned drills into done ones.
 """
 
@@ -168,7 +168,7 @@ def seed_drills(ctx: SeedContext) -> None:
             people = User.objects.filter(home_premises__in=where, is_active=True).order_by("employee_number")
             for n, person in enumerate(people):
                 ctx.upsert(DrillParticipant, {"drill": drill, "person": person}, {"attended": n % 7 != 3})
-            if code == "S1A" and month == 1:
+            if code == "S1A" and month == 3:  # both outlets, the officer's among them
                 for text, category in (
                     ("报警员未在“黄金3分钟”内完成报警", "civil"),
                     ("联动门锁闭迟缓，门禁按钮失灵", "physical"),
