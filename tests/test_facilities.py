@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db.models import Count
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -395,3 +396,39 @@ def test_a_teller_cannot_open_the_facilities_ledger(ledger, client):
     teller = UserFactory(username="teller", post=Post.TELLER, unit=ledger.sub1, home_premises=ledger.outlet_a)
     client.force_login(teller)
     assert client.get(reverse("facilities:facility_list")).status_code == 403
+
+
+def test_the_demo_ledger_covers_every_premises_and_a_second_run_changes_nothing(time_machine, settings):
+    from branches.demo import SeedContext, seed_organisation
+    from branches.models import Premises
+    from facilities.demo import seed_facilities, seed_investments
+    from incidents.demo import seed_incidents
+
+    settings.DEBUG = True
+    time_machine.move_to("2026-11-25 09:00:00+08:00")
+    steps = (seed_organisation, seed_facilities, seed_investments, seed_incidents)
+    ctx = SeedContext(today=D(2026, 11, 25))
+    for step in steps:
+        step(ctx)
+    assert not Premises.objects.filter(is_active=True, facilities__isnull=True).exists()
+    failed = FacilityTest.objects.get(result="fail")
+    assert failed.facility.premises.code == "P-S1A-01" and failed.hazard is not None
+    states = {row.state for row in schedule_rows(Facility.objects.all())}
+    assert {"ok", "overdue"} <= states
+    assert sum(Investment.objects.filter(kind="upgrade").values_list("amount", flat=True)) > Decimal("460000")
+    assert Incident.objects.count() == 2
+    counts = {model: model.objects.count() for model in (Facility, FacilityTest, Investment, Incident)}
+    again = SeedContext(today=D(2026, 11, 25))
+    for step in steps:
+        step(again)
+    assert again.changed() == 0
+    assert counts == {model: model.objects.count() for model in (Facility, FacilityTest, Investment, Incident)}
+    # A week later only the tests that fell due are added.
+    time_machine.move_to("2026-12-02 09:00:00+08:00")
+    later = SeedContext(today=D(2026, 12, 2))
+    for step in steps:
+        step(later)
+    assert Facility.objects.count() == counts[Facility] and Incident.objects.count() == 2
+    assert FacilityTest.objects.count() > counts[FacilityTest]
+    duplicates = FacilityTest.objects.values("facility", "test_kind", "tested_on").annotate(n=Count("pk"))
+    assert not duplicates.filter(n__gt=1).exists()
