@@ -42,7 +42,8 @@ def seed_letters(ctx: SeedContext) -> None:
         )
     for round in sorted(rounds, key=lambda r: -r.issuing_unit.depth):
         result = services.letters_sync(round=round)
-        ctx.stats["letter", "created"] += len(result.issued)
+        if result.issued:
+            ctx.stats["letter", "created"] += len(result.issued)
         count = round.letters.current().count()
         if round.issued_count != count:
             ctx.upsert(LetterRound, {"pk": round.pk}, {"issued_count": count})

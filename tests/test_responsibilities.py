@@ -399,3 +399,21 @@ def test_an_agreement_about_to_expire_reminds_its_contact(org, today, client):
     assert services.agreements_remind_expiring() >= 1
     assert Notification.objects.filter(user=org.outlethead, kind="agreement.expiring").exists()
     assert any("城关派出所" in task.title for task in tasks_for(org.outlethead))
+
+
+# --------------------------------------------------------------------------- query budgets
+
+
+@pytest.mark.parametrize("extra", [2, 12])
+def test_letter_list_and_coverage_do_not_grow_with_the_number_of_letters(
+    org, today, client, extra, django_assert_max_num_queries
+):
+    for n in range(extra):
+        UserFactory(username=f"t{n}", full_name=f"柜员{n}", unit=org.sub1, home_premises=org.outlet_a)
+    issue(org)
+    client.force_login(org.security)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("responsibilities:letter_list")).status_code == 200
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("responsibilities:coverage") + f"?unit={org.branch1.pk}")
+    assert f"0 / {4 + extra}" in page.content.decode()
