@@ -344,8 +344,11 @@ def seed_organisation(ctx: SeedContext) -> None:
             next(p for p in branch_premises[branch_code] if p.kind == k)
             for k in (PremisesKind.VAULT, PremisesKind.CASH_IN_TRANSIT)
         )
-        people(vault.code, Post.EMPLOYEE, 3, branch_code, vault)  # custodians
-        people(escort.code, Post.EMPLOYEE, 4, branch_code, escort)  # escorts
+        # Custodians and escorts; one of each team is its security officer (daily dual-control checks).
+        people(vault.code, Post.SECURITY_OFFICER, 1, branch_code, vault)
+        people(vault.code, Post.EMPLOYEE, 2, branch_code, vault)
+        people(escort.code, Post.SECURITY_OFFICER, 1, branch_code, escort)
+        people(escort.code, Post.EMPLOYEE, 3, branch_code, escort)
         # Contracting: each security-department member inspects a share of the branch's premises weekly.
         for index, place in enumerate(
             p for p in branch_premises[branch_code] if p.kind != PremisesKind.OFFICE_BUILDING

@@ -13,9 +13,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request else None
         for filter_ in self.filters.values():
-            queryset = filter_.extra.get("queryset")
+            # ModelChoiceFilter reads its own ``queryset`` attribute when it builds the form field.
+            queryset = getattr(filter_, "queryset", None)
             if user is not None and queryset is not None and hasattr(queryset, "for_user"):
-                filter_.extra["queryset"] = queryset.for_user(user)
+                filter_.queryset = queryset.for_user(user)
 
 
 class SearchMixin(django_filters.FilterSet):

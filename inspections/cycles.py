@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from branches.choices import PREMISES_POSTS, UnitKind
+from branches.choices import PREMISES_POSTS, PremisesKind, UnitKind
 from branches.models import Acting, Contract, Premises, Unit, User
 from core.choices import CalendarDayKind
 from core.selectors import calendar_exceptions
@@ -134,15 +134,26 @@ class _People:
         self.contractors: dict[int, list[User]] = defaultdict(list)
         for contract in Contract.objects.filter(user__is_active=True).select_related("user").order_by("pk"):
             self.contractors[contract.premises_id].append(contract.user)
-        self.units = {unit.pk: unit for unit in Unit.objects.all()}
+        self.attended_premises: dict[int, list[int]] = defaultdict(list)
+        for premises_id, unit_id in (
+            Premises.objects.filter(is_active=True, kind=PremisesKind.OUTLET)
+            .values_list("pk", "unit_id")
+            .order_by("code")
+        ):
+            self.attended_premises[unit_id].append(premises_id)
 
     def at_premises(self, premises: Premises, post: str) -> User | None:
         holders = self.by_premises.get((premises.pk, post))
         if holders:
             return holders[0]
-        if post in PREMISES_POSTS:
-            return None
-        return self.nearest(premises.unit, post)
+        if post not in PREMISES_POSTS:
+            return self.nearest(premises.unit, post)
+        if not premises.is_attended:
+            # An unattended self-service bank is covered by the staff of its sub-branch's outlets.
+            for other_id in self.attended_premises.get(premises.unit_id, []):
+                if self.by_premises.get((other_id, post)):
+                    return self.by_premises[(other_id, post)][0]
+        return None
 
     def nearest(self, unit: Unit, post: str) -> User | None:
         """The holder of ``post`` at the unit or, failing that, the nearest unit above it."""

@@ -172,3 +172,9 @@ def test_overdue_assignments_are_marked_and_superiors_told(engine):
 
 def test_sub_branch_kinds_are_seeded(engine):
     assert engine.sub1.kind == UnitKind.SUB_BRANCH
+
+
+def test_an_unattended_self_service_bank_is_patrolled_by_its_sub_branchs_officer(engine):
+    cycle_open(month=D(2026, 12, 1))
+    patrols = Assignment.objects.filter(rule__code="L4-SSB", premises=engine.outlet_a2)
+    assert {p.assignee for p in patrols} == {engine.officer}

@@ -188,3 +188,10 @@ def test_admin_is_for_superusers_only(org, client):
 def test_staff_list_shows_only_people_in_scope(org, login):
     page = login(org.president).get(reverse("branches:staff_list")).content.decode()
     assert "周安全" in page and "吴外人" not in page
+
+
+def test_filter_choices_list_only_units_in_scope(org, login):
+    page = login(org.security).get(reverse("branches:premises_list")).content.decode()
+    filter_form = page[page.index('id="filter-form"') : page.index("</form>", page.index('id="filter-form"'))]
+    assert "城关支行" in filter_form
+    assert "河口支行" not in filter_form and "城西分行" not in filter_form

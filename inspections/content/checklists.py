@@ -184,7 +184,7 @@ RULES = [
     ("L4-SSB", "L4", "business_day", 3, "premises_of_kind", "self_service", "security_officer", "SSB-PATROL", None),
     ("L4-VAULT", "L4", "business_day", 1, "premises_of_kind", "vault", "security_officer", "VAULT-DUAL", None),
     ("L4-CIT", "L4", "business_day", 1, "premises_of_kind", "cash_in_transit", "security_officer", "CIT-TRIP", None),
-    ("L4-OFFICE", "L4", "week", 1, "premises_of_kind", "office_building", "security_officer", "OFFICE-WEEKLY", None),
+    ("L4-OFFICE", "L4", "week", 1, "premises_of_kind", "office_building", "security_department", "OFFICE-WEEKLY", None),
     ("L5-REVIEW", "L5", "quarter", 1, "sub_branch", "", "leader_in_charge", "PHASED-REVIEW", None),
     ("MC-MONTHLY", "MC", "month", 1, "sub_branch", "", "security_department", "MONTHLY-COMP", None),
     ("HO-HOLIDAY", "HO", "holiday", 1, "premises_of_kind", "outlet", "outlet_head", "HOLIDAY", None),

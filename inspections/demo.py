@@ -1,0 +1,156 @@
+"""Demo inspections: standard checklists and rules, the current month's cycle and three months
+of history at every level — mostly on time, some late, some missed, some unassigned, and a few
+failed items with their hidden dangers and photos.
+
+Idempotent: every decision comes from a random source seeded by the assignment's natural key,
+and an assignment that already has an inspection is left alone, so a second run the same day
+changes nothing and a later day only adds what the new days require.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from branches.demo import SeedContext, seed_step
+from branches.models import Unit
+from core.services import attachment_create
+from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
+from inspections.cycles import cycle_open, month_start
+from inspections.models import DEFENCE_TO_CATEGORY, Answer, Assignment, Inspection
+from inspections.services import hazard_raise, standard_content_install
+
+HISTORY_MONTHS = 3
+ON_TIME, LATE = 0.86, 0.06  # the rest is missed
+FAIL_RATE = {Level.L4_PREMISES: 0.002}  # per item; other levels use DEFAULT_FAIL_RATE
+DEFAULT_FAIL_RATE = 0.02
+FINDINGS = {
+    "physical": "门锁松动，已报修",
+    "technical": "一路监控画面模糊，需清洁镜头",
+    "fire": "灭火器压力低于绿区",
+    "civil": "登记簿有漏签",
+    "cash": "交接登记不完整",
+}
+
+
+def _months_back(today: datetime.date, n: int) -> datetime.date:
+    month = month_start(today)
+    for _ in range(n):
+        month = month_start(month - datetime.timedelta(days=1))
+    return month
+
+
+def _photo(text: str) -> SimpleUploadedFile:
+    image = Image.new("RGB", (320, 240), (190, 60, 50))
+    ImageDraw.Draw(image).text((10, 10), text, fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return SimpleUploadedFile("finding.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _moment(day: datetime.date, level: str, slot: int, late: bool, rng: random.Random) -> datetime.datetime:
+    if late:
+        day = day + datetime.timedelta(days=rng.randint(1, 3))
+    hour = {1: 8, 2: 12, 3: 17}.get(slot, 10) if level == Level.L4_PREMISES else rng.randint(9, 16)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, rng.randint(0, 50))))
+
+
+@seed_step
+def seed_inspections(ctx: SeedContext) -> None:
+    head_office = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    if head_office is None:
+        return
+    start = _months_back(ctx.today, HISTORY_MONTHS)
+    standard_content_install(head_office=head_office, valid_from=datetime.date(start.year - 1, 1, 1))
+    month = start
+    while month <= month_start(ctx.today):
+        cycle_open(month=month)
+        month = month_start(month + datetime.timedelta(days=32))
+
+    due = (
+        Assignment.objects.filter(cycle__month__gte=start, period_end__lt=ctx.today, inspections__isnull=True)
+        .exclude(status__in=[AssignmentStatus.DONE, AssignmentStatus.LATE])
+        .select_related("premises", "unit", "assignee", "version")
+        .order_by("pk")
+    )
+    items_of: dict[int, list] = {}
+    planned: list[tuple[Inspection, random.Random, bool]] = []
+    for assignment in due.iterator():
+        rng = random.Random(f"{assignment.rule_id}:{assignment.target_key}:{assignment.period_start}:{assignment.slot}")
+        roll = rng.random()
+        if assignment.assignee is None or roll >= ON_TIME + LATE:
+            continue  # missed, or nobody holds the post: the grid shows it
+        late = roll >= ON_TIME
+        premises = assignment.premises or _premises_of(assignment.unit, rng)
+        if premises is None:
+            continue
+        when = _moment(assignment.period_end, assignment.level, assignment.slot, late, rng)
+        if when.date() >= ctx.today:
+            continue
+        inspection = Inspection(
+            assignment=assignment,
+            level=assignment.level,
+            version=assignment.version,
+            unit=premises.unit,
+            premises=premises,
+            inspector=assignment.assignee,
+            status=InspectionStatus.SUBMITTED,
+            started_at=when - datetime.timedelta(minutes=rng.randint(3, 25)),
+            submitted_at=when,
+        )
+        planned.append((inspection, rng, late))
+    # Demo history is written in bulk (no audit rows): it is generated, not anybody's act.
+    Inspection.objects.bulk_create([p[0] for p in planned], batch_size=500)
+    answers, hazards_to_raise = [], []
+    for inspection, rng, _late in planned:
+        items = items_of.setdefault(inspection.version_id, list(inspection.version.items.all()))
+        rate = FAIL_RATE.get(inspection.level, DEFAULT_FAIL_RATE)
+        for item in items:
+            pass_fail = item.answer_type == AnswerType.PASS_FAIL
+            failed = pass_fail and rng.random() < rate
+            answer = Answer(
+                inspection=inspection,
+                item=item,
+                result=(Result.FAIL if failed else Result.PASS) if pass_fail else "",
+                note=FINDINGS[item.defence] if failed else "",
+                answered_at=inspection.submitted_at,
+            )
+            answers.append(answer)
+            if failed:
+                hazards_to_raise.append((inspection, answer))
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    first_submission = Inspection.objects.filter(assignment=OuterRef("pk")).values("submitted_at")[:1]
+    for status, late in ((AssignmentStatus.DONE, False), (AssignmentStatus.LATE, True)):
+        ids = [p[0].assignment_id for p in planned if p[2] == late]
+        Assignment.objects.filter(pk__in=ids).update(status=status, completed_at=Subquery(first_submission))
+    created = len(planned)
+    for index, (inspection, answer) in enumerate(hazards_to_raise):
+        hazard_raise(
+            premises=inspection.premises,
+            description=answer.note,
+            category=DEFENCE_TO_CATEGORY[answer.item.defence],
+            found_by=inspection.inspector,
+            item_code=answer.item.code,
+            source_inspection=inspection,
+            source_answer=answer,
+        )
+        if index < 12:  # a few carry their photo
+            attachment_create(owner=answer, upload=_photo(answer.item.code), by=inspection.inspector)
+    Assignment.objects.filter(status=AssignmentStatus.OPEN, period_end__lt=ctx.today, cycle__month__gte=start).update(
+        status=AssignmentStatus.OVERDUE
+    )
+    if created:
+        ctx.stats["inspection", "created"] += created
+    else:
+        ctx.stats["inspection", "unchanged"] += Inspection.objects.filter(started_at__date__gte=start).count()
+
+
+def _premises_of(unit: Unit, rng: random.Random):
+    places = list(unit.premises.filter(is_active=True).order_by("code"))
+    return rng.choice(places) if places else None
