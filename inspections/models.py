@@ -290,6 +290,22 @@ class Inspection(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
     )
     correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    # Daily checks: when the officer says it was done (the server's own time is submitted_at),
+    # how long the form took, and the second person's co-signature (proved by a core Signature).
+    performed_at = models.DateTimeField(_("done at (as stated)"), null=True, blank=True)
+    seconds_spent = models.PositiveIntegerField(_("seconds on the form"), null=True, blank=True)
+    too_fast = models.BooleanField(
+        _("too fast"), default=False, help_text=_("Submitted faster than a plausible minimum: flagged for review.")
+    )
+    cosigned_at = models.DateTimeField(_("co-signed at"), null=True, blank=True)
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cosigned_inspections",
+        verbose_name=_("co-signed by"),
+    )
 
     objects = InspectionQuerySet.as_manager()
     history = audit_history()

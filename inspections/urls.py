@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from inspections import views
 
@@ -21,5 +21,5 @@ urlpatterns = [
     path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:premises_pk>/<str:level>/", views.compliance_cell, name="compliance_cell"),
-    path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("", include("inspections.hazards.urls")),
 ]

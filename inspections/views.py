@@ -30,7 +30,7 @@ from inspections.forms import (
     RuleForm,
     UnannouncedForm,
 )
-from inspections.models import Answer, Assignment, ChecklistTemplate, FrequencyRule, Hazard, Inspection
+from inspections.models import Answer, Assignment, ChecklistTemplate, FrequencyRule, Inspection
 from safetybank.pdf import render_pdf
 
 
@@ -417,10 +417,3 @@ def compliance_cell(request, premises_pk: int, level: str):
         "inspections/compliance_cell.html",
         {"premises": premises, "level": Level(level), "assignments": assignments, "month": month},
     )
-
-
-@login_required
-def hazard_detail(request, pk: int):
-    hazard = get_object_or_404(Hazard.objects.for_user(request.user).select_related("premises", "found_by"), pk=pk)
-    require(request, "hazard.view")
-    return render(request, "inspections/hazard_detail.html", {"hazard": hazard})
