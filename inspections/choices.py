@@ -99,3 +99,28 @@ class HazardStatus(models.TextChoices):
     RECTIFYING = "rectifying", _("Rectifying")
     SUBMITTED = "submitted", _("Submitted for verification")
     CLOSED = "closed", _("Verified and closed")
+
+
+class EscalationLevel(models.IntegerChoices):
+    """How far up an overdue (or repeated) hidden danger has gone; the responsible person stays."""
+
+    NONE = 0, _("Not escalated")
+    SECURITY = 1, _("Security department")
+    LEADERSHIP = 2, _("Leader in charge")
+    HEAD_OFFICE = 3, _("Head office")
+
+
+class HazardEventKind(models.TextChoices):
+    """One line of a hidden danger's timeline."""
+
+    REPORTED = "reported", _("Reported")
+    GRADED = "graded", _("Grade changed")
+    ASSIGNED = "assigned", _("Assigned")
+    PLAN_SAVED = "plan_saved", _("Governance plan saved")
+    STARTED = "started", _("Rectification started")
+    FIXED_ON_SPOT = "fixed_on_spot", _("Rectified on the spot")
+    SUBMITTED = "submitted", _("Submitted for verification")
+    SENT_BACK = "sent_back", _("Sent back")
+    VERIFIED = "verified", _("Verified and closed")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATED = "escalated", _("Escalated")

@@ -20,7 +20,9 @@ from inspections.choices import (
     AnswerType,
     AssignmentStatus,
     Defence,
+    EscalationLevel,
     HazardCategory,
+    HazardEventKind,
     HazardGrade,
     HazardStatus,
     InspectionStatus,
@@ -405,6 +407,36 @@ class Hazard(models.Model):
     )
     source_answer = models.OneToOneField(Answer, null=True, blank=True, on_delete=models.PROTECT, related_name="hazard")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    fixed_on_spot = models.BooleanField(_("rectified on the spot"), default=False)
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards_rectified",
+        verbose_name=_("rectified by"),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards_verified",
+        verbose_name=_("verified by"),
+    )
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    escalated_at = models.DateTimeField(_("first escalated"), null=True, blank=True)
+    is_repeat = models.BooleanField(
+        _("repeat finding"),
+        default=False,
+        help_text=_("The same item at the same premises within 30 days of the last one closed."),
+    )
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("repeats")
+    )
 
     objects = HazardQuerySet.as_manager()
     history = audit_history()
@@ -413,12 +445,26 @@ class Hazard(models.Model):
         verbose_name = _("hidden danger")
         verbose_name_plural = _("hidden dangers")
         ordering = ["-found_at"]
+        indexes = [models.Index(fields=["premises", "item_code", "closed_at"], name="hazard_repeat_lookup")]
 
     def __str__(self):
         return f"{self.premises} · {self.item_code or ''} {self.description[:40]}"
 
     def get_absolute_url(self):
         return reverse("inspections:hazard_detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """How people quote a hidden danger: YH + year + number."""
+        return f"YH{self.found_at:%Y}-{self.pk:05d}" if self.pk else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != HazardStatus.CLOSED
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == HazardGrade.MAJOR
 
     @property
     def is_overdue(self) -> bool:
@@ -432,3 +478,111 @@ DEFENCE_TO_CATEGORY = {
     Defence.FIRE: HazardCategory.FIRE,
     Defence.CASH: HazardCategory.OTHER,
 }
+
+
+# --------------------------------------------------------------------------- hidden-danger loop
+
+
+class HazardEventQuerySet(ScopedQuerySet):
+    scope = Scope(unit="hazard__unit", premises="hazard__premises")
+
+
+class HazardEvent(models.Model):
+    """One step of a hidden danger's timeline: who did what, when, why, with which evidence.
+
+    Written only by the services in ``inspections.hazards.services``, never changed afterwards.
+    Evidence photos are attachments of the event (served through this scoped queryset).
+    ``by`` is empty for steps the daily job takes (overdue, escalation).
+    """
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what"), max_length=15, choices=HazardEventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=12, choices=HazardStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=HazardStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = HazardEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hidden-danger event")
+        verbose_name_plural = _("hidden-danger events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.hazard_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.hazard.get_absolute_url()
+
+
+class HazardPlanQuerySet(ScopedQuerySet):
+    scope = Scope(unit="hazard__unit", premises="hazard__premises")
+
+
+class HazardPlan(models.Model):
+    """The governance plan (治理方案) a major hidden danger needs before it can leave "assigned":
+    the six contents the national rules list."""
+
+    hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="plan")
+    targets = models.TextField(_("targets and tasks"))
+    methods = models.TextField(_("methods and measures"))
+    funds = models.TextField(_("funds and materials"))
+    organisation = models.TextField(_("responsible organisation and people"))
+    time_limit = models.DateField(_("time limit"))
+    safety_measures = models.TextField(_("safety measures and emergency plan"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = HazardPlanQuerySet.as_manager()
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("governance plan")
+        verbose_name_plural = _("governance plans")
+
+    def __str__(self):
+        return f"{self.hazard}"
+
+    @property
+    def is_complete(self) -> bool:
+        texts = (self.targets, self.methods, self.funds, self.organisation, self.safety_measures)
+        return all(text.strip() for text in texts) and self.time_limit is not None
+
+
+class HazardPolicy(models.Model):
+    """Head office's settings for the loop (one row): when an overdue danger climbs a level,
+    how long a repeat finding looks back, default deadlines in working days."""
+
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalate after (days overdue)"),
+        default=3,
+        help_text=_("An overdue hidden danger goes one level up after this many days, and again after as many more."),
+    )
+    repeat_window_days = models.PositiveSmallIntegerField(_("repeat finding window (days)"), default=30)
+    general_deadline_days = models.PositiveSmallIntegerField(
+        _("deadline for a general danger (working days)"), default=5
+    )
+    major_deadline_days = models.PositiveSmallIntegerField(_("deadline for a major danger (working days)"), default=30)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("hidden-danger settings")
+        verbose_name_plural = _("hidden-danger settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> HazardPolicy:
+        policy = cls.objects.order_by("pk").first()
+        return policy if policy is not None else cls()

@@ -1,0 +1,187 @@
+"""Scoped reads of the hidden-danger loop: the register, the queues of "my tasks", and the
+one counts selector dashboards and reports call."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from branches.choices import Post
+from branches.permissions import effective_posts
+from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
+from inspections.models import Hazard, HazardEvent
+
+# --------------------------------------------------------------------------- counts
+
+
+@dataclass
+class HazardFigures:
+    """The figures of one slice (everything, one grade, one category)."""
+
+    found: int = 0
+    rectified: int = 0
+    rectified_on_time: int = 0
+    open: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the dangers closed in the period that were closed by their deadline (None: none closed)."""
+        return self.rectified_on_time / self.rectified if self.rectified else None
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "found": self.found,
+            "rectified": self.rectified,
+            "rectified_on_time": self.rectified_on_time,
+            "open": self.open,
+            "overdue": self.overdue,
+            "escalated": self.escalated,
+        }
+
+
+@dataclass
+class HazardCounts(HazardFigures):
+    """Hidden dangers of a period, for dashboards and reports.
+
+    - ``found``: found on a local day from ``start`` to ``end``;
+    - ``rectified``: verified and closed on a local day of the period; ``rectified_on_time`` of those,
+      the ones closed no later than their deadline (a danger without deadline, e.g. fixed on the
+      spot, is on time);
+    - ``open``, ``overdue``, ``escalated``: the state at the end of the period (or today, if earlier):
+      found by then and not closed by then; of those, past their deadline; of those open, escalated
+      by then;
+    - ``by_grade`` / ``by_category``: the same figures (as dicts) per grade / category value,
+      every choice present.
+    """
+
+    by_grade: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_category: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def hazard_counts(
+    *,
+    user,
+    start: datetime.date,
+    end: datetime.date,
+    unit=None,
+    today: datetime.date | None = None,
+) -> HazardCounts:
+    """Counts of hidden dangers found, rectified (on time), open, overdue and escalated, by grade and category,
+    within ``user``'s scope and, when ``unit`` is given, that unit's subtree. Five small queries."""
+    today = today or timezone.localdate()
+    as_of = min(end, today)
+    since, until = _day_start(start), _day_start(end + datetime.timedelta(days=1))
+    as_of_end = _day_start(as_of + datetime.timedelta(days=1))
+
+    hazards = Hazard.objects.for_user(user)
+    if unit is not None:
+        hazards = hazards.filter(unit__path__startswith=unit.path)
+    hazards = hazards.order_by()
+
+    counts = HazardCounts()
+    slices: dict[tuple[str, str], HazardFigures] = {}
+    for grade in HazardGrade.values:
+        slices["grade", grade] = HazardFigures()
+    for category in HazardCategory.values:
+        slices["category", category] = HazardFigures()
+
+    def add(name: str, rows) -> None:
+        for grade, category, local_deadline_ok in rows:
+            for figures in (counts, slices["grade", grade], slices["category", category]):
+                if name == "rectified":
+                    figures.rectified += 1
+                    figures.rectified_on_time += int(local_deadline_ok)
+                else:
+                    setattr(figures, name, getattr(figures, name) + 1)
+
+    found = hazards.filter(found_at__gte=since, found_at__lt=until).values_list("grade", "category")
+    add("found", ((g, c, False) for g, c in found))
+
+    closed = hazards.filter(status=HazardStatus.CLOSED, closed_at__gte=since, closed_at__lt=until)
+    add(
+        "rectified",
+        (
+            (g, c, deadline is None or timezone.localdate(closed_at) <= deadline)
+            for g, c, deadline, closed_at in closed.values_list("grade", "category", "deadline", "closed_at")
+        ),
+    )
+
+    still_open = hazards.filter(found_at__lt=as_of_end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_end))
+    add("open", ((g, c, False) for g, c in still_open.values_list("grade", "category")))
+    add("overdue", ((g, c, False) for g, c in still_open.filter(deadline__lt=as_of).values_list("grade", "category")))
+    escalated = still_open.filter(escalation_level__gt=EscalationLevel.NONE).filter(
+        Q(escalated_at__isnull=True) | Q(escalated_at__lt=as_of_end)
+    )
+    add("escalated", ((g, c, False) for g, c in escalated.values_list("grade", "category")))
+
+    counts.by_grade = {grade: slices["grade", grade].as_dict() for grade in HazardGrade.values}
+    counts.by_category = {category: slices["category", category].as_dict() for category in HazardCategory.values}
+    return counts
+
+
+# --------------------------------------------------------------------------- lists and queues
+
+
+def hazards_for(*, user) -> QuerySet[Hazard]:
+    """The register as ``user`` may see it, ready for a list."""
+    return Hazard.objects.for_user(user).select_related("premises", "unit", "responsible", "found_by")
+
+
+def hazard_timeline(*, hazard: Hazard) -> QuerySet[HazardEvent]:
+    return hazard.events.select_related("by").order_by("at", "pk")
+
+
+def hazards_to_fix(*, user) -> QuerySet[Hazard]:
+    """Open dangers ``user`` is responsible for and has to act on (assigned, rectifying)."""
+    return (
+        hazards_for(user=user)
+        .filter(responsible=user, status__in=[HazardStatus.ASSIGNED, HazardStatus.RECTIFYING])
+        .order_by("deadline", "pk")
+    )
+
+
+def hazards_to_verify(*, user) -> list[Hazard]:
+    """Dangers waiting for verification that ``user`` may verify (see ``verify_refusal``)."""
+    from inspections.hazards.services import verify_refusal
+
+    waiting = hazards_for(user=user).filter(status=HazardStatus.SUBMITTED).select_related("source_inspection")
+    return [hazard for hazard in waiting[:200] if verify_refusal(hazard=hazard, user=user) is None]
+
+
+def hazards_to_assign(*, user) -> QuerySet[Hazard]:
+    """Newly reported dangers in scope waiting for a responsible person, for those who may assign."""
+    from branches.permissions import can
+
+    if not can(user, "hazard.manage"):
+        return Hazard.objects.none()
+    return hazards_for(user=user).filter(status=HazardStatus.REPORTED).order_by("found_at", "pk")
+
+
+ESCALATION_LEVEL_OF_POST = {
+    Post.SECURITY_DEPARTMENT: EscalationLevel.SECURITY,
+    Post.PRESIDENT: EscalationLevel.LEADERSHIP,
+    Post.LEADER_IN_CHARGE: EscalationLevel.LEADERSHIP,
+    Post.HEAD_OFFICE_SECURITY: EscalationLevel.HEAD_OFFICE,
+}
+
+
+def hazards_escalated_to(*, user) -> QuerySet[Hazard]:
+    """The escalation queue: open dangers in scope that have climbed to ``user``'s level (or beyond)."""
+    levels = [ESCALATION_LEVEL_OF_POST[post] for post in effective_posts(user) if post in ESCALATION_LEVEL_OF_POST]
+    if not levels:
+        return Hazard.objects.none()
+    return (
+        hazards_for(user=user)
+        .open()
+        .filter(escalation_level__gte=min(levels))
+        .order_by("-escalation_level", "deadline", "pk")
+    )
