@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "inspections",
     "facilities",
     "incidents",
+    "dashboards",
     "drills",
     "responsibilities",
     "reports",

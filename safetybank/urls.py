@@ -23,5 +23,6 @@ urlpatterns = [
     path("facilities/", include("facilities.urls")),
     path("incidents/", include("incidents.urls")),
     path("drills/", include("drills.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("", include("core.urls")),
 ]
