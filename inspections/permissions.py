@@ -10,6 +10,8 @@ register_actions(
         "inspection.view": EVERYONE,
         "inspection.perform": INSPECTORS,
         "inspection.acknowledge": frozenset({Post.OUTLET_HEAD, Post.PRESIDENT}),
+        # Co-signing a daily check: the outlet head, or a vault's second custodian (any post at the premises).
+        "inspection.cosign": frozenset({Post.OUTLET_HEAD, Post.SECURITY_OFFICER, Post.TELLER, Post.EMPLOYEE}),
         "checklist.view": INSPECTORS,
         "checklist.manage": MANAGERS,
         "rule.manage": frozenset({Post.HEAD_OFFICE_SECURITY}),

@@ -128,3 +128,31 @@ def templates_for(*, user):
 
 def inspections_for(*, user):
     return Inspection.objects.for_user(user).select_related("premises", "inspector", "version__template")
+
+
+def answer_rows(inspection) -> list[tuple]:
+    """(answer, its photos) for every item of an inspection: two queries however many items."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Attachment
+    from inspections.models import Answer
+
+    answers = list(inspection.answers.select_related("item"))
+    photos: dict[int, list] = {}
+    if answers:
+        for attachment in Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Answer), object_id__in=[a.pk for a in answers]
+        ):
+            photos.setdefault(attachment.object_id, []).append(attachment)
+    return [(answer, photos.get(answer.pk, [])) for answer in answers]
+
+
+def assigned_premises(user) -> list[int]:
+    """Premises a person is assigned to inspect this month or last (a self-service bank they patrol,
+    a premises they inspect for another unit): the scoping chokepoint adds them to their scope."""
+    since = month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
+    return list(
+        Assignment.objects.filter(assignee=user, premises__isnull=False, period_end__gte=since)
+        .values_list("premises_id", flat=True)
+        .distinct()
+    )

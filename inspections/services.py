@@ -236,7 +236,9 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
     return answer
 
 
-def _complete_assignment(inspection: Inspection) -> None:
+def assignment_complete(inspection: Inspection, *, late: bool | None = None) -> None:
+    """Mark the inspection's requirement done (or late). ``late`` overrides the due-date rule
+    (daily checks decide lateness by opening hours)."""
     assignment = inspection.assignment
     if assignment is None:
         assignment = _matching_open_assignment(inspection)
@@ -244,8 +246,9 @@ def _complete_assignment(inspection: Inspection) -> None:
             return
         inspection.assignment = assignment
         inspection.save(update_fields=["assignment"])
-    on_time = timezone.localdate(inspection.submitted_at) <= assignment.period_end
-    assignment.status = AssignmentStatus.DONE if on_time else AssignmentStatus.LATE
+    if late is None:
+        late = timezone.localdate(inspection.submitted_at) > assignment.period_end
+    assignment.status = AssignmentStatus.LATE if late else AssignmentStatus.DONE
     assignment.completed_at = inspection.submitted_at
     if assignment.assignee_id is None:
         assignment.assignee = inspection.inspector
@@ -271,9 +274,11 @@ def _matching_open_assignment(inspection: Inspection) -> Assignment | None:
 
 
 @transaction.atomic
-def inspection_submit(*, inspection: Inspection, by: User) -> list[Hazard]:
+def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True, **fields) -> list[Hazard]:
     """Submit: every item answered, every failure described (with a photo where the checklist says so).
-    The inspection becomes immutable, its assignment is done, and each failure raises a hidden danger."""
+    The inspection becomes immutable, its assignment is done (unless ``complete`` is False: a daily
+    check waits for its co-signature), and each failure raises a hidden danger. ``fields`` are
+    extra inspection fields recorded with the submission (stated time, time on the form)."""
     from core.selectors import attachments_of
 
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -293,9 +298,12 @@ def inspection_submit(*, inspection: Inspection, by: User) -> list[Hazard]:
         raise ValidationError(problems)
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = timezone.now()
+    for name, value in fields.items():
+        setattr(inspection, name, value)
     inspection._change_reason = _("Submitted")
     inspection.save()
-    _complete_assignment(inspection)
+    if complete:
+        assignment_complete(inspection)
     return [
         hazard_raise(
             premises=inspection.premises,

@@ -1,18 +1,37 @@
 """What the inspection engine puts on a person's "my tasks" list."""
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.tasks_registry import TaskItem
+from inspections.choices import Level
 from inspections.selectors import open_assignments_for
 
 
 def inspection_tasks(user) -> list[TaskItem]:
-    items = []
-    for assignment in open_assignments_for(user=user)[:30]:
+    from inspections.daily.selectors import cosigns_pending
+
+    today = timezone.localdate()
+    items = [
+        TaskItem(
+            title=_("Co-sign: %(what)s at %(where)s") % {"what": i.version.template.display_name, "where": i.premises},
+            url=reverse("inspections:daily_check", args=[i.pk]),
+            due=today,
+            source=_("Daily checks"),
+            detail=str(i.inspector),
+        )
+        for i in cosigns_pending(user=user, today=today)
+    ]
+    # A daily check of a past day can no longer be done: it shows as missed in the register, not here.
+    open_ = open_assignments_for(user=user).exclude(level=Level.L4_PREMISES, period_end__lt=today)
+    for assignment in open_[:30]:
         items.append(
             TaskItem(
                 title=f"{assignment.version.template.display_name} · {assignment.premises or assignment.unit}",
-                url=assignment.get_absolute_url(),
+                url=reverse("inspections:today")
+                if assignment.level == Level.L4_PREMISES
+                else assignment.get_absolute_url(),
                 due=assignment.period_end,
                 source=_("Inspections"),
                 detail=assignment.get_level_display(),

@@ -22,4 +22,5 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/<int:premises_pk>/<str:level>/", views.compliance_cell, name="compliance_cell"),
     path("", include("inspections.hazards.urls")),
+    path("", include("inspections.daily.urls")),
 ]

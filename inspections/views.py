@@ -117,26 +117,6 @@ def _inspection(request, pk: int) -> Inspection:
     )
 
 
-def _answer_rows(inspection: Inspection):
-    answers = list(inspection.answers.select_related("item"))
-    photos = {}
-    for attachment in _attachments_of_answers(answers):
-        photos.setdefault(attachment.object_id, []).append(attachment)
-    return [(answer, photos.get(answer.pk, [])) for answer in answers]
-
-
-def _attachments_of_answers(answers):
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import Attachment
-
-    if not answers:
-        return []
-    return Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(Answer), object_id__in=[a.pk for a in answers]
-    )
-
-
 @login_required
 def inspection_form(request, pk: int):
     inspection = _inspection(request, pk)
@@ -147,7 +127,9 @@ def inspection_form(request, pk: int):
         log_refusal(request, "inspection.answer")
         raise PermissionDenied
     return render(
-        request, "inspections/inspection_form.html", {"inspection": inspection, "rows": _answer_rows(inspection)}
+        request,
+        "inspections/inspection_form.html",
+        {"inspection": inspection, "rows": selectors.answer_rows(inspection)},
     )
 
 
@@ -198,7 +180,7 @@ def inspection_submit(request, pk: int):
         return render(
             request,
             "inspections/inspection_form.html",
-            {"inspection": inspection, "rows": _answer_rows(inspection), "submit_errors": _errors(exc)},
+            {"inspection": inspection, "rows": selectors.answer_rows(inspection), "submit_errors": _errors(exc)},
             status=400,
         )
     if hazards:
@@ -233,7 +215,7 @@ def inspection_detail(request, pk: int):
         "inspections/inspection_detail.html",
         {
             "inspection": inspection,
-            "rows": _answer_rows(inspection),
+            "rows": selectors.answer_rows(inspection),
             "hazards": inspection.hazards.all(),
             "signatures": signatures_of(inspection),
             "ack_form": ack_form,
@@ -275,7 +257,7 @@ def confirmation_letter(request, pk: int):
         "reports/pdf/confirmation_letter.html",
         {
             "inspection": inspection,
-            "failed": [row for row in _answer_rows(inspection) if row[0].failed],
+            "failed": [row for row in selectors.answer_rows(inspection) if row[0].failed],
             "signatures": signatures_of(inspection),
             "facts": services.inspection_facts(inspection),
         },

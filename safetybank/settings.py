@@ -255,6 +255,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Audit records are never changed from a screen: no "revert" in the admin history.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Daily checks: a form submitted faster than this many seconds per item is flagged for review.
+DAILY_CHECK_MIN_SECONDS_PER_ITEM = env_int("DAILY_CHECK_MIN_SECONDS_PER_ITEM", 2, minimum=0)
+
 # The demo seed refuses to run with DEBUG=0 unless forced.
 SEED_DEMO_PASSWORD = "SafetyDemo-2026"
 

@@ -161,6 +161,7 @@ PUBLIC_NAMESPACES = {"admin"}  # superusers only (tests/test_organisation.py::te
 FEATURE_MODULES = (
     "tests.test_core_access",
     "tests.test_inspections_access",
+    "tests.test_daily_access",
     "tests.test_facilities_access",
     "tests.test_drills_access",
     "tests.test_responsibilities_access",

@@ -1,0 +1,192 @@
+"""Daily checks on a phone: today's list, the check form with one "all fine" tap per defence
+group, submission with the stated time, the co-signature and the monthly register PDF."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.models import Premises
+from branches.permissions import require
+from core.selectors import signatures_of
+from core.views import client_ip
+from inspections.choices import Defence
+from inspections.cycles import month_start
+from inspections.daily import selectors, services
+from inspections.models import Assignment
+from inspections.selectors import answer_rows, inspections_for
+from inspections.services import inspection_start
+from safetybank.pdf import render_pdf
+
+
+@login_required
+def today(request):
+    require(request, "inspection.perform")
+    rows = []
+    for assignment in selectors.todays_checks(user=request.user):
+        inspections = list(assignment.inspections.all())
+        rows.append((assignment, inspections[-1] if inspections else None))
+    return render(
+        request,
+        "inspections/daily/today.html",
+        {"rows": rows, "cosigns": selectors.cosigns_pending(user=request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def start(request, pk: int):
+    assignment = get_object_or_404(Assignment.objects.for_user(request.user), pk=pk)
+    require(request, "inspection.perform")
+    try:
+        inspection = inspection_start(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("inspections:today")
+    return redirect("inspections:daily_check", pk=inspection.pk)
+
+
+def _grouped(rows):
+    groups = []
+    for value, label in Defence.choices:
+        members = [row for row in rows if row[0].item.defence == value]
+        if members:
+            groups.append({"defence": value, "label": label, "rows": members})
+    return groups
+
+
+@login_required
+def check(request, pk: int):
+    """The daily check: the form while it is a draft, the record (and co-sign button) once submitted."""
+    inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment"), pk=pk)
+    require(request, "inspection.view")
+    rows = answer_rows(inspection)
+    context = {
+        "inspection": inspection,
+        "groups": _grouped(rows),
+        "needs_cosign": services.needs_cosign(inspection),
+        "signatures": signatures_of(inspection),
+        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "is_late": inspection.is_submitted and services.is_late(inspection),
+    }
+    if not inspection.is_submitted and inspection.inspector_id == request.user.pk:
+        return render(request, "inspections/daily/check_form.html", context)
+    context["can_cosign"] = (
+        inspection.is_submitted
+        and services.needs_cosign(inspection)
+        and not inspection.cosigned_at
+        and request.user.pk in {p.pk for p in services.cosigners_of(inspection)}
+        and request.user.pk != inspection.inspector_id
+    )
+    return render(request, "inspections/daily/check_detail.html", context)
+
+
+@login_required
+@require_POST
+def group_pass(request, pk: int, defence: str):
+    """HTMX: the "all fine" tap of one defence group; returns the group."""
+    inspection = get_object_or_404(inspections_for(user=request.user), pk=pk)
+    require(request, "inspection.perform")
+    if defence not in Defence.values:
+        return HttpResponse(status=404)
+    error = ""
+    try:
+        services.group_pass(inspection=inspection, defence=defence, by=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    group = next(g for g in _grouped(answer_rows(inspection)) if g["defence"] == defence)
+    if request.htmx:
+        return render(
+            request,
+            "inspections/daily/partials/_group.html",
+            {"group": group, "inspection": inspection, "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("inspections:daily_check", pk=pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment"), pk=pk)
+    require(request, "inspection.perform")
+    raw = request.POST.get("performed_at", "")
+    performed_at = parse_datetime(raw) if raw else None
+    if raw and performed_at is None:
+        messages.error(request, _("Enter the time as shown, e.g. 2026-12-01 08:10."))
+        return redirect("inspections:daily_check", pk=pk)
+    if performed_at is not None and timezone.is_naive(performed_at):
+        performed_at = timezone.make_aware(performed_at)
+    try:
+        hazards = services.daily_check_submit(inspection=inspection, by=request.user, performed_at=performed_at)
+    except ValidationError as exc:
+        rows = answer_rows(inspection)
+        return render(
+            request,
+            "inspections/daily/check_form.html",
+            {
+                "inspection": inspection,
+                "groups": _grouped(rows),
+                "needs_cosign": services.needs_cosign(inspection),
+                "now": raw or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "submit_errors": exc.messages,
+            },
+            status=400,
+        )
+    if hazards:
+        messages.warning(request, _("Submitted. %(n)s hidden dangers were raised.") % {"n": len(hazards)})
+    else:
+        messages.success(request, _("Submitted. No item failed."))
+    return redirect("inspections:daily_check", pk=pk)
+
+
+@login_required
+@require_POST
+def cosign(request, pk: int):
+    inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment"), pk=pk)
+    require(request, "inspection.cosign")
+    try:
+        services.daily_check_cosign(inspection=inspection, by=request.user, ip=client_ip(request))
+        messages.success(request, _("Co-signed. The check counts as done."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("inspections:daily_check", pk=pk)
+
+
+@login_required
+def register_pdf(request, premises_pk: int):
+    """The daily register (台账) of one premises for one month: what police and auditors read on paper."""
+    premises = get_object_or_404(Premises.objects.for_user(request.user), pk=premises_pk)
+    require(request, "inspection.view")
+    try:
+        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = month_start(timezone.localdate())
+    rows = list(selectors.register_rows(user=request.user, premises=premises, month=month))
+    signatures = {}
+    for inspection in rows:
+        signatures[inspection.pk] = list(signatures_of(inspection))
+    pdf = render_pdf(
+        "reports/pdf/daily_register.html",
+        {
+            "premises": premises,
+            "month": month,
+            "rows": [(i, signatures[i.pk], [a for a in i.answers.all() if a.failed]) for i in rows],
+            "missed": selectors.missed_days(user=request.user, premises=premises, month=month),
+            "generated_at": timezone.localtime(),
+        },
+        language=request.LANGUAGE_CODE,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="daily-register-{premises.code}-{month:%Y-%m}.pdf"'
+    return response
