@@ -1,0 +1,247 @@
+"""Dashboards: every figure is the owning selector's answer and a hand count, scoped to the user's
+subtree; the risk list; exports; head office's weights; a query budget independent of premises."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.choices import PremisesKind
+from dashboards.models import RiskWeights
+from inspections.choices import EscalationLevel, HazardStatus, Level
+from inspections.cycles import cycle_open
+from inspections.hazards.selectors import hazard_counts
+from inspections.models import Hazard
+from inspections.selectors import compliance_grid
+from inspections.services import standard_content_install
+from tests.factories import PremisesFactory
+
+TODAY = datetime.datetime(2026, 12, 15, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+MONTH = datetime.date(2026, 12, 1)
+
+
+def _at(day: int, month: int = 12) -> datetime.datetime:
+    return datetime.datetime(2026, month, day, 9, 0, tzinfo=TODAY.tzinfo)
+
+
+def _hazard(premises, by, *, found, deadline=None, status=HazardStatus.ASSIGNED, escalation=0, closed=None):
+    return Hazard.objects.create(
+        unit=premises.unit,
+        premises=premises,
+        description=f"隐患 {premises.code} {found:%m%d}",
+        category="physical",
+        grade="general",
+        status=status,
+        found_by=by,
+        found_at=found,
+        deadline=deadline,
+        escalation_level=escalation,
+        escalated_at=found if escalation else None,
+        closed_at=closed,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _december():
+    """Every test runs on 15 December 2026 (sessions too, so a login does not expire on the way)."""
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def seeded(org):
+    """December 2026 in branch 1 and branch 2: a cycle of inspections and hand-placed hidden dangers.
+
+    outlet A: two dangers past their 10 December deadline, one of them escalated; one closed on time.
+    outlet A2: one open danger not yet due. outlet B (branch 2): one overdue danger.
+    """
+    with time_machine.travel(TODAY, tick=False):
+        standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+        cycle_open(month=MONTH)
+        _hazard(org.outlet_a, org.security, found=_at(2), deadline=datetime.date(2026, 12, 10))
+        _hazard(
+            org.outlet_a,
+            org.security,
+            found=_at(3),
+            deadline=datetime.date(2026, 12, 10),
+            escalation=EscalationLevel.LEADERSHIP,
+        )
+        _hazard(
+            org.outlet_a,
+            org.security,
+            found=_at(4),
+            deadline=datetime.date(2026, 12, 8),
+            status=HazardStatus.CLOSED,
+            closed=_at(6),
+        )
+        _hazard(org.outlet_a2, org.security, found=_at(12), deadline=datetime.date(2026, 12, 30))
+        _hazard(org.outlet_b, org.outsider, found=_at(5), deadline=datetime.date(2026, 12, 9))
+    return org
+
+
+def _board(client, user, unit=None, month="2026-12"):
+    client.force_login(user)
+    url = reverse("dashboards:unit", args=[unit.pk]) if unit else reverse("dashboards:dashboard")
+    with time_machine.travel(TODAY, tick=False):
+        response = client.get(url, {"month": month})
+    assert response.status_code == 200
+    return response
+
+
+def test_hidden_danger_figures_equal_the_selector_and_a_hand_count(client, seeded):
+    board = _board(client, seeded.president).context["board"]
+    assert board.unit == seeded.branch1
+    with time_machine.travel(TODAY, tick=False):
+        expected = hazard_counts(
+            user=seeded.president, start=MONTH, end=datetime.date(2026, 12, 31), unit=seeded.branch1
+        )
+    assert board.hazards == expected
+    # By hand: four found in branch 1, one closed on time, three open, two overdue, one escalated.
+    assert (board.hazards.found, board.hazards.rectified, board.hazards.rectified_on_time) == (4, 1, 1)
+    assert (board.hazards.open, board.hazards.overdue, board.hazards.escalated) == (3, 2, 1)
+
+
+def test_inspection_figures_equal_the_compliance_grid_totals(client, seeded):
+    board = _board(client, seeded.president).context["board"]
+    with time_machine.travel(TODAY, tick=False):
+        grid = compliance_grid(user=seeded.president, month=MONTH)
+    for level in Level.values:
+        assert board.levels[level] == grid.totals[level], level
+    assert board.levels_total.required > 0
+    # By hand: weekly contracted checks of outlet A and A2 whose week ended before the 15th are missed.
+    weekly = board.levels[Level.L3_SECURITY]
+    assert weekly.missed + weekly.unassigned > 0 and weekly.on_time == 0
+
+
+def test_president_counts_only_branch_1_and_head_office_counts_the_bank(client, seeded):
+    president = _board(client, seeded.president).context["board"]
+    bank = _board(client, seeded.headoffice).context["board"]
+    assert bank.unit == seeded.head_office
+    assert (president.hazards.open, bank.hazards.open) == (3, 4)
+    assert {r.premises for r in president.risks} == {seeded.outlet_a, seeded.outlet_a2}
+    assert seeded.outlet_b in {r.premises for r in bank.risks}
+    client.force_login(seeded.president)
+    assert client.get(reverse("dashboards:unit", args=[seeded.branch2.pk])).status_code == 404
+    assert client.get(reverse("dashboards:premises", args=[seeded.outlet_b.pk])).status_code == 404
+
+
+def test_risk_list_puts_outlet_a_first_with_its_components_and_weights(client, seeded):
+    board = _board(client, seeded.president).context["board"]
+    worst = board.risks[0]
+    assert worst.premises == seeded.outlet_a
+    assert (worst.overdue_dangers, worst.escalated_dangers, worst.no_recent_drill) == (2, 1, 1)
+    w = RiskWeights.current()
+    assert worst.score == (
+        2 * w.overdue_danger
+        + 1 * w.escalated_danger
+        + worst.missed_checks * w.missed_check
+        + worst.failed_tests * w.failed_test
+        + worst.overdue_tests * w.overdue_test
+        + 1 * w.no_recent_drill
+    )
+    assert board.risks[1].score <= worst.score
+
+
+def test_drill_down_from_branch_to_sub_branch_to_premises(client, seeded):
+    branch = _board(client, seeded.president).context["board"]
+    row = next(r for r in branch.rows if r.unit == seeded.sub1)
+    assert (row.hazards_found, row.hazards_open, row.hazards_overdue) == (4, 3, 2)
+    sub = _board(client, seeded.president, unit=seeded.sub1)
+    assert [r.premises for r in sub.context["board"].rows] == [seeded.outlet_a, seeded.outlet_a2]
+    client.force_login(seeded.president)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("dashboards:premises", args=[seeded.outlet_a.pk]), {"month": "2026-12"})
+    overdue = Hazard.objects.filter(premises=seeded.outlet_a, status=HazardStatus.ASSIGNED)
+    for hazard in overdue:
+        assert reverse("inspections:hazard_detail", args=[hazard.pk]) in page.content.decode()
+
+
+def test_page_shows_charts_and_tables_in_chinese(client, seeded):
+    html = _board(client, seeded.president).content.decode()
+    assert "风险预警" in html and "隐患" in html
+    assert html.count("<svg") >= 3
+    assert '<script type="text/javascript">window.pygal' not in html
+
+
+def test_bad_month_is_a_clear_message_not_an_error(client, seeded):
+    response = _board(client, seeded.president, month="2026-13")
+    assert response.context["board"].month == MONTH  # today's month, 2026-12
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages and "2026-06" in messages[0]
+
+
+@pytest.mark.parametrize("table", ["levels", "hazards", "units", "risk", "trend"])
+def test_every_table_exports_to_csv_and_xlsx(client, seeded, table):
+    client.force_login(seeded.president)
+    url = reverse("dashboards:export", args=[seeded.branch1.pk, table, "csv"])
+    with time_machine.travel(TODAY, tick=False):
+        csv_response = client.get(url, {"month": "2026-12"})
+        xlsx_response = client.get(url.replace(".csv", ".xlsx"), {"month": "2026-12"})
+    assert csv_response.status_code == 200 and xlsx_response.status_code == 200
+    text = csv_response.content.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_response.content))
+    rows = list(book.active.values)
+    assert len(rows) > 1 and len(text.splitlines()) == len(rows)
+    if table == "risk":
+        assert rows[1][0] == str(seeded.outlet_a)
+
+
+def test_unknown_export_table_is_not_found(client, seeded):
+    client.force_login(seeded.president)
+    assert client.get(reverse("dashboards:export", args=[seeded.branch1.pk, "salaries", "csv"])).status_code == 404
+    assert client.get(reverse("dashboards:export", args=[seeded.branch1.pk, "risk", "pdf"])).status_code == 404
+
+
+def test_head_office_changes_the_weights_with_a_reason_and_the_scores_follow(client, seeded):
+    client.force_login(seeded.headoffice)
+    url = reverse("dashboards:weights")
+    values = {
+        "overdue_danger": 10,
+        "escalated_danger": 0,
+        "missed_check": 0,
+        "failed_test": 0,
+        "overdue_test": 0,
+        "no_recent_drill": 0,
+        "drill_window_days": 90,
+    }
+    bad = client.post(url, {**values, "overdue_danger": 500, "reason": "调整"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    assert client.post(url, {**values, "reason": "只看逾期隐患"}).status_code == 302
+    weights = RiskWeights.current()
+    assert weights.overdue_danger == 10 and weights.updated_by == seeded.headoffice
+    assert weights.history.first().history_change_reason == "只看逾期隐患"
+    worst = _board(client, seeded.president).context["board"].risks[0]
+    assert (worst.premises, worst.score) == (seeded.outlet_a, 20)
+
+
+def _queries_with_premises(client, org, n):
+    with time_machine.travel(TODAY, tick=False):
+        for i in range(n):
+            premises = PremisesFactory(code=f"Q{n}-{i}", name=f"网点{i}", unit=org.sub1, kind=PremisesKind.OUTLET)
+            _hazard(premises, org.security, found=_at(2), deadline=datetime.date(2026, 12, 10))
+        client.force_login(org.president)
+        client.get(reverse("dashboards:dashboard"))  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("dashboards:dashboard"), {"month": "2026-12"})
+        assert response.status_code == 200
+        assert len(response.context["board"].risks) >= n
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_premises(client, seeded):
+    ten = _queries_with_premises(client, seeded, 10)
+    hundred = _queries_with_premises(client, seeded, 90)
+    print(f"dashboard queries: {ten} with 12 premises, {hundred} with 102")
+    assert ten == hundred
+
+
+def test_weights_default_before_head_office_saves_any(db):
+    weights = RiskWeights.current()
+    assert weights.pk == 1 and not RiskWeights.objects.exists()
+    assert timezone.localdate()  # nothing written on reading
