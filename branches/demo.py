@@ -384,7 +384,9 @@ def seed_this_weeks_acting(ctx: SeedContext) -> None:
     later week adds that week's arrangement next to the earlier ones.
     """
     outlet = ctx.premises["P-S1B-01"]
-    stand_in = User.objects.filter(home_premises=outlet, post=Post.TELLER).order_by("employee_number").first()
+    stand_in = (
+        User.objects.filter(home_premises=outlet, post=Post.TELLER, is_active=True).order_by("employee_number").first()
+    )
     monday = ctx.today - datetime.timedelta(days=ctx.today.weekday())
     ctx.upsert(
         Acting,

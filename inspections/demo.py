@@ -18,11 +18,13 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from branches.choices import Post, PremisesKind
 from branches.demo import SeedContext, seed_step
-from branches.models import Unit
+from branches.models import Unit, User
 from core.services import attachment_create
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.cycles import cycle_open, month_start
+from inspections.daily.services import COSIGNED
 from inspections.models import DEFENCE_TO_CATEGORY, Answer, Assignment, Inspection
 from inspections.services import hazard_raise, standard_content_install
 
@@ -76,11 +78,12 @@ def seed_inspections(ctx: SeedContext) -> None:
     due = (
         Assignment.objects.filter(cycle__month__gte=start, period_end__lt=ctx.today, inspections__isnull=True)
         .exclude(status__in=[AssignmentStatus.DONE, AssignmentStatus.LATE])
-        .select_related("premises", "unit", "assignee", "version")
+        .select_related("premises", "unit", "assignee", "version__template")
         .order_by("pk")
     )
     items_of: dict[int, list] = {}
     planned: list[tuple[Inspection, random.Random, bool]] = []
+    cosigners = _cosigners()
     for assignment in due.iterator():
         rng = random.Random(f"{assignment.rule_id}:{assignment.target_key}:{assignment.period_start}:{assignment.slot}")
         roll = rng.random()
@@ -93,6 +96,7 @@ def seed_inspections(ctx: SeedContext) -> None:
         when = _moment(assignment.period_end, assignment.level, assignment.slot, late, rng)
         if when.date() >= ctx.today:
             continue
+        spent = rng.randint(70, 600)
         inspection = Inspection(
             assignment=assignment,
             level=assignment.level,
@@ -101,9 +105,19 @@ def seed_inspections(ctx: SeedContext) -> None:
             premises=premises,
             inspector=assignment.assignee,
             status=InspectionStatus.SUBMITTED,
-            started_at=when - datetime.timedelta(minutes=rng.randint(3, 25)),
-            submitted_at=when,
+            started_at=when - datetime.timedelta(seconds=spent),
+            submitted_at=when + datetime.timedelta(seconds=rng.randint(5, 90)),
+            performed_at=when,
+            seconds_spent=spent,
         )
+        if assignment.level == Level.L4_PREMISES and assignment.version.template.purpose in COSIGNED:
+            cosigner = cosigners.get(premises.pk)
+            if cosigner is None or cosigner.pk == inspection.inspector_id:
+                continue  # nobody could co-sign: the check never counted
+            inspection.cosigned_by = cosigner
+            inspection.cosigned_at = when + datetime.timedelta(minutes=rng.randint(2, 40))
+        if assignment.level == Level.L4_PREMISES and rng.random() < 0.01:
+            inspection.seconds_spent, inspection.too_fast = rng.randint(8, 25), True  # a box-ticking outlier
         planned.append((inspection, rng, late))
     # Demo history is written in bulk (no audit rows): it is generated, not anybody's act.
     Inspection.objects.bulk_create([p[0] for p in planned], batch_size=500)
@@ -149,6 +163,55 @@ def seed_inspections(ctx: SeedContext) -> None:
         ctx.stats["inspection", "created"] += created
     else:
         ctx.stats["inspection", "unchanged"] += Inspection.objects.filter(started_at__date__gte=start).count()
+
+
+def _cosigners() -> dict[int, User]:
+    """Who co-signs each premises' daily checks: its outlet head, or for a vault a second custodian."""
+    found: dict[int, User] = {}
+    people = User.objects.filter(is_active=True, home_premises__isnull=False).select_related("home_premises")
+    for person in people.order_by("pk"):
+        premises = person.home_premises
+        if person.post == Post.OUTLET_HEAD or (
+            premises.kind == PremisesKind.VAULT and person.post != Post.SECURITY_OFFICER
+        ):
+            found.setdefault(premises.pk, person)
+    return found
+
+
+@seed_step
+def seed_pending_cosigns(ctx: SeedContext) -> None:
+    """The demo outlet's last after-closing check before today stays unsigned (the register shows it),
+    and today's before-opening check waits for the outlet head's co-signature."""
+    officer = User.objects.filter(username="officer").select_related("home_premises").first()
+    if officer is None or officer.home_premises is None:
+        return
+    mine = Assignment.objects.filter(premises=officer.home_premises).select_related("version")
+    last_close = mine.filter(rule__code="L4-CLOSE", period_start__lt=ctx.today).order_by("-period_start").first()
+    today_open = mine.filter(rule__code="L4-OPEN", period_start=ctx.today).first()
+    for assignment, hour in ((last_close, 17), (today_open, 8)):
+        if assignment is None or assignment.inspections.exists():
+            continue
+        when = timezone.make_aware(datetime.datetime.combine(assignment.period_start, datetime.time(hour, 5)))
+        if when > timezone.now():
+            continue
+        inspection = Inspection.objects.create(
+            assignment=assignment,
+            level=assignment.level,
+            version=assignment.version,
+            unit=assignment.unit,
+            premises=assignment.premises,
+            inspector=officer,
+            status=InspectionStatus.SUBMITTED,
+            started_at=when - datetime.timedelta(minutes=4),
+            submitted_at=when,
+            performed_at=when,
+            seconds_spent=240,
+        )
+        Answer.objects.bulk_create(
+            Answer(inspection=inspection, item=item, result=Result.PASS, answered_at=when)
+            for item in assignment.version.items.all()
+        )
+        ctx.stats["inspection", "created"] += 1
 
 
 def _premises_of(unit: Unit, rng: random.Random):
