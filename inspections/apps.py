@@ -14,4 +14,8 @@ class InspectionsConfig(AppConfig):
         from inspections.tasks_provider import inspection_tasks
 
         register_task_provider(inspection_tasks)
+
+        from inspections.hazards.providers import register as register_hazards
+
+        register_hazards()
         register_premises_provider(assigned_premises)

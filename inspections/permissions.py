@@ -17,5 +17,10 @@ register_actions(
         "rule.manage": frozenset({Post.HEAD_OFFICE_SECURITY}),
         "compliance.view": MANAGERS | LEADERS,
         "hazard.view": EVERYONE,
+        "hazard.report": EVERYONE,
+        "hazard.manage": MANAGERS | LEADERS | frozenset({Post.OUTLET_HEAD}),
+        "hazard.grade": MANAGERS | LEADERS,
+        "hazard.verify": MANAGERS | INSPECTORS,
+        "hazard.configure": frozenset({Post.HEAD_OFFICE_SECURITY}),
     }
 )

@@ -24,6 +24,7 @@ from core.services import notify, signature_sign
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.content.checklists import RULES, TEMPLATES
 from inspections.cycles import month_end, month_start, next_month
+from inspections.hazards.services import hazard_raise  # noqa: F401
 from inspections.models import (
     DEFENCE_TO_CATEGORY,
     Answer,
@@ -389,39 +390,6 @@ def inspection_acknowledge(*, inspection: Inspection, by: User, ip: str | None, 
         post=post,
         objection=objection,
     )
-
-
-# --------------------------------------------------------------------------- hidden dangers
-
-
-def hazard_raise(
-    *,
-    premises: Premises,
-    description: str,
-    category: str,
-    found_by: User,
-    item_code: str = "",
-    grade: str = "general",
-    source_inspection: Inspection | None = None,
-    source_answer: Answer | None = None,
-) -> Hazard:
-    """A hidden danger is born: from a failed item, a drill problem, a facility test or a report by hand."""
-    if not description.strip():
-        raise ValidationError(_("Describe the hidden danger."))
-    hazard = Hazard(
-        unit=premises.unit,
-        premises=premises,
-        item_code=item_code,
-        description=description.strip(),
-        category=category,
-        grade=grade,
-        found_by=found_by,
-        source_inspection=source_inspection,
-        source_answer=source_answer,
-    )
-    hazard._change_reason = _("Reported")
-    hazard.save()
-    return hazard
 
 
 # --------------------------------------------------------------------------- overdue

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from inspections.cycles import cycles_catch_up
+from inspections.hazards import tasks as hazard_tasks  # noqa: F401  (registers the hazard jobs)
 from inspections.services import assignments_mark_overdue
 
 

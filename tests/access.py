@@ -166,6 +166,7 @@ FEATURE_MODULES = (
     "tests.test_drills_access",
     "tests.test_responsibilities_access",
     "tests.test_dashboards_access",
+    "tests.test_hazards_access",
 )
 
 

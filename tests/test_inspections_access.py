@@ -6,7 +6,7 @@ import pytest
 
 from inspections.choices import Level
 from inspections.cycles import cycle_open
-from inspections.models import Assignment, ChecklistTemplate, FrequencyRule, Hazard, Inspection
+from inspections.models import Assignment, ChecklistTemplate, FrequencyRule, Inspection
 from inspections.services import inspection_start_unannounced, inspection_submit, standard_content_install
 from tests.access import ALL, AccessCase, check_access, check_post_only
 from tests.inspection_helpers import answer_all
@@ -93,13 +93,6 @@ ACCESS_CASES = [
         args=lambda org: [org.outlet_a.pk, "L3"],
         ok=("headoffice", "president", "security"),
         forbidden=("outlethead", "officer"),
-        hidden=("outsider",),
-    ),
-    AccessCase(
-        "inspections:hazard_detail",
-        setup=_inspected,
-        args=lambda org: [Hazard.objects.get().pk],
-        ok=IN_B1,
         hidden=("outsider",),
     ),
 ]

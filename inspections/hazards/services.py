@@ -1,0 +1,622 @@
+"""Writes of the hidden-danger loop, one service per transition.
+
+reported → assigned (responsible person, deadline) → rectifying → submitted (evidence) →
+closed (verified) or back to rectifying (sent back). Rectified on the spot: reported →
+submitted, still verified by someone else. A major danger needs its governance plan before
+it leaves "assigned". Every step writes a ``HazardEvent`` (who, when, why, evidence) and
+saves the hazard with a change reason for the audit. An illegal move is a translated
+``ValidationError``; views, tasks and the API call these same functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.choices import Post
+from branches.models import Premises, User
+from branches.permissions import MANAGERS, can, effective_posts
+from core.selectors import superior_of
+from core.services import attachments_create, notify
+from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus
+from inspections.models import Answer, Hazard, HazardEvent, HazardPlan, HazardPolicy, Inspection
+
+OPEN_FOR_WORK = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _locked(hazard: Hazard) -> Hazard:
+    """Re-read the row under a lock: two people acting at once cannot both move it."""
+    return Hazard.objects.select_for_update().select_related("premises", "unit").get(pk=hazard.pk)
+
+
+def _refuse_unless(hazard: Hazard, *statuses: str) -> None:
+    if hazard.status not in statuses:
+        raise ValidationError(
+            _("This hidden danger is “%(status)s”; that step is not possible now.")
+            % {"status": hazard.get_status_display()}
+        )
+
+
+def _event(
+    hazard: Hazard,
+    *,
+    kind: str,
+    by: User | None,
+    from_status: str = "",
+    note: str = "",
+    uploads: Iterable = (),
+    at: datetime.datetime | None = None,
+) -> HazardEvent:
+    event = HazardEvent.objects.create(
+        hazard=hazard,
+        kind=kind,
+        by=by,
+        at=at or timezone.now(),
+        from_status=from_status,
+        to_status=hazard.status,
+        note=note,
+    )
+    uploads = list(uploads)
+    if uploads:
+        attachments_create(owner=event, uploads=uploads, by=by)
+    return event
+
+
+def _save(hazard: Hazard, reason: str) -> None:
+    hazard._change_reason = reason
+    hazard.save()
+
+
+def _leaders_of(premises: Premises) -> list[User]:
+    """The nearest leader(s) in charge of security up the tree from the premises (else the president)."""
+    ancestors = list(premises.unit.ancestors())  # root first
+    for post in (Post.LEADER_IN_CHARGE, Post.PRESIDENT):
+        people = list(User.objects.filter(unit__in=ancestors, post=post, is_active=True).select_related("unit"))
+        for ancestor in reversed(ancestors):
+            nearest = [person for person in people if person.unit_id == ancestor.pk]
+            if nearest:
+                return nearest
+    return []
+
+
+def _head_office() -> list[User]:
+    return list(User.objects.filter(post=Post.HEAD_OFFICE_SECURITY, is_active=True).order_by("pk"))
+
+
+def escalation_targets(hazard: Hazard, level: int) -> list[User]:
+    """Who a danger at ``level`` is escalated to: the security department above the premises, then the
+    leader in charge, then head office."""
+    if level >= EscalationLevel.HEAD_OFFICE:
+        return _head_office()
+    if level == EscalationLevel.LEADERSHIP:
+        return _leaders_of(hazard.premises) or _head_office()
+    if level == EscalationLevel.SECURITY:
+        return superior_of(hazard.premises)
+    return []
+
+
+def _notify_many(people: Iterable[User], *, kind: str, hazard: Hazard, title, params: dict | None = None) -> None:
+    seen = set()
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        notify(
+            user=person,
+            kind=kind,
+            obj=hazard,
+            title=title,
+            params={"code": hazard.code, "premises": str(hazard.premises), **(params or {})},
+            url=hazard.get_absolute_url(),
+        )
+
+
+def _notify_major(hazard: Hazard) -> None:
+    """A major danger goes at once to the leader in charge and to head office."""
+    _notify_many(
+        _leaders_of(hazard.premises) + _head_office(),
+        kind="hazard.major",
+        hazard=hazard,
+        title=gettext_lazy("Major hidden danger %(code)s at %(premises)s"),
+    )
+
+
+def _notify_responsible(hazard: Hazard, *, kind: str, title, params: dict | None = None) -> None:
+    if hazard.responsible_id and hazard.responsible.is_active:
+        _notify_many([hazard.responsible], kind=kind, hazard=hazard, title=title, params=params)
+
+
+def is_premises_staff(user: User, hazard: Hazard) -> bool:
+    return user.home_premises_id is not None and user.home_premises_id == hazard.premises_id
+
+
+def verify_refusal(*, hazard: Hazard, user: User) -> str | None:
+    """Why ``user`` may not verify (or send back) ``hazard``, or None when they may.
+
+    Never the rectifier, the responsible person or staff of the inspected premises; the verifier is
+    the inspector who found it (in an inspection) or the security department with it in scope.
+    """
+    if user.pk in (hazard.rectified_by_id, hazard.responsible_id):
+        return _("Whoever rectified a hidden danger, or is responsible for it, cannot verify it.")
+    if is_premises_staff(user, hazard):
+        return _("Staff of the inspected premises cannot verify its hidden dangers.")
+    if not Hazard.objects.for_user(user).filter(pk=hazard.pk).exists():
+        return _("This hidden danger is outside your scope.")
+    if user.is_superuser or effective_posts(user) & MANAGERS:
+        return None
+    inspection = hazard.source_inspection
+    if inspection is not None and inspection.inspector_id == user.pk:
+        return None
+    return _("Only the inspector or the security department may verify a hidden danger.")
+
+
+def may_verify(*, hazard: Hazard, user: User) -> bool:
+    return verify_refusal(hazard=hazard, user=user) is None
+
+
+def _default_deadline(grade: str, *, today: datetime.date | None = None) -> datetime.date:
+    from core.selectors import add_working_days
+
+    policy = HazardPolicy.current()
+    days = policy.major_deadline_days if grade == HazardGrade.MAJOR else policy.general_deadline_days
+    return add_working_days(today or timezone.localdate(), days)
+
+
+def default_deadline(*, hazard: Hazard) -> datetime.date:
+    """What the assignment form proposes: the policy's working days from today."""
+    return _default_deadline(hazard.grade)
+
+
+# --------------------------------------------------------------------------- birth
+
+
+def _previous_closed(premises: Premises, item_code: str, found_at: datetime.datetime) -> Hazard | None:
+    if not item_code:
+        return None
+    window = datetime.timedelta(days=HazardPolicy.current().repeat_window_days)
+    return (
+        Hazard.objects.filter(
+            premises=premises,
+            item_code=item_code,
+            status=HazardStatus.CLOSED,
+            closed_at__gte=found_at - window,
+            closed_at__lte=found_at,
+        )
+        .order_by("-closed_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def hazard_raise(
+    *,
+    premises: Premises,
+    description: str,
+    category: str,
+    found_by: User,
+    item_code: str = "",
+    grade: str = "general",
+    source_inspection: Inspection | None = None,
+    source_answer: Answer | None = None,
+    uploads: Iterable = (),
+    found_at: datetime.datetime | None = None,
+) -> Hazard:
+    """A hidden danger is born: from a failed item, a drill problem, a facility test or a report by hand.
+
+    A repeat finding (same item code at the same premises within the policy's window, 30 days, of the
+    last one closed) is flagged and starts one escalation level up; a major one notifies the leader in
+    charge and head office at once.
+    """
+    if not description.strip():
+        raise ValidationError(_("Describe the hidden danger."))
+    found_at = found_at or timezone.now()
+    previous = _previous_closed(premises, item_code, found_at)
+    hazard = Hazard(
+        unit=premises.unit,
+        premises=premises,
+        item_code=item_code,
+        description=description.strip(),
+        category=category,
+        grade=grade,
+        found_by=found_by,
+        found_at=found_at,
+        source_inspection=source_inspection,
+        source_answer=source_answer,
+    )
+    note = ""
+    if previous is not None:
+        hazard.is_repeat = True
+        hazard.repeat_of = previous
+        hazard.escalation_level = EscalationLevel.SECURITY
+        hazard.escalated_at = found_at
+    _save(hazard, _("Reported"))
+    if previous is not None:
+        note = _("Repeat finding: %(code)s was closed on %(date)s.") % {
+            "code": previous.code,
+            "date": f"{timezone.localtime(previous.closed_at):%Y-%m-%d}",
+        }
+    _event(hazard, kind=HazardEventKind.REPORTED, by=found_by, note=note, uploads=uploads, at=found_at)
+    if previous is not None:
+        _event(
+            hazard,
+            kind=HazardEventKind.ESCALATED,
+            by=None,
+            note=str(hazard.get_escalation_level_display()),
+            at=found_at,
+        )
+        _notify_many(
+            escalation_targets(hazard, hazard.escalation_level),
+            kind="hazard.escalated",
+            hazard=hazard,
+            title=gettext_lazy("Hidden danger %(code)s at %(premises)s is a repeat finding"),
+        )
+    if grade == HazardGrade.MAJOR:
+        _notify_major(hazard)
+    return hazard
+
+
+def hazard_report(
+    *,
+    premises: Premises,
+    description: str,
+    category: str,
+    by: User,
+    grade: str = HazardGrade.GENERAL,
+    item_code: str = "",
+    uploads: Iterable = (),
+) -> Hazard:
+    """Anyone with the premises in scope reports a hidden danger by hand; only the security department
+    and above may call it major."""
+    if not Premises.objects.for_user(by).filter(pk=premises.pk).exists():
+        raise ValidationError(_("You can only report hidden dangers at premises in your scope."))
+    if grade == HazardGrade.MAJOR and not can(by, "hazard.grade"):
+        raise ValidationError(_("Only the security department and above may grade a hidden danger major."))
+    return hazard_raise(
+        premises=premises,
+        description=description,
+        category=category,
+        found_by=by,
+        item_code=item_code.strip(),
+        grade=grade,
+        uploads=uploads,
+    )
+
+
+# --------------------------------------------------------------------------- workflow
+
+
+@transaction.atomic
+def hazard_grade(*, hazard: Hazard, by: User, grade: str, reason: str) -> Hazard:
+    """Grade a danger major, or back to general: the security department and above, with a reason."""
+    hazard = _locked(hazard)
+    if not can(by, "hazard.grade"):
+        raise ValidationError(_("Only the security department and above may change the grade."))
+    _refuse_unless(hazard, HazardStatus.REPORTED, HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+    if grade not in HazardGrade.values:
+        raise ValidationError(_("Choose a grade."))
+    if grade == hazard.grade:
+        raise ValidationError(_("The hidden danger already has this grade."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the new grade."))
+    if hazard.fixed_on_spot and grade == HazardGrade.MAJOR:
+        raise ValidationError(_("A danger rectified on the spot cannot be major."))
+    old = hazard.get_grade_display()
+    hazard.grade = grade
+    _save(hazard, _("Grade changed"))
+    _event(
+        hazard,
+        kind=HazardEventKind.GRADED,
+        by=by,
+        from_status=hazard.status,
+        note=f"{old} → {hazard.get_grade_display()}: {reason.strip()}",
+    )
+    if grade == HazardGrade.MAJOR:
+        _notify_major(hazard)
+    return hazard
+
+
+@transaction.atomic
+def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: datetime.date, note: str = "") -> Hazard:
+    """Name the one accountable person and the deadline (also to reassign before work starts)."""
+    hazard = _locked(hazard)
+    if not can(by, "hazard.manage"):
+        raise ValidationError(_("You may not assign hidden dangers."))
+    # From "rectifying" this is a reassignment (e.g. the responsible person left): the work goes on.
+    _refuse_unless(hazard, HazardStatus.REPORTED, HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+    if not responsible.is_active:
+        raise ValidationError(_("The responsible person has left; choose someone else."))
+    if not Hazard.objects.for_user(responsible).filter(pk=hazard.pk).exists():
+        raise ValidationError(_("The responsible person must work at or look after these premises."))
+    if deadline < timezone.localdate():
+        raise ValidationError(_("The deadline cannot be in the past."))
+    before = hazard.status
+    hazard.responsible = responsible
+    hazard.deadline = deadline
+    if hazard.status != HazardStatus.RECTIFYING:
+        hazard.status = HazardStatus.ASSIGNED
+    if hazard.overdue_since and deadline >= timezone.localdate():
+        hazard.overdue_since = None  # a new deadline (escalation stays as it was)
+    _save(hazard, _("Assigned"))
+    text = _("%(person)s, by %(date)s") % {"person": responsible, "date": f"{deadline:%Y-%m-%d}"}
+    if note.strip():
+        text = f"{text}. {note.strip()}"
+    _event(hazard, kind=HazardEventKind.ASSIGNED, by=by, from_status=before, note=text)
+    _notify_responsible(
+        hazard,
+        kind="hazard.assigned",
+        title=gettext_lazy("Hidden danger %(code)s at %(premises)s is yours to rectify by %(date)s"),
+        params={"date": f"{deadline:%Y-%m-%d}"},
+    )
+    return hazard
+
+
+def may_work_on(hazard: Hazard, by: User) -> bool:
+    """The responsible person, or someone who manages hidden dangers with this one in scope."""
+    if by.pk == hazard.responsible_id:
+        return True
+    return can(by, "hazard.manage") and Hazard.objects.for_user(by).filter(pk=hazard.pk).exists()
+
+
+@transaction.atomic
+def hazard_plan_save(
+    *,
+    hazard: Hazard,
+    by: User,
+    targets: str,
+    methods: str,
+    funds: str,
+    organisation: str,
+    time_limit: datetime.date,
+    safety_measures: str,
+) -> HazardPlan:
+    """Write (or revise) the governance plan of a major danger, with its six contents."""
+    hazard = _locked(hazard)
+    if hazard.grade != HazardGrade.MAJOR:
+        raise ValidationError(_("Only a major hidden danger needs a governance plan."))
+    _refuse_unless(hazard, HazardStatus.REPORTED, HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
+    if not may_work_on(hazard, by):
+        raise ValidationError(_("Only the responsible person or the security department may write the plan."))
+    texts = {
+        "targets": targets,
+        "methods": methods,
+        "funds": funds,
+        "organisation": organisation,
+        "safety_measures": safety_measures,
+    }
+    if any(not value.strip() for value in texts.values()) or time_limit is None:
+        raise ValidationError(_("A governance plan needs all six contents."))
+    plan = HazardPlan.objects.filter(hazard=hazard).first() or HazardPlan(hazard=hazard)
+    for name, value in texts.items():
+        setattr(plan, name, value.strip())
+    plan.time_limit = time_limit
+    plan.updated_by = by
+    plan.updated_at = timezone.now()
+    plan._change_reason = _("Governance plan saved")
+    plan.save()
+    _event(hazard, kind=HazardEventKind.PLAN_SAVED, by=by, from_status=hazard.status)
+    return plan
+
+
+@transaction.atomic
+def hazard_start(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
+    """The responsible person starts rectifying. A major danger needs its governance plan first."""
+    hazard = _locked(hazard)
+    _refuse_unless(hazard, HazardStatus.ASSIGNED)
+    if not may_work_on(hazard, by):
+        raise ValidationError(_("Only the responsible person may start the rectification."))
+    if hazard.grade == HazardGrade.MAJOR:
+        plan = HazardPlan.objects.filter(hazard=hazard).first()
+        if plan is None or not plan.is_complete:
+            raise ValidationError(_("A major hidden danger needs its governance plan before rectification starts."))
+    hazard.status = HazardStatus.RECTIFYING
+    _save(hazard, _("Rectification started"))
+    _event(hazard, kind=HazardEventKind.STARTED, by=by, from_status=HazardStatus.ASSIGNED, note=note.strip())
+    return hazard
+
+
+@transaction.atomic
+def hazard_submit_fix(*, hazard: Hazard, by: User, note: str, uploads: Iterable) -> Hazard:
+    """Rectified: the evidence (photos and a note) goes for verification by someone else."""
+    hazard = _locked(hazard)
+    _refuse_unless(hazard, HazardStatus.RECTIFYING)
+    if not may_work_on(hazard, by):
+        raise ValidationError(_("Only the responsible person may submit the rectification."))
+    uploads = list(uploads)
+    if not note.strip():
+        raise ValidationError(_("Say what was done."))
+    if not uploads:
+        raise ValidationError(_("Attach at least one photo of the rectification."))
+    hazard.status = HazardStatus.SUBMITTED
+    hazard.rectified_by = by
+    _save(hazard, _("Submitted for verification"))
+    _event(
+        hazard,
+        kind=HazardEventKind.SUBMITTED,
+        by=by,
+        from_status=HazardStatus.RECTIFYING,
+        note=note.strip(),
+        uploads=uploads,
+    )
+    _notify_verifiers(hazard)
+    return hazard
+
+
+def may_fix_on_spot(hazard: Hazard, by: User) -> bool:
+    """Who found it, staff of the premises, or whoever may work on it."""
+    return by.pk == hazard.found_by_id or is_premises_staff(by, hazard) or may_work_on(hazard, by)
+
+
+@transaction.atomic
+def hazard_fix_on_spot(*, hazard: Hazard, by: User, note: str, uploads: Iterable) -> Hazard:
+    """Rectification while inspecting: a general danger fixed at once still needs someone else to verify."""
+    hazard = _locked(hazard)
+    _refuse_unless(hazard, HazardStatus.REPORTED)
+    if hazard.grade == HazardGrade.MAJOR:
+        raise ValidationError(_("A major hidden danger cannot be rectified on the spot; it needs a governance plan."))
+    if not may_fix_on_spot(hazard, by):
+        raise ValidationError(_("You may not rectify this hidden danger."))
+    uploads = list(uploads)
+    if not note.strip():
+        raise ValidationError(_("Say what was done."))
+    if not uploads:
+        raise ValidationError(_("Attach at least one photo of the rectification."))
+    hazard.status = HazardStatus.SUBMITTED
+    hazard.fixed_on_spot = True
+    hazard.rectified_by = by
+    if hazard.responsible_id is None:
+        hazard.responsible = by
+    _save(hazard, _("Rectified on the spot"))
+    _event(
+        hazard,
+        kind=HazardEventKind.FIXED_ON_SPOT,
+        by=by,
+        from_status=HazardStatus.REPORTED,
+        note=note.strip(),
+        uploads=uploads,
+    )
+    _notify_verifiers(hazard)
+    return hazard
+
+
+def _notify_verifiers(hazard: Hazard) -> None:
+    people = list(superior_of(hazard.premises))
+    inspection = hazard.source_inspection
+    if inspection is not None:
+        people.insert(0, inspection.inspector)
+    _notify_many(
+        [person for person in people if may_verify(hazard=hazard, user=person)],
+        kind="hazard.submitted",
+        hazard=hazard,
+        title=gettext_lazy("Hidden danger %(code)s at %(premises)s waits for your verification"),
+    )
+
+
+@transaction.atomic
+def hazard_verify(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
+    """Independent verification: the loop closes."""
+    hazard = _locked(hazard)
+    _refuse_unless(hazard, HazardStatus.SUBMITTED)
+    refusal = verify_refusal(hazard=hazard, user=by)
+    if refusal:
+        raise ValidationError(refusal)
+    hazard.status = HazardStatus.CLOSED
+    hazard.verified_by = by
+    hazard.closed_at = timezone.now()
+    _save(hazard, _("Verified and closed"))
+    _event(hazard, kind=HazardEventKind.VERIFIED, by=by, from_status=HazardStatus.SUBMITTED, note=note.strip())
+    _notify_responsible(
+        hazard, kind="hazard.closed", title=gettext_lazy("Hidden danger %(code)s is verified and closed")
+    )
+    return hazard
+
+
+@transaction.atomic
+def hazard_send_back(*, hazard: Hazard, by: User, reason: str) -> Hazard:
+    """Not good enough: back to rectifying, with the reason. The deadline stays."""
+    hazard = _locked(hazard)
+    _refuse_unless(hazard, HazardStatus.SUBMITTED)
+    refusal = verify_refusal(hazard=hazard, user=by)
+    if refusal:
+        raise ValidationError(refusal)
+    if not reason.strip():
+        raise ValidationError(_("Say why the rectification is sent back."))
+    hazard.status = HazardStatus.RECTIFYING
+    _save(hazard, _("Sent back"))
+    _event(hazard, kind=HazardEventKind.SENT_BACK, by=by, from_status=HazardStatus.SUBMITTED, note=reason.strip())
+    _notify_responsible(
+        hazard,
+        kind="hazard.sent_back",
+        title=gettext_lazy("Hidden danger %(code)s was sent back: %(reason)s"),
+        params={"reason": reason.strip()[:120]},
+    )
+    return hazard
+
+
+# --------------------------------------------------------------------------- daily job
+
+
+def _level_due(hazard: Hazard, today: datetime.date, after_days: int) -> int:
+    base = EscalationLevel.SECURITY if hazard.is_repeat else EscalationLevel.NONE
+    days_overdue = (today - hazard.deadline).days
+    steps = days_overdue // after_days if after_days else 0
+    return min(EscalationLevel.HEAD_OFFICE, base + steps)
+
+
+def hazards_mark_overdue(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Daily: open dangers past their deadline are marked overdue (once), their responsible person is
+    reminded (once a day), and every ``escalate_after_days`` days overdue they climb one level: the new
+    level's people are told and see it in "my tasks". Running twice a day changes nothing more."""
+    today = today or timezone.localdate()
+    after_days = HazardPolicy.current().escalate_after_days
+    result = {"overdue": 0, "escalated": 0, "reminded": 0}
+    candidates = Hazard.objects.open().filter(deadline__lt=today).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            hazard = Hazard.objects.select_for_update().select_related("premises", "responsible").get(pk=pk)
+            if not hazard.is_open or hazard.deadline is None or hazard.deadline >= today:
+                continue
+            if hazard.overdue_since is None:
+                hazard.overdue_since = hazard.deadline + datetime.timedelta(days=1)
+                _save(hazard, _("Overdue"))
+                _event(
+                    hazard,
+                    kind=HazardEventKind.OVERDUE,
+                    by=None,
+                    from_status=hazard.status,
+                    note=_("Deadline %(date)s passed.") % {"date": f"{hazard.deadline:%Y-%m-%d}"},
+                )
+                result["overdue"] += 1
+            level = _level_due(hazard, today, after_days)
+            if level > hazard.escalation_level:
+                hazard.escalation_level = level
+                hazard.escalated_at = hazard.escalated_at or timezone.now()
+                _save(hazard, _("Escalated"))
+                _event(
+                    hazard,
+                    kind=HazardEventKind.ESCALATED,
+                    by=None,
+                    from_status=hazard.status,
+                    note=str(hazard.get_escalation_level_display()),
+                )
+                _notify_many(
+                    escalation_targets(hazard, level),
+                    kind="hazard.escalated",
+                    hazard=hazard,
+                    title=gettext_lazy("Overdue hidden danger %(code)s at %(premises)s is escalated to you"),
+                )
+                result["escalated"] += 1
+            if hazard.status in OPEN_FOR_WORK and hazard.responsible_id and hazard.responsible.is_active:
+                sent = notify(
+                    user=hazard.responsible,
+                    kind="hazard.overdue",
+                    obj=hazard,
+                    title=gettext_lazy("Hidden danger %(code)s is overdue (deadline %(date)s)"),
+                    params={"code": hazard.code, "date": f"{hazard.deadline:%Y-%m-%d}"},
+                    url=hazard.get_absolute_url(),
+                )
+                result["reminded"] += int(sent is not None)
+    return result
+
+
+@transaction.atomic
+def hazard_policy_save(*, by: User, **values) -> HazardPolicy:
+    """Head office changes the loop's settings (audited)."""
+    if not can(by, "hazard.configure"):
+        raise ValidationError(_("Only head office may change these settings."))
+    policy = HazardPolicy.objects.order_by("pk").first() or HazardPolicy()
+    for name, value in values.items():
+        setattr(policy, name, value)
+    if not policy.escalate_after_days:
+        raise ValidationError(_("Escalate after at least one day."))
+    policy._change_reason = _("Settings changed")
+    policy.save()
+    return policy
