@@ -178,3 +178,35 @@ def test_an_unattended_self_service_bank_is_patrolled_by_its_sub_branchs_officer
     cycle_open(month=D(2026, 12, 1))
     patrols = Assignment.objects.filter(rule__code="L4-SSB", premises=engine.outlet_a2)
     assert {p.assignee for p in patrols} == {engine.officer}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_cycle_twice_at_once_creates_each_assignment_once(org):
+    """Two beat workers racing on PostgreSQL: the unique constraint, not luck, keeps one of each."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need a real database server (CI runs PostgreSQL)")
+    standard_content_install(head_office=org.head_office, valid_from=D(2026, 1, 1))
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            cycle_open(month=D(2026, 12, 1))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    once = Assignment.objects.values("rule", "target_key", "period_start", "slot").distinct().count()
+    assert Assignment.objects.count() == once > 0
