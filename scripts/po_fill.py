@@ -27,7 +27,10 @@ def main() -> int:
                 entry.msgstr = value
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+                # Drop every "#|" line of the old text, or compilemessages refuses the catalogue.
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None
+                entry.previous_msgctxt = None
     po.save(str(CATALOGUE))
     left = [e.msgid for e in po if not e.obsolete and (not e.translated())]
     for msgid in left:
