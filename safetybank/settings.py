@@ -221,6 +221,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Drills: a week before a planned drill; 30 days before a drill rule would be missed.
     "drills-remind-upcoming": {"task": "drills.remind_upcoming", "schedule": crontab(hour=7, minute=40)},
     "drills-remind-rules": {"task": "drills.remind_rules", "schedule": crontab(hour=7, minute=50)},
+    # Reports: last month's drafts for every unit (daily as a catch-up; one current version per unit and month).
+    "reports-generate-month": {"task": "reports.generate_month", "schedule": crontab(hour=2, minute=30)},
 }
 
 if REDIS_URL:

@@ -24,5 +24,6 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("drills/", include("drills.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,26 @@
+"""Periodic and background jobs of the reports. Thin: each calls one service; running twice
+leaves one current version per unit and period."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from reports.services import previous_month, reports_generate_month
+
+
+@shared_task(name="reports.generate_month")
+def generate_month(month: str | None = None) -> int:
+    """After month end (daily, as a catch-up): every unit's draft reports for last month.
+    Drafts get fresh numbers; finalised and published versions are left alone."""
+    day = datetime.date.fromisoformat(month) if month else previous_month(timezone.localdate())
+    return reports_generate_month(month=day)
+
+
+@shared_task(name="reports.generate_for_units")
+def generate_for_units(month: str, unit_ids: list[int]) -> int:
+    """From the report list: the drafts of the units a manager may see, in the background."""
+    from branches.models import Unit
+
+    units = Unit.objects.filter(pk__in=unit_ids).order_by("path")
+    return reports_generate_month(month=datetime.date.fromisoformat(month), units=units)

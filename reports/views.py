@@ -1,0 +1,393 @@
+"""Pages of the summary reports and Safety Month.
+
+Thin: scope first (404), then post (403, logged), then one service call. Bad input is a
+translated form error with what was typed kept, never a 500.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.permissions import can, require
+from core.views import client_ip
+from reports import selectors, services
+from reports.choices import ReportKind, ReportStatus
+from reports.documents import report_title
+from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSafetyMonthForm, MonthForm, SectionsForm
+from reports.models import Report
+from reports.selectors import open_issues
+
+LANGUAGES = ("zh-hans", "en")
+
+
+def _month(request) -> datetime.date:
+    """The month shown: ?month=YYYY-MM, else last month. Nonsense falls back to last month."""
+    default = services.previous_month(timezone.localdate())
+    try:
+        month = datetime.date.fromisoformat(f"{request.GET.get('month', '')}-01")
+    except ValueError:
+        return default
+    return month if datetime.date(2000, 1, 1) <= month <= timezone.localdate() else default
+
+
+def _kind(request) -> str:
+    kind = request.GET.get("kind", ReportKind.MONTHLY)
+    return kind if kind in ReportKind.values else ReportKind.MONTHLY
+
+
+def _period_start(kind: str, month: datetime.date) -> datetime.date:
+    return services.quarter_bounds(month)[0] if kind == ReportKind.HAZARD_QUARTERLY else month
+
+
+def _report(request, pk: int, action: str = "report.view") -> Report:
+    report = get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
+    require(request, action)
+    return report
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@login_required
+@require_GET
+def report_list(request):
+    """Per unit in scope: the state of its report for the month, with its PDF; the ZIP of the published."""
+    require(request, "report.view")
+    month, kind = _month(request), _kind(request)
+    start = _period_start(kind, month)
+    current = {
+        r.unit_id: r for r in selectors.reports_for(user=request.user).current().filter(kind=kind, period_start=start)
+    }
+    published = {r.unit_id: r for r in selectors.latest_published(user=request.user, kind=kind, period_start=start)}
+    rows = [(unit, current.get(unit.pk), published.get(unit.pk)) for unit in selectors.report_units(user=request.user)]
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "rows": rows,
+            "month": month,
+            "kind": kind,
+            "kinds": ReportKind.choices,
+            "published_count": len(published),
+            "can_edit": can(request.user, "report.edit"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request):
+    """Drafts for every unit in the person's scope, in the background (after commit)."""
+    require(request, "report.edit")
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("month", []):
+            messages.error(request, error)
+        return redirect("reports:report_list")
+    month = form.cleaned_data["month"]
+    unit_ids = list(selectors.report_units(user=request.user).values_list("pk", flat=True))
+    from reports.tasks import generate_for_units
+
+    transaction.on_commit(lambda: generate_for_units.delay(f"{month:%Y-%m-%d}", unit_ids))
+    messages.success(request, _("The drafts for %(month)s are being generated.") % {"month": f"{month:%Y-%m}"})
+    return redirect(f"{_url('reports:report_list')}?month={month:%Y-%m}")
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+def _detail_context(request, report: Report, form=None, correction_form=None) -> dict:
+    return {
+        "report": report,
+        "n": report.numbers,
+        "issues": open_issues(report.numbers),
+        "form": form
+        or SectionsForm(
+            initial={"rules_text": report.rules_text, "problems": report.problems, "measures": report.measures}
+        ),
+        "correction_form": correction_form or CorrectionForm(),
+        "versions": selectors.reports_for(user=request.user)
+        .filter(unit=report.unit, kind=report.kind, period_start=report.period_start)
+        .order_by("-version"),
+        "can_edit": can(request.user, "report.edit") and report.is_current,
+        "signatures": list(services.report_signatures(report)),
+        "sign_refusal": services.signature_refusal(report=report, user=request.user)
+        if report.kind == ReportKind.HAZARD_QUARTERLY and can(request.user, "report.sign")
+        else _("Not yours to sign."),
+        "languages": LANGUAGES,
+    }
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    report = _report(request, pk)
+    return render(request, "reports/report_detail.html", _detail_context(request, report))
+
+
+@login_required
+@require_POST
+def report_sections(request, pk: int):
+    """Save sections 3–4 (and the rules narrative). HTMX gets the form back; errors keep the text."""
+    report = _report(request, pk, "report.edit")
+    form = SectionsForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            services.report_save_sections(report=report, by=request.user, **form.cleaned_data)
+            saved = True
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            if not request.htmx:
+                messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        context = _detail_context(request, report, form=form)
+        context["saved"] = saved
+        return render(request, "reports/partials/_sections.html", context)
+    if saved:
+        messages.success(request, _("Saved."))
+        return redirect(report)
+    return render(request, "reports/report_detail.html", _detail_context(request, report, form=form), status=400)
+
+
+def _transition(request, pk: int, action: str, run, done_message: str):
+    report = _report(request, pk, action)
+    try:
+        result = run(report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(report)
+    messages.success(request, done_message)
+    return redirect(result)
+
+
+@login_required
+@require_POST
+def report_regenerate(request, pk: int):
+    return _transition(
+        request,
+        pk,
+        "report.edit",
+        lambda r: services.report_regenerate(report=r, by=request.user),
+        _("The numbers were collected again; your sections were kept."),
+    )
+
+
+@login_required
+@require_POST
+def report_finalise(request, pk: int):
+    return _transition(
+        request,
+        pk,
+        "report.edit",
+        lambda r: services.report_finalise(report=r, by=request.user),
+        _("Finalised: the numbers of this version are fixed."),
+    )
+
+
+@login_required
+@require_POST
+def report_publish(request, pk: int):
+    return _transition(
+        request,
+        pk,
+        "report.edit",
+        lambda r: services.report_publish(report=r, by=request.user),
+        _("Published: head office can download it."),
+    )
+
+
+@login_required
+@require_POST
+def report_correct(request, pk: int):
+    report = _report(request, pk, "report.edit")
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "reports/report_detail.html", _detail_context(request, report, correction_form=form), status=400
+        )
+    try:
+        new = services.report_correct(report=report, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(report)
+    messages.success(request, _("A new version was started; the old one stays available."))
+    return redirect(new)
+
+
+@login_required
+@require_POST
+def report_sign(request, pk: int):
+    return _transition(
+        request,
+        pk,
+        "report.sign",
+        lambda r: services.report_sign(report=r, by=request.user, ip=client_ip(request)) and r,
+        _("Signed."),
+    )
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = _disposition(filename)
+    return response
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"report.{filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _language(request) -> str:
+    language = request.GET.get("lang") or get_language()
+    return language if language in LANGUAGES else "zh-hans"
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk: int):
+    report = _report(request, pk)
+    data = services.report_pdf(report=report, language=_language(request))
+    return _pdf_response(data, f"{report_title(report)}.pdf")
+
+
+@login_required
+@require_GET
+def report_zip(request):
+    """Every published report of the month (newest published version per unit) in the person's scope."""
+    require(request, "report.view")
+    month, kind = _month(request), _kind(request)
+    language = _language(request)
+    reports = selectors.latest_published(user=request.user, kind=kind, period_start=_period_start(kind, month))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report in reports:
+            name = f"{report.unit.code}-{report_title(report)}.pdf".replace("/", "-")
+            archive.writestr(name, services.report_pdf(report=report, language=language))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = _disposition(f"{ReportKind(kind).label}-{month:%Y-%m}.zip")
+    return response
+
+
+# --------------------------------------------------------------------------- Safety Month
+
+
+@login_required
+@require_GET
+def campaign_list(request):
+    require(request, "campaign.view")
+    return render(
+        request,
+        "reports/campaign_list.html",
+        {"campaigns": selectors.campaigns_for(user=request.user), "can_manage": can(request.user, "campaign.manage")},
+    )
+
+
+@login_required
+def campaign_create(request):
+    require(request, "campaign.manage")
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if selectors.campaigns_for(user=request.user).filter(unit=data["unit"], year=data["year"]).exists():
+            form.add_error("year", _("This unit already has a Safety Month that year."))
+        else:
+            try:
+                campaign = services.campaign_save(by=request.user, **data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(campaign)
+    return render(request, "reports/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _campaign(request, pk: int):
+    campaign = get_object_or_404(selectors.campaigns_for(user=request.user), pk=pk)
+    require(request, "campaign.view")
+    return campaign
+
+
+@login_required
+@require_GET
+def campaign_detail(request, pk: int):
+    campaign = _campaign(request, pk)
+    activities = selectors.activities_for(user=request.user).filter(campaign=campaign)
+    reports = selectors.reports_for(user=request.user).current().filter(campaign=campaign)
+    can_report = can(request.user, "report.edit")
+    return render(
+        request,
+        "reports/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "activities": activities,
+            "reports": reports,
+            "can_record": can(request.user, "activity.record"),
+            "can_report": can_report,
+            "generate_form": GenerateSafetyMonthForm(user=request.user) if can_report else None,
+        },
+    )
+
+
+@login_required
+def activity_create(request, pk: int):
+    campaign = _campaign(request, pk)
+    require(request, "activity.record")
+    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activity_record(
+                campaign=campaign,
+                unit=data["unit"],
+                date=data["date"],
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                participants=data["participants"],
+                uploads=data["photos"] or [],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("date", exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(campaign)
+    return render(
+        request,
+        "reports/activity_form.html",
+        {"form": form, "campaign": campaign},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def campaign_report(request, pk: int):
+    campaign = _campaign(request, pk)
+    require(request, "report.edit")
+    form = GenerateSafetyMonthForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose a unit you are responsible for."))
+        return redirect(campaign)
+    report = services.campaign_report_generate(campaign=campaign, unit=form.cleaned_data["unit"], by=request.user)
+    if report.status != ReportStatus.DRAFT:
+        messages.info(request, _("This summary is already finalised; make a correction to change it."))
+    return redirect(report)
