@@ -83,6 +83,52 @@ def _is_working_day(day: datetime.date, exceptions: dict[datetime.date, str]) ->
     return day.weekday() < 5
 
 
+class WorkingCalendar:
+    """The bank's working days over a stretch of time, read from the calendar in one query.
+
+    For features that walk many days at once (a month's inspection cycle, a duty roster):
+    ``WorkingCalendar(start, end).is_working(day)`` answers like ``is_working_day`` without a
+    query per day.
+    """
+
+    def __init__(self, start: datetime.date, end: datetime.date):
+        self.start, self.end = start, end
+        self.exceptions = calendar_exceptions(start, end)
+
+    def is_working(self, day: datetime.date) -> bool:
+        return _is_working_day(day, self.exceptions)
+
+    def is_holiday(self, day: datetime.date) -> bool:
+        return self.exceptions.get(day) == CalendarDayKind.HOLIDAY
+
+    def days(self):
+        day = self.start
+        while day <= self.end:
+            yield day
+            day += datetime.timedelta(days=1)
+
+    def non_working_days(self) -> list[datetime.date]:
+        """Weekends and holidays, make-up working days excluded."""
+        return [day for day in self.days() if not self.is_working(day)]
+
+    def last_working_day(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        """The last working day between two dates; ``end`` itself when there is none."""
+        day = end
+        while day >= start:
+            if self.is_working(day):
+                return day
+            day -= datetime.timedelta(days=1)
+        return end
+
+    def holiday_starts(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """First days of the public-holiday blocks that begin between two dates."""
+        return [
+            day
+            for day in sorted(d for d, kind in self.exceptions.items() if kind == CalendarDayKind.HOLIDAY)
+            if start <= day <= end and not self.is_holiday(day - datetime.timedelta(days=1))
+        ]
+
+
 def is_working_day(day: datetime.date) -> bool:
     """The bank-wide answer: a weekday that is not a holiday, or a make-up working day."""
     return _is_working_day(day, calendar_exceptions(day, day))

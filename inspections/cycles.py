@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from branches.choices import PREMISES_POSTS, PremisesKind, UnitKind
 from branches.models import Acting, Contract, Premises, Unit, User
-from core.choices import CalendarDayKind
-from core.selectors import calendar_exceptions
+from core.selectors import WorkingCalendar
 from inspections.choices import Period, Target
 from inspections.models import Assignment, ChecklistVersion, FrequencyRule, InspectionCycle
 
@@ -50,35 +49,9 @@ class Window:
     end: datetime.date  # the due date
 
 
-class _Calendar:
-    """Working days of a stretch of time, read from the business calendar in one query."""
-
-    def __init__(self, start: datetime.date, end: datetime.date):
-        self.exceptions = calendar_exceptions(start, end)
-
-    def is_working(self, day: datetime.date) -> bool:
-        kind = self.exceptions.get(day)
-        if kind == CalendarDayKind.HOLIDAY:
-            return False
-        if kind == CalendarDayKind.MAKEUP_WORKDAY:
-            return True
-        return day.weekday() < 5
-
-    def last_working_day(self, start: datetime.date, end: datetime.date) -> datetime.date:
-        day = end
-        while day >= start:
-            if self.is_working(day):
-                return day
-            day -= DAY
-        return end
-
-    def holiday_starts(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-        """First days of public-holiday blocks between two dates."""
-        holidays = sorted(d for d, kind in self.exceptions.items() if kind == CalendarDayKind.HOLIDAY)
-        return [d for d in holidays if start <= d <= end and (d - DAY) not in holidays]
-
-
-def _periods(rule: FrequencyRule, month: datetime.date, cal: _Calendar, premises: Premises | None) -> list[Window]:
+def _periods(
+    rule: FrequencyRule, month: datetime.date, cal: WorkingCalendar, premises: Premises | None
+) -> list[Window]:
     first, last = month, month_end(month)
     if rule.period == Period.BUSINESS_DAY:
         days = [first + DAY * i for i in range((last - first).days + 1)]
@@ -189,7 +162,7 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     versions = {}
     for version in ChecklistVersion.objects.filter(template__in={r.template_id for r in rules}).order_by("number"):
         versions[version.template_id] = version  # the highest number wins
-    cal = _Calendar(month - DAY * 14, month_end(month) + DAY * 45)
+    cal = WorkingCalendar(month - DAY * 14, month_end(month) + DAY * 45)
     people = _People(month)
     premises = list(Premises.objects.filter(is_active=True).select_related("unit").order_by("unit__path", "code"))
     sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"))

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
-from core.choices import CalendarDayKind
-from core.selectors import calendar_exceptions
+from core.selectors import WorkingCalendar
 from responsibilities.choices import SIGNED_STATUSES, LetterKind, LetterStatus
 from responsibilities.models import (
     CommitteeMember,
@@ -180,15 +179,8 @@ class RosterDay:
 
 def _non_working_days(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, bool]]:
     """Holidays and weekend days between two dates (make-up working days excluded), with "is a holiday"."""
-    exceptions = calendar_exceptions(start, end)
-    days = []
-    day = start
-    while day <= end:
-        kind = exceptions.get(day)
-        if kind == CalendarDayKind.HOLIDAY or (day.weekday() >= 5 and kind != CalendarDayKind.MAKEUP_WORKDAY):
-            days.append((day, kind == CalendarDayKind.HOLIDAY))
-        day += datetime.timedelta(days=1)
-    return days
+    calendar = WorkingCalendar(start, end)
+    return [(day, calendar.is_holiday(day)) for day in calendar.non_working_days()]
 
 
 def roster_of(*, unit: Unit, start: datetime.date, end: datetime.date, warn_days: int = 14) -> list[RosterDay]:
