@@ -165,6 +165,7 @@ FEATURE_MODULES = (
     "tests.test_facilities_access",
     "tests.test_drills_access",
     "tests.test_responsibilities_access",
+    "tests.test_reports_access",
     "tests.test_dashboards_access",
     "tests.test_hazards_access",
 )
