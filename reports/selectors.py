@@ -20,6 +20,7 @@ from core.tasks_registry import TaskItem
 from drills.selectors import drill_counts
 from facilities.selectors import security_counts
 from inspections.choices import Level
+from inspections.daily.selectors import daily_coverage
 from inspections.hazards.selectors import hazard_counts, hazards_for
 from inspections.selectors import STATES, compliance_counts
 from reports.choices import ReportKind, ReportStatus
@@ -237,6 +238,19 @@ def _inspections(reader, start: datetime.date, end: datetime.date, today: dateti
     return levels
 
 
+def _daily(reader, unit: Unit, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
+    coverage = daily_coverage(user=reader, start=start, end=end, unit=unit, today=today)
+    return {
+        "required_days": coverage.required_days,
+        "covered_days": coverage.covered_days,
+        "covered_percent": None if coverage.rate is None else round(coverage.rate * 100),
+        "late_checks": coverage.late_checks,
+        "missed_checks": coverage.missed_checks,
+        "unsigned_checks": coverage.unsigned_checks,
+        "too_fast_checks": coverage.too_fast_checks,
+    }
+
+
 def _hazards(reader, unit: Unit, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
     counts = hazard_counts(user=reader, start=start, end=end, unit=unit, today=today)
     rate = counts.on_time_rate
@@ -323,6 +337,7 @@ def report_numbers(
         numbers.update(_security(reader, start, end, today))
         numbers["joint_defence"] = _joint_defence(reader, unit, start, end)
         numbers["inspections"] = _inspections(reader, start, end, today)
+        numbers["daily"] = _daily(reader, unit, start, end, today)
         numbers["hazards"] = _hazards(reader, unit, start, end, today)
         numbers["overdue_hazards"] = _overdue_hazards(reader, unit, min(end, today))
     if kind == ReportKind.SAFETY_MONTH and campaign is not None:
@@ -363,6 +378,12 @@ def open_issues(numbers: dict) -> list[str]:
         missed = cell.get("missed", 0) + cell.get("unassigned", 0)
         if missed:
             lines.append(_("%(level)s: %(n)s required checks were missed.") % {"level": label, "n": missed})
+    daily = numbers.get("daily") or {}
+    if daily.get("missed_checks") or daily.get("unsigned_checks"):
+        lines.append(
+            _("Daily checks: %(missed)s missed, %(unsigned)s not co-signed.")
+            % {"missed": daily["missed_checks"], "unsigned": daily["unsigned_checks"]}
+        )
     drills = numbers.get("drills") or {}
     if drills.get("rules_missed"):
         lines.append(_("%(n)s drill requirements were missed.") % {"n": drills["rules_missed"]})

@@ -138,7 +138,7 @@ def test_every_number_printed_equals_the_owning_selectors_answer(seeded):
     assert _row(text, "Drills carried out")[0] == drills.drills_done
     assert f"{security.facilities.investment_total:.2f} yuan were invested" in text
     assert _row(text, "Facility tests done")[0] == security.facilities.tests_done
-    assert _row(text, "Staff")[:2] == [letters.staff_signed, letters.staff_total] or True  # first "Staff" is section 1
+    assert _row(text, "Staff")[:2] == [letters.staff_signed, letters.staff_total]  # the letters table
     assert f"{hazards.found} hidden dangers were found and {hazards.rectified} rectified" in text
     assert f"{hazards.open} are still open, {hazards.overdue} of them past their deadline" in text
     assert (hazards.found, hazards.rectified, hazards.open, hazards.overdue) == (3, 1, 2, 1)
@@ -289,3 +289,55 @@ def test_head_office_downloads_the_zip_of_published_reports(seeded, client):
     assert len(names) == 2 and all(name.endswith(".pdf") for name in names)
     client.force_login(org.outsider)  # branch 2's officer sees nothing of branch 1
     assert client.get(reverse("reports:report_zip") + "?month=2026-05").status_code == 403
+
+
+def test_safety_month_summary_prints_theme_activities_and_photos(seeded, tmp_path):
+    from PIL import Image
+
+    from core.uploads import check_upload
+    from reports.choices import ActivityKind
+    from reports.services import activity_record, campaign_report_generate, campaign_save
+
+    org = seeded
+    campaign = campaign_save(
+        unit=org.head_office,
+        year=2026,
+        start=datetime.date(2026, 5, 1),
+        end=datetime.date(2026, 5, 31),
+        theme="人人讲安全、个个会应急",
+        by=org.headoffice,
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), (20, 120, 20)).save(buffer, "JPEG")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = check_upload(SimpleUploadedFile("stand.jpg", buffer.getvalue(), content_type="image/jpeg"))
+    activity_record(
+        campaign=campaign,
+        unit=org.sub1,
+        date=datetime.date(2026, 5, 16),
+        kind=ActivityKind.CONSULTATION_DAY,
+        title="咨询日宣传台",
+        description="发放资料",
+        participants=12,
+        by=org.security,
+        uploads=[photo],
+    )
+    with pytest.raises(ValidationError):  # outside the campaign's dates
+        activity_record(
+            campaign=campaign,
+            unit=org.sub1,
+            date=datetime.date(2026, 7, 1),
+            kind="other",
+            title="x",
+            description="",
+            participants=0,
+            by=org.security,
+        )
+    b2 = campaign_report_generate(campaign=campaign, unit=org.branch2, by=org.security)
+    assert b2.numbers["activities"] == []  # branch 2 held none
+    report = campaign_report_generate(campaign=campaign, unit=org.branch1, by=org.security)
+    data = report_pdf(report=report, language="en")
+    text = pdf_text(data)
+    assert "人人讲安全、个个会应急" in text and "1 activities were held with 12 participants" in text
+    assert any("/XObject" in str(page.get("/Resources", {})) for page in PdfReader(io.BytesIO(data)).pages)
