@@ -341,3 +341,21 @@ def test_safety_month_summary_prints_theme_activities_and_photos(seeded, tmp_pat
     text = pdf_text(data)
     assert "人人讲安全、个个会应急" in text and "1 activities were held with 12 participants" in text
     assert any("/XObject" in str(page.get("/Resources", {})) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_reports_to_finish_publish_and_sign_are_in_my_tasks(seeded, settings):
+    from core.tasks_registry import tasks_for
+
+    org = seeded
+    assert settings.CELERY_BEAT_SCHEDULE["reports-generate-month"]["task"] == "reports.generate_month"
+    report = report_generate(unit=org.branch1, kind=ReportKind.MONTHLY, start=MAY, end=MAY_END)
+    assert any(task.url == report.get_absolute_url() for task in tasks_for(org.security))
+    assert not any(task.url == report.get_absolute_url() for task in tasks_for(org.outsider))
+    quarterly = report_generate(
+        unit=org.branch1,
+        kind=ReportKind.HAZARD_QUARTERLY,
+        start=datetime.date(2026, 4, 1),
+        end=datetime.date(2026, 6, 30),
+    )
+    _finish(quarterly, org)
+    assert any(task.url == quarterly.get_absolute_url() for task in tasks_for(org.president))
