@@ -195,3 +195,12 @@ def test_filter_choices_list_only_units_in_scope(org, login):
     filter_form = page[page.index('id="filter-form"') : page.index("</form>", page.index('id="filter-form"'))]
     assert "城关支行" in filter_form
     assert "河口支行" not in filter_form and "城西分行" not in filter_form
+
+
+def test_the_menu_offers_only_pages_the_post_may_open(org, login):
+    officer_page = login(org.officer).get(reverse("home")).content.decode()
+    assert reverse("dashboards:dashboard") not in officer_page
+    assert reverse("inspections:compliance") not in officer_page
+    assert reverse("inspections:today") in officer_page
+    president_page = login(org.president).get(reverse("home")).content.decode()
+    assert reverse("dashboards:dashboard") in president_page
