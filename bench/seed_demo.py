@@ -12,4 +12,7 @@ for run in ("first", "again"):
     started = time.perf_counter()
     ctx = seed_demo()
     elapsed = time.perf_counter() - started
-    print(f"seed_demo {run} run on {engine}: {elapsed:.1f} s, {ctx.changed()} rows written, peak RSS {peak_rss_mib():.0f} MiB")
+    print(
+        f"seed_demo {run} run on {engine}: {elapsed:.1f} s, {ctx.changed()} rows written, "
+        f"peak RSS {peak_rss_mib():.0f} MiB"
+    )
