@@ -217,3 +217,120 @@ def seed_pending_cosigns(ctx: SeedContext) -> None:
 def _premises_of(unit: Unit, rng: random.Random):
     places = list(unit.premises.filter(is_active=True).order_by("code"))
     return rng.choice(places) if places else None
+
+
+# --------------------------------------------------------------------------- hidden-danger loop
+
+
+@seed_step
+def seed_hazard_loop(ctx: SeedContext) -> None:
+    """Hidden dangers at the demo outlet in every state of the loop: reported, assigned, rectifying,
+    waiting for verification, closed after one send-back, fixed on the spot, one overdue and escalated,
+    one major with its governance plan, one repeat finding. Runs once (recognised by its first danger)."""
+    from django.db import transaction
+
+    from branches.models import Premises
+    from inspections.hazards import services as hz
+    from inspections.models import Hazard, HazardEvent
+
+    people = {u.username: u for u in User.objects.filter(username__in=["officer", "outlethead", "security"])}
+    if len(people) < 3 or people["officer"].home_premises is None:
+        return
+    officer, head, security = people["officer"], people["outlethead"], people["security"]
+    outlet = officer.home_premises
+    first = "后门门禁读卡器失灵，刷卡无反应"
+    if Hazard.objects.filter(premises=outlet, description=first).exists():
+        ctx.stats["hazard loop", "unchanged"] += 1
+        return
+    other = Premises.objects.filter(unit=outlet.unit, is_active=True).exclude(pk=outlet.pk).order_by("code").first()
+    other = other or outlet
+    now = timezone.now()
+
+    def ago(days: int, hour: int = 10) -> datetime.datetime:
+        return timezone.make_aware(
+            datetime.datetime.combine(ctx.today - datetime.timedelta(days=days), datetime.time(hour))
+        )
+
+    def raise_(description, category, days, *, premises=outlet, by=officer, **kwargs):
+        return hz.hazard_raise(
+            premises=premises,
+            description=description,
+            category=category,
+            found_by=by,
+            found_at=ago(days),
+            uploads=[_photo(category)],
+            **kwargs,
+        )
+
+    def backdate(hazard, days: int) -> None:
+        # Timeline rows are not audited; spread the demo steps over the days since the danger was found.
+        events = list(hazard.events.order_by("pk"))
+        for index, event in enumerate(events[1:], start=1):
+            when = min(now, ago(max(days - index, 0), 11 + index % 6))
+            HazardEvent.objects.filter(pk=event.pk).update(at=when)
+
+    def assign(hazard, deadline_days: int, person=head):
+        return hz.hazard_assign(
+            hazard=hazard,
+            by=security,
+            responsible=person,
+            deadline=ctx.today + datetime.timedelta(days=max(deadline_days, 0)),
+        )
+
+    def fix(hazard, note):
+        hz.hazard_start(hazard=hazard, by=head)
+        return hz.hazard_submit_fix(hazard=hazard, by=head, note=note, uploads=[_photo("fix")])
+
+    with transaction.atomic():
+        raise_(first, "physical", 0)  # reported
+        assign(raise_("一路监控画面模糊，需清洁镜头", "technical", 2), 5)
+        hazard = assign(raise_("灭火器压力低于绿区", "fire", 4), 6)
+        hz.hazard_start(hazard=hazard, by=head)  # rectifying
+        backdate(hazard, 4)
+        hazard = fix(assign(raise_("防卫器械摆放不当，取用不便", "civil", 5), 3), "已按规定位置重新摆放")  # to verify
+        backdate(hazard, 5)
+        hazard = fix(assign(raise_("自助区电源插座未封堵", "physical", 12), 5), "已封堵插座")
+        hz.hazard_send_back(hazard=hazard, by=security, reason="照片未显示封堵后的插座全貌")
+        hz.hazard_submit_fix(hazard=hazard, by=head, note="补拍全景照片", uploads=[_photo("fix")])
+        hz.hazard_verify(hazard=hazard, by=security, note="现场核实已封堵")  # closed after a send-back
+        backdate(hazard, 12)
+        hazard = raise_("登记簿有漏签", "civil", 9)
+        hz.hazard_fix_on_spot(hazard=hazard, by=officer, note="当场补登并提醒柜员", uploads=[_photo("fix")])
+        hz.hazard_verify(hazard=hazard, by=security)
+        backdate(hazard, 9)
+        # overdue and escalated: its deadline passed a week ago
+        hazard = assign(raise_("营业室后窗防盗栏一处焊点开裂", "physical", 20), 1)
+        hz.hazard_start(hazard=hazard, by=head)
+        hazard.refresh_from_db()
+        hazard.deadline = ctx.today - datetime.timedelta(days=7)
+        hazard._change_reason = "Demo: the deadline passed"
+        hazard.save()
+        backdate(hazard, 20)
+        # a major danger with its governance plan, rectification under way
+        major = raise_("110联网报警主机故障，无法布防", "technical", 6, by=security, grade="major", premises=other)
+        assign(major, 25, person=security)
+        hz.hazard_plan_save(
+            hazard=major,
+            by=security,
+            targets="恢复110联网报警和布防，15个工作日内通过验收",
+            methods="更换报警主机和备用电源，与报警中心联调测试",
+            funds="分行安防专项经费2.6万元，设备由供应商备货",
+            organisation="分行保卫部牵头，网点负责人配合，供应商技术人员实施",
+            time_limit=ctx.today + datetime.timedelta(days=25),
+            safety_measures="整改期间每晚加派保安值守，增加巡查频次；启动防盗抢应急预案",
+        )
+        hz.hazard_start(hazard=major, by=security)
+        backdate(major, 6)
+        # a repeat finding: the same item came back within 30 days of the last one closed
+        earlier = raise_("营业前检查：尾箱未双人交接", "other", 25, item_code="KO-05")
+        hz.hazard_fix_on_spot(hazard=earlier, by=officer, note="当场纠正", uploads=[_photo("fix")])
+        hz.hazard_verify(hazard=earlier, by=security)
+        backdate(earlier, 25)
+        earlier.refresh_from_db()
+        earlier.closed_at = ago(20)
+        earlier._change_reason = "Demo: closed three weeks ago"
+        earlier.save()
+        assign(raise_("营业前检查：尾箱未双人交接", "other", 1, item_code="KO-05"), 3)
+    counts = hz.hazards_mark_overdue(today=ctx.today)
+    ctx.stats["hidden danger", "created"] += 10
+    ctx.stats["hidden danger", "escalated"] += counts["escalated"]

@@ -15,7 +15,7 @@ from inspections.choices import HazardCategory, HazardGrade
 from inspections.models import Hazard, HazardPlan, HazardPolicy
 from safetybank.forms import restrict_choices
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 3})
 
 
