@@ -121,7 +121,9 @@ def _render(chart_class, config: dict, labels: Sequence[str], series: Series, *,
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-def bar_chart(
+def _bars(
+    vertical,
+    horizontal_class,
     *,
     title: str,
     labels: Sequence[str],
@@ -133,7 +135,6 @@ def bar_chart(
     value_formatter: Callable[[float], str] | None = None,
     colors: Sequence[str] = COLORS,
 ) -> str:
-    """Grouped bars: one bar per series at each label. ``horizontal`` suits long premises names."""
     config = _config(
         title=title,
         labels=labels,
@@ -145,36 +146,19 @@ def bar_chart(
     )
     if horizontal:
         config["x_label_rotation"] = 0
-    chart_class = pygal.HorizontalBar if horizontal else pygal.Bar
-    return _render(chart_class, config, labels, series, title=title)
+    return _render(horizontal_class if horizontal else vertical, config, labels, series, title=title)
 
 
-def stacked_bar(
-    *,
-    title: str,
-    labels: Sequence[str],
-    series: Series,
-    horizontal: bool = False,
-    y_title: str = "",
-    width: int = 640,
-    height: int = 400,
-    value_formatter: Callable[[float], str] | None = None,
-    colors: Sequence[str] = COLORS,
-) -> str:
-    """Stacked bars: the series add up at each label (e.g. on time + late + missed = required)."""
-    config = _config(
-        title=title,
-        labels=labels,
-        width=width,
-        height=height,
-        y_title=y_title,
-        value_formatter=value_formatter,
-        colors=colors,
-    )
-    if horizontal:
-        config["x_label_rotation"] = 0
-    chart_class = pygal.HorizontalStackedBar if horizontal else pygal.StackedBar
-    return _render(chart_class, config, labels, series, title=title)
+def bar_chart(**options) -> str:
+    """Grouped bars: one bar per series at each label. ``horizontal=True`` suits long premises names.
+    Options: title, labels, series, horizontal, y_title, width, height, value_formatter, colors."""
+    return _bars(pygal.Bar, pygal.HorizontalBar, **options)
+
+
+def stacked_bar(**options) -> str:
+    """Stacked bars: the series add up at each label (e.g. on time + late + missed = required).
+    Same options as ``bar_chart``."""
+    return _bars(pygal.StackedBar, pygal.HorizontalStackedBar, **options)
 
 
 def line_chart(
