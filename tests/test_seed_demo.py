@@ -37,9 +37,7 @@ def row_counts() -> dict[str, int]:
 
 def test_the_demo_bank_has_the_shape_of_the_domain(time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC))
-    started = time.monotonic()
-    seed()
-    assert time.monotonic() - started < 60
+    seed()  # its duration is a benchmark (bench/seed_demo.py, docs/benchmarks.md), not a timed test
 
     assert Unit.objects.filter(kind=UnitKind.HEAD_OFFICE).count() == 1
     assert Unit.objects.filter(kind=UnitKind.BRANCH).count() == 2
