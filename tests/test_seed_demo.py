@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import time
 
 import pytest
 from django.apps import apps
