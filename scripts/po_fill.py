@@ -7,6 +7,7 @@ Usage: .venv/bin/python scripts/po_fill.py < my-strings.json   (after `make mess
 """
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_
 
 def main() -> int:
     texts = json.load(sys.stdin)
-    po = polib.pofile(str(CATALOGUE), wrapwidth=0)
+    po = polib.pofile(str(CATALOGUE))
     for entry in po:
         if entry.msgid in texts:
             value = texts[entry.msgid]
@@ -32,6 +33,8 @@ def main() -> int:
                 entry.previous_msgid_plural = None
                 entry.previous_msgctxt = None
     po.save(str(CATALOGUE))
+    # Re-wrap the way makemessages (msgmerge) does, so the two tools never fight over line breaks.
+    subprocess.run(["msgcat", "--output-file", str(CATALOGUE), str(CATALOGUE)], check=True)  # noqa: S603, S607
     left = [e.msgid for e in po if not e.obsolete and (not e.translated())]
     for msgid in left:
         print(json.dumps(msgid, ensure_ascii=False))
