@@ -35,7 +35,7 @@ OPEN_FOR_WORK = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
 
 def _locked(hazard: Hazard) -> Hazard:
     """Re-read the row under a lock: two people acting at once cannot both move it."""
-    return Hazard.objects.select_for_update().select_related("premises", "unit").get(pk=hazard.pk)
+    return Hazard.objects.select_for_update(of=("self",)).select_related("premises", "unit").get(pk=hazard.pk)
 
 
 def _refuse_unless(hazard: Hazard, *statuses: str) -> None:
@@ -561,7 +561,7 @@ def hazards_mark_overdue(*, today: datetime.date | None = None) -> dict[str, int
     candidates = Hazard.objects.open().filter(deadline__lt=today).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
-            hazard = Hazard.objects.select_for_update().select_related("premises", "responsible").get(pk=pk)
+            hazard = Hazard.objects.select_for_update(of=("self",)).select_related("premises", "responsible").get(pk=pk)
             if not hazard.is_open or hazard.deadline is None or hazard.deadline >= today:
                 continue
             if hazard.overdue_since is None:
