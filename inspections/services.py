@@ -114,6 +114,18 @@ def checklist_revise(*, template: ChecklistTemplate, items: list[dict], by: User
 
 
 @transaction.atomic
+def checklist_create(*, owner_unit: Unit, code: str, purpose: str, name: str, name_en: str, by: User):
+    """A unit's own checklist (a branch security department's, say), visible down its subtree.
+    Its items are added with ``checklist_revise``."""
+    if ChecklistTemplate.objects.filter(code=code).exists():
+        raise ValidationError(_("A checklist with the code %(code)s already exists.") % {"code": code})
+    template = ChecklistTemplate(owner_unit=owner_unit, code=code, purpose=purpose, name=name, name_en=name_en)
+    template._change_reason = _("Checklist created")
+    template.save()
+    return template
+
+
+@transaction.atomic
 def rule_change(*, rule: FrequencyRule, changes: dict, by: User, today: datetime.date | None = None) -> FrequencyRule:
     """Change a frequency rule from the next cycle on: the current row ends with this month."""
     today = today or timezone.localdate()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/confirmation.pdf", views.confirmation_letter, name="confirmation_letter"),
     path("answers/<int:pk>/", views.answer_save, name="answer_save"),
     path("checklists/", views.checklist_list, name="checklist_list"),
+    path("checklists/new/", views.checklist_create, name="checklist_create"),
     path("checklists/<int:pk>/", views.checklist_detail, name="template_detail"),
     path("checklists/<int:pk>/edit/", views.checklist_edit, name="checklist_edit"),
     path("rules/", views.rule_list, name="rule_list"),

@@ -26,6 +26,7 @@ from inspections.cycles import month_start
 from inspections.forms import (
     AcknowledgeForm,
     ChecklistItemFormSet,
+    ChecklistTemplateForm,
     CorrectionForm,
     RuleForm,
     UnannouncedForm,
@@ -295,6 +296,25 @@ def checklist_detail(request, pk: int):
             and ChecklistTemplate.objects.for_user(request.user).filter(pk=pk).exists(),
         },
     )
+
+
+@login_required
+def checklist_create(request):
+    """A unit's own checklist: owned by the unit the person works for, seen by everyone below it."""
+    require(request, "checklist.manage")
+    form = ChecklistTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        owner = request.user.unit.scope_root if request.user.unit else None
+        if owner is None:
+            form.add_error(None, _("Your account belongs to no unit; ask an administrator."))
+        else:
+            try:
+                template = services.checklist_create(owner_unit=owner, by=request.user, **form.cleaned_data)
+                messages.success(request, _("Created. Now add its check items."))
+                return redirect("inspections:checklist_edit", pk=template.pk)
+            except ValidationError as exc:
+                form.add_error("code", exc)
+    return render(request, "inspections/checklist_create.html", {"form": form})
 
 
 @login_required

@@ -174,3 +174,21 @@ def test_hazards_are_scoped(engine):
     inspection_submit(inspection=inspection, by=engine.security)
     assert Hazard.objects.for_user(engine.officer).count() == 1
     assert Hazard.objects.for_user(engine.outsider).count() == 0
+
+
+def test_a_branch_adds_its_own_checklist_seen_down_its_subtree_only(engine, login):
+    client = login(engine.security)
+    response = client.post(
+        reverse("inspections:checklist_create"),
+        {"code": "B1-ATM-NIGHT", "purpose": "self_service_patrol", "name": "自助银行夜间巡查", "name_en": ""},
+    )
+    template = ChecklistTemplate.objects.get(code="B1-ATM-NIGHT")
+    assert response["Location"] == reverse("inspections:checklist_edit", args=[template.pk])
+    assert template.owner_unit == engine.branch1
+    assert ChecklistTemplate.objects.visible_to(engine.officer).filter(pk=template.pk).exists()
+    assert not ChecklistTemplate.objects.visible_to(engine.outsider).filter(pk=template.pk).exists()
+    again = client.post(
+        reverse("inspections:checklist_create"),
+        {"code": "B1-ATM-NIGHT", "purpose": "self_service_patrol", "name": "重复", "name_en": ""},
+    )
+    assert "已存在" in again.content.decode()

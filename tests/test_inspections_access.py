@@ -73,6 +73,11 @@ ACCESS_CASES = [
         ok=("headoffice",),
         hidden=NOT_HO,
     ),
+    AccessCase(
+        "inspections:checklist_create",
+        ok=("headoffice", "security"),
+        forbidden=("president", "outlethead", "officer", "outsider"),
+    ),
     AccessCase("inspections:rule_list", setup=_engine, ok=ALL),
     AccessCase(
         "inspections:rule_edit",
