@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 
 from inspections.cycles import cycle_open
 from inspections.services import standard_content_install
+from tests.browser import htmx_idle
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"width": 375, "height": 812}
 
 
@@ -50,6 +51,7 @@ def test_officer_daily_check_with_a_dropped_page_then_co_signed(live_server, bro
     expect(page.locator("h1")).to_have_text("营业前安全检查")
     with page.expect_response(_saved):
         page.locator("#group-civil").get_by_role("button", name="全部正常").click()
+    htmx_idle(page)
     expect(page.locator("#group-civil .bi-check-circle-fill")).to_have_count(4)
     context.close()  # the phone's browser is closed half-way: the session is gone
 
@@ -62,15 +64,19 @@ def test_officer_daily_check_with_a_dropped_page_then_co_signed(live_server, bro
     row = page.locator('.answer-row[data-code="OPN-05"]')
     with page.expect_response(_saved):
         row.get_by_text("不合格", exact=True).click()
+    htmx_idle(page)
     row.get_by_label("存在问题").fill("卷帘门底部有撬压痕迹")
     with page.expect_response(_saved):
         row.get_by_label("存在问题").blur()
+    htmx_idle(page)
     with page.expect_response(_saved):
         row.locator("input[type=file]").set_input_files(str(photo))
+    htmx_idle(page)
     expect(row.locator("img.img-thumbnail")).to_be_visible()
     for group in ("physical", "technical", "fire", "cash"):
         with page.expect_response(_saved):
             page.locator(f"#group-{group}").get_by_role("button", name="全部正常").click()
+        htmx_idle(page)
     expect(page.locator('.answer-row[data-code="OPN-05"] input[value=fail]')).to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="提交检查").click()

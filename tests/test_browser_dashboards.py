@@ -11,7 +11,7 @@ from inspections.choices import HazardStatus
 from inspections.models import Hazard
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _sign_in(page, live_server, username):

@@ -11,7 +11,7 @@ from drills.models import Drill
 from inspections.models import Hazard
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_security_plans_and_records_a_robbery_drill_whose_problem_becomes_a_hidden_danger(live_server, page, org):

@@ -7,7 +7,7 @@ from facilities.models import Facility
 from facilities.services import facility_save
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _sign_in(page, live_server, username):

@@ -12,7 +12,7 @@ from inspections.choices import HazardStatus
 from inspections.models import Hazard
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _sign_in(browser, context_args, live_server, username):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from branches.models import Premises
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _three_premises() -> bytes:

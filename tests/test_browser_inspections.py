@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 
 from inspections.models import Hazard, Inspection
 from inspections.services import standard_content_install
+from tests.browser import htmx_idle
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _sign_in(page, live_server, username):
@@ -49,12 +50,15 @@ def test_security_inspects_unannounced_and_the_outlet_head_acknowledges_with_an_
             saved = lambda response: "/answers/" in response.url  # noqa: E731
             with page.expect_response(saved):
                 row.get_by_text("不合格", exact=True).click()
+            htmx_idle(page)
             row = page.locator('.answer-row[data-code="WK-05"]')
             row.get_by_label("存在问题").fill("通勤门锁舌损坏，无法锁闭")
             with page.expect_response(saved):
                 row.get_by_label("存在问题").blur()
+            htmx_idle(page)
             with page.expect_response(saved):
                 row.locator("input[type=file]").set_input_files(str(photo))
+            htmx_idle(page)
             expect(row.locator("img.img-thumbnail")).to_be_visible()
             expect(row.get_by_label("存在问题")).to_have_value("通勤门锁舌损坏，无法锁闭")
         else:

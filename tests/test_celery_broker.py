@@ -9,7 +9,7 @@ from inspections.models import Assignment
 from inspections.services import standard_content_install
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_monthly_cycle_job_runs_on_a_worker_through_redis(org, time_machine):
     if not settings.REDIS_URL:
         pytest.skip("no broker configured: tasks run eagerly (CI sets REDIS_URL)")

@@ -180,7 +180,7 @@ def test_an_unattended_self_service_bank_is_patrolled_by_its_sub_branchs_officer
     assert {p.assignee for p in patrols} == {engine.officer}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_opening_a_cycle_twice_at_once_creates_each_assignment_once(org):
     """Two beat workers racing on PostgreSQL: the unique constraint, not luck, keeps one of each."""
     import threading
