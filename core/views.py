@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,18 +18,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from branches.permissions import can, log_refusal
+from branches.permissions import can, require
 from core import selectors, services
 from core.documents import document_kind
 from core.forms import CalendarDayForm
 from core.models import CalendarDay, Notification
 from core.tasks_registry import tasks_for
-
-
-def _require(request, action: str) -> None:
-    if not can(request.user, action):
-        log_refusal(request, action)
-        raise PermissionDenied
 
 
 def client_ip(request) -> str | None:
@@ -96,12 +90,12 @@ def _year_param(request) -> int:
 @login_required
 def calendar_year(request):
     """The holidays and make-up working days of one year; head office adds days here."""
-    _require(request, "calendar.view")
+    require(request, "calendar.view")
     year = _year_param(request)
     may_manage = can(request.user, "calendar.manage")
     form = None
     if request.method == "POST":
-        _require(request, "calendar.manage")
+        require(request, "calendar.manage")
         form = CalendarDayForm(request.POST)
         if form.is_valid():
             day = services.calendar_day_save(
@@ -128,7 +122,7 @@ def calendar_year(request):
 @login_required
 @require_POST
 def calendar_day_delete(request, pk: int):
-    _require(request, "calendar.manage")
+    require(request, "calendar.manage")
     day = get_object_or_404(CalendarDay, pk=pk)
     year = day.date.year
     services.calendar_day_delete(day=day, reason=request.POST.get("reason", "")[:100])
@@ -178,7 +172,7 @@ def document_request(request, kind: str):
     if spec is None:
         raise Http404
     if spec.action:
-        _require(request, spec.action)
+        require(request, spec.action)
     params = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
     try:
         document = services.document_request(kind=kind, by=request.user, params=params, language=get_language())
