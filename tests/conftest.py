@@ -31,7 +31,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+    # Reduced motion: Bootstrap then opens menus without a transition, so a tap never lands on a
+    # menu still sliding open on a slow CI machine (people who ask for reduced motion get the same).
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai", "reduced_motion": "reduce"}
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ PHONE = {"width": 375, "height": 812}
 
 
 def _phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", reduced_motion="reduce")
     return context, context.new_page()
 
 
