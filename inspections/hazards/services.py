@@ -430,22 +430,30 @@ def hazard_submit_fix(*, hazard: Hazard, by: User, note: str, uploads: Iterable)
     _refuse_unless(hazard, HazardStatus.RECTIFYING)
     if not may_work_on(hazard, by):
         raise ValidationError(_("Only the responsible person may submit the rectification."))
+    return _submit_rectification(
+        hazard,
+        by=by,
+        note=note,
+        uploads=uploads,
+        kind=HazardEventKind.SUBMITTED,
+        reason=_("Submitted for verification"),
+    )
+
+
+def _submit_rectification(hazard: Hazard, *, by: User, note: str, uploads: Iterable, kind: str, reason) -> Hazard:
+    """The evidence every rectification needs (a note and a photo), then on to independent verification."""
     uploads = list(uploads)
     if not note.strip():
         raise ValidationError(_("Say what was done."))
     if not uploads:
         raise ValidationError(_("Attach at least one photo of the rectification."))
+    from_status = hazard.status
     hazard.status = HazardStatus.SUBMITTED
     hazard.rectified_by = by
-    _save(hazard, _("Submitted for verification"))
-    _event(
-        hazard,
-        kind=HazardEventKind.SUBMITTED,
-        by=by,
-        from_status=HazardStatus.RECTIFYING,
-        note=note.strip(),
-        uploads=uploads,
-    )
+    if hazard.responsible_id is None:
+        hazard.responsible = by
+    _save(hazard, reason)
+    _event(hazard, kind=kind, by=by, from_status=from_status, note=note.strip(), uploads=uploads)
     _notify_verifiers(hazard)
     return hazard
 
@@ -464,27 +472,15 @@ def hazard_fix_on_spot(*, hazard: Hazard, by: User, note: str, uploads: Iterable
         raise ValidationError(_("A major hidden danger cannot be rectified on the spot; it needs a governance plan."))
     if not may_fix_on_spot(hazard, by):
         raise ValidationError(_("You may not rectify this hidden danger."))
-    uploads = list(uploads)
-    if not note.strip():
-        raise ValidationError(_("Say what was done."))
-    if not uploads:
-        raise ValidationError(_("Attach at least one photo of the rectification."))
-    hazard.status = HazardStatus.SUBMITTED
     hazard.fixed_on_spot = True
-    hazard.rectified_by = by
-    if hazard.responsible_id is None:
-        hazard.responsible = by
-    _save(hazard, _("Rectified on the spot"))
-    _event(
+    return _submit_rectification(
         hazard,
-        kind=HazardEventKind.FIXED_ON_SPOT,
         by=by,
-        from_status=HazardStatus.REPORTED,
-        note=note.strip(),
+        note=note,
         uploads=uploads,
+        kind=HazardEventKind.FIXED_ON_SPOT,
+        reason=_("Rectified on the spot"),
     )
-    _notify_verifiers(hazard)
-    return hazard
 
 
 def _notify_verifiers(hazard: Hazard) -> None:
