@@ -11,6 +11,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from safetybank.env import env_bool, env_database, env_int, env_list, env_str
+from safetybank.log import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later log line of the request carries its id.
+    "safetybank.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -265,15 +268,5 @@ DAILY_CHECK_MIN_SECONDS_PER_ITEM = env_int("DAILY_CHECK_MIN_SECONDS_PER_ITEM", 2
 # The demo seed refuses to run with DEBUG=0 unless forced.
 SEED_DEMO_PASSWORD = "SafetyDemo-2026"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint and fontTools narrate every layout step at INFO; only their warnings matter.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Every line has time, level, logger and request id; LOG_FORMAT=json for a log collector.
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), fmt=env_str("LOG_FORMAT", "text"))
