@@ -126,27 +126,11 @@ def grant_refusal(*, by, post: str, unit=None, premises=None) -> str | None:
     return None
 
 
-def check_post(*, by, person, post: str, unit=None, premises=None) -> None:
-    """Raise ``Refused`` unless ``by`` may give ``person`` (None for a new account) this post and place."""
-    message = (person is not None and person_refusal(by=by, person=person)) or grant_refusal(
-        by=by, post=post, unit=unit, premises=premises
+def check(*, by, action: str, person=None, post: str | None = None, unit=None, premises=None) -> None:
+    """Raise ``Refused`` (logged under ``action``) unless ``by`` may act on ``person`` (None: a new
+    account) and, when ``post`` is given, give that post at ``unit`` / ``premises``."""
+    message = (person is not None and person_refusal(by=by, person=person)) or (
+        post is not None and grant_refusal(by=by, post=post, unit=unit, premises=premises)
     )
-    if message:
-        raise Refused(message, action=GRANT_POST)
-
-
-def check_acting(*, by, person, post: str, unit=None, premises=None) -> None:
-    """Raise ``Refused`` unless ``by`` may let ``person`` act for ``post`` at the unit or premises."""
-    if person.pk == by.pk:
-        # Even an administrator does not arrange their own acting: someone else must.
-        raise Refused(_("Nobody arranges their own acting; ask a colleague or the level above."), action=GRANT_ACTING)
-    message = person_refusal(by=by, person=person) or grant_refusal(by=by, post=post, unit=unit, premises=premises)
-    if message:
-        raise Refused(message, action=GRANT_ACTING)
-
-
-def check_person(*, by, person, action: str = MANAGE_PERSON) -> None:
-    """Raise ``Refused`` unless ``by`` may act on ``person``'s account (leaving, password reset)."""
-    message = person_refusal(by=by, person=person)
     if message:
         raise Refused(message, action=action)

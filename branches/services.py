@@ -49,7 +49,7 @@ def staff_create(*, by: User, password: str | None = None, **fields) -> tuple[Us
     Returns the user and the initial password, shown once to the administrator.
     """
     user = User(**fields)
-    rules.check_post(by=by, person=None, post=user.post, unit=user.unit, premises=user.home_premises)
+    rules.check(by=by, action=rules.GRANT_POST, post=user.post, unit=user.unit, premises=user.home_premises)
     initial = password or generate_initial_password()
     user.set_password(initial)
     user.must_change_password = True
@@ -67,15 +67,12 @@ def staff_save(*, staff: User, by: User, reason: str = "") -> User:
     """Save a changed staff record (form, import or admin) after checking who may change it.
 
     Nobody changes their own record or that of someone above them; a new post, unit or
-    home premises must be one ``by`` may give (``rules.check_post``).
+    home premises must be one ``by`` may give (``rules.check``).
     """
-    if staff.pk is None:
-        rules.check_post(by=by, person=None, post=staff.post, unit=staff.unit, premises=staff.home_premises)
-    else:
-        before = User.objects.select_related("unit").get(pk=staff.pk)
-        rules.check_person(by=by, person=before, action=rules.GRANT_POST)
-        if any(getattr(before, name) != getattr(staff, name) for name in _PLACE_FIELDS):
-            rules.check_post(by=by, person=None, post=staff.post, unit=staff.unit, premises=staff.home_premises)
+    before = User.objects.select_related("unit").get(pk=staff.pk) if staff.pk else None
+    rules.check(by=by, action=rules.GRANT_POST, person=before)
+    if before is None or any(getattr(before, name) != getattr(staff, name) for name in _PLACE_FIELDS):
+        rules.check(by=by, action=rules.GRANT_POST, post=staff.post, unit=staff.unit, premises=staff.home_premises)
     _with_reason(staff, reason or _("Details edited"))
     staff.save()
     forget_scope(staff)
@@ -94,8 +91,7 @@ def staff_transfer(
     """Move a person to another unit and/or post; the audit trail keeps the history."""
     if not staff.is_active:
         raise ValidationError(_("A person who has left cannot be transferred."))
-    rules.check_person(by=by, person=staff, action=rules.GRANT_POST)
-    rules.check_post(by=by, person=None, post=post, unit=unit, premises=home_premises)
+    rules.check(by=by, action=rules.GRANT_POST, person=staff, post=post, unit=unit, premises=home_premises)
     if home_premises is not None and not home_premises.unit.path.startswith(unit.path):
         raise ValidationError(_("The home premises must belong to the new unit."))
     staff.unit, staff.post, staff.home_premises = unit, post, home_premises
@@ -126,7 +122,7 @@ def staff_leave(*, staff: User, end_date: datetime.date, by: User, reason: str =
     """
     if staff.pk == by.pk:
         raise ValidationError(_("You cannot record your own leaving."))
-    rules.check_person(by=by, person=staff)
+    rules.check(by=by, action=rules.MANAGE_PERSON, person=staff)
     staff.is_active = False
     staff.end_date = end_date
     # A new password hash also invalidates any session kept elsewhere (cache, signed cookie).
@@ -144,9 +140,9 @@ def staff_reset_password(*, staff: User, by: User) -> None:
     The current password stops working, every session of the person ends, the reset is
     audited (who reset whom, when) and a one-time link to choose a new password is
     e-mailed to the person, in their language, after commit. Nobody resets their own
-    password here, nor that of someone above them (``rules.check_person``).
+    password here, nor that of someone above them (``rules.check``).
     """
-    rules.check_person(by=by, person=staff, action=rules.RESET_PASSWORD)
+    rules.check(by=by, action=rules.RESET_PASSWORD, person=staff)
     if not staff.is_active:
         raise ValidationError(_("A person who has left cannot be given a password."))
     if not staff.email:
@@ -235,8 +231,15 @@ def staff_set_contracts(*, staff: User, premises: list[Premises], by: User) -> N
 
 @transaction.atomic
 def acting_save(*, acting: Acting, by: User) -> Acting:
-    """Record an acting arrangement, if ``by`` may give that post there (``rules.check_acting``)."""
-    rules.check_acting(by=by, person=acting.user, post=acting.post, unit=acting.unit, premises=acting.premises)
+    """Record an acting arrangement, if ``by`` may give that post there (``rules.check``)."""
+    rules.check(
+        by=by,
+        action=rules.GRANT_ACTING,
+        person=acting.user,
+        post=acting.post,
+        unit=acting.unit,
+        premises=acting.premises,
+    )
     _with_reason(acting, _("Acting arranged"))
     acting.save()
     forget_scope(acting.user)

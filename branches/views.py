@@ -200,6 +200,8 @@ class StaffDetailView(ScopedDetailView):
         context["actings"] = staff.actings.select_related("unit", "premises").order_by("-start_date")
         context["history"] = staff.history.select_related("history_user", "unit").order_by("-history_date")[:20]
         context["can_manage"] = can(self.request.user, "staff.manage")
+        # Why the management buttons are not offered for this person (oneself, someone above), if so.
+        context["manage_refusal"] = rules.person_refusal(by=self.request.user, person=staff)
         return context
 
 

@@ -153,7 +153,7 @@ def test_security_cannot_act_as_its_own_president(org, login):
         reverse("branches:acting_create"), _acting_data(org.security, Post.PRESIDENT, unit=org.branch1)
     )
     assert response.status_code == 200
-    assert "任何人都不能为自己安排代理" in response.content.decode()
+    assert "不能为自己办理此事" in response.content.decode()
     assert not Acting.objects.exists()
     assert _refusals(org.security, rules.GRANT_ACTING) == 1
     # So it never countersigns the round's letters in the president's name.
@@ -193,7 +193,11 @@ def test_head_office_arranges_an_acting_branch_president_but_not_its_own(org, lo
 
 
 def test_security_cannot_reset_its_presidents_password(org, login):
-    response = login(org.security).post(reverse("branches:staff_reset_password", args=[org.president.pk]))
+    client = login(org.security)
+    profile = client.get(reverse("branches:staff_detail", args=[org.president.pk])).content.decode()
+    assert reverse("branches:staff_reset_password", args=[org.president.pk]) not in profile
+    assert 'id="manage-refusal"' in profile  # says why instead of offering the button
+    response = client.post(reverse("branches:staff_reset_password", args=[org.president.pk]))
     assert response.status_code == 200
     assert "是您的上级" in response.content.decode()
     assert _refusals(org.security, rules.RESET_PASSWORD) == 1
