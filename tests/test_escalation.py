@@ -277,3 +277,42 @@ def test_an_administrators_password_change_is_audited_and_ends_sessions(org, cli
     assert latest.history_user == root and latest.history_change_reason == "由管理员修改密码"
     assert officer.check_password(new) and officer.must_change_password
     assert officers_phone.get(reverse("home")).status_code == 302
+
+
+def test_an_administrators_change_of_a_post_goes_through_the_service_and_is_audited(org, client):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    officer = org.officer
+    response = client.post(
+        f"/admin/branches/user/{officer.pk}/change/",
+        {
+            "username": officer.username,
+            "full_name": officer.full_name,
+            "email": officer.email,
+            "language": officer.language,
+            "unit": org.sub1.pk,
+            "home_premises": org.outlet_a.pk,
+            "post": Post.OUTLET_HEAD,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    latest = User.objects.get(pk=officer.pk).history.latest()
+    assert latest.post == Post.OUTLET_HEAD
+    assert latest.history_user == root and latest.history_change_reason == "由管理员修改"
+
+
+def test_the_xlsx_import_cannot_create_a_president_either(org):
+    from branches.importing import ImportFileError, import_apply
+    from tests.test_import import STAFF_HEADER, upload, workbook
+
+    data = workbook(staff=[STAFF_HEADER, ["boss", "赵大", "B1", "president", "", "", "boss@example.com"]])
+    try:  # refused when applied (the service), or already in the dry run's row errors
+        report = import_apply(file=upload(data), user=org.security)
+    except ImportFileError as exc:
+        message = str(exc)
+    else:
+        assert not report.applied
+        message = " ".join(error for row in report.rows for error in row.errors)
+    assert "“行长”" in message
+    assert not User.objects.filter(username="boss").exists()
