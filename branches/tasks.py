@@ -14,4 +14,5 @@ from branches import services
     max_retries=6,
 )
 def send_set_password_link(staff_id: int) -> bool:
+    """Mail the one-time link. A rerun mails a second link; the first one used ends both (Django's token)."""
     return services.staff_password_link_send(staff_id=staff_id)
