@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches import services
+from branches.forms import AuditedAdminPasswordChangeForm
 from branches.models import Acting, Contract, Premises, RefusedAccess, Unit, User
 
 
@@ -41,10 +43,33 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         ),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
+    change_password_form = AuditedAdminPasswordChangeForm
+
+    def save_model(self, request, obj, form, change):
+        reason = _("Changed by an administrator") if change else _("Account created by an administrator")
+        services.staff_save(staff=obj, by=request.user, reason=str(reason))
+
+    def log_change(self, request, obj, message):
+        # The password form prepared the new password; saving it here, with the request, audits who set it.
+        if hasattr(obj, "_admin_new_password"):
+            services.staff_password_set(
+                staff=obj,
+                password=obj.__dict__.pop("_admin_new_password"),
+                by=request.user,
+                reason=str(_("Password changed by an administrator")),
+            )
+        return super().log_change(request, obj, message)
+
+
+@admin.register(Acting)
+class ActingAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "post", "unit", "premises", "start_date", "end_date"]
+
+    def save_model(self, request, obj, form, change):
+        services.acting_save(acting=obj, by=request.user)
 
 
 admin.site.register(Contract)
-admin.site.register(Acting)
 
 
 @admin.register(RefusedAccess)

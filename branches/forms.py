@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, PasswordChangeForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,37 @@ class SafetyPasswordChangeForm(PasswordChangeForm):
         if new and self.user.check_password(new):
             raise forms.ValidationError(_("The new password must differ from the current one."), code="same")
         return new
+
+
+class LinkSetPasswordForm(SetPasswordForm):
+    """The new password chosen through a one-time link, saved through the audited service."""
+
+    def save(self, commit=True):
+        from branches.services import staff_password_set
+
+        return staff_password_set(
+            staff=self.user,
+            password=self.cleaned_data["new_password1"],
+            by=self.user,
+            reason=_("Password set with the one-time link"),
+        )
+
+
+class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password form: it only prepares; ``UserAdmin.log_change`` saves through the service.
+
+    The admin view calls ``form.save()`` without the request; it logs the change with the
+    request right after, which is where we know who did it.
+    """
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        self.user._admin_new_password = self.cleaned_data["password1"] if usable else None
+        if usable:
+            self.user.set_password(self.cleaned_data["password1"])  # so the admin's message reads right
+        else:
+            self.user.set_unusable_password()
+        return self.user
 
 
 class ReasonMixin(forms.Form):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import rules
 from branches.choices import Post
 from branches.models import Acting, Contract, Premises, Unit, User
 from branches.scoping import forget_scope
@@ -44,10 +45,12 @@ def record_save(*, form, by: User, reason: str = ""):
 def staff_create(*, by: User, password: str | None = None, **fields) -> tuple[User, str]:
     """Create a staff account with an initial password they must change at first sign-in.
 
+    Refuses (``rules.Refused``) a post or place that ``by`` may not give.
     Returns the user and the initial password, shown once to the administrator.
     """
-    initial = password or generate_initial_password()
     user = User(**fields)
+    rules.check(by=by, action=rules.GRANT_POST, post=user.post, unit=user.unit, premises=user.home_premises)
+    initial = password or generate_initial_password()
     user.set_password(initial)
     user.must_change_password = True
     _with_reason(user, _("Account created"))
@@ -56,13 +59,29 @@ def staff_create(*, by: User, password: str | None = None, **fields) -> tuple[Us
     return user, initial
 
 
+_PLACE_FIELDS = ("post", "unit_id", "home_premises_id")
+
+
 @transaction.atomic
+def staff_save(*, staff: User, by: User, reason: str = "") -> User:
+    """Save a changed staff record (form, import or admin) after checking who may change it.
+
+    Nobody changes their own record or that of someone above them; a new post, unit or
+    home premises must be one ``by`` may give (``rules.check``).
+    """
+    before = User.objects.select_related("unit").get(pk=staff.pk) if staff.pk else None
+    rules.check(by=by, action=rules.GRANT_POST, person=before)
+    if before is None or any(getattr(before, name) != getattr(staff, name) for name in _PLACE_FIELDS):
+        rules.check(by=by, action=rules.GRANT_POST, post=staff.post, unit=staff.unit, premises=staff.home_premises)
+    _with_reason(staff, reason or _("Details edited"))
+    staff.save()
+    forget_scope(staff)
+    return staff
+
+
 def staff_update(*, form, by: User, reason: str = "") -> User:
-    user = form.save(commit=False)
-    _with_reason(user, reason or _("Details edited"))
-    user.save()
-    forget_scope(user)
-    return user
+    """Save the staff form through ``staff_save`` (the rule and the audit reason)."""
+    return staff_save(staff=form.save(commit=False), by=by, reason=reason)
 
 
 @transaction.atomic
@@ -72,6 +91,7 @@ def staff_transfer(
     """Move a person to another unit and/or post; the audit trail keeps the history."""
     if not staff.is_active:
         raise ValidationError(_("A person who has left cannot be transferred."))
+    rules.check(by=by, action=rules.GRANT_POST, person=staff, post=post, unit=unit, premises=home_premises)
     if home_premises is not None and not home_premises.unit.path.startswith(unit.path):
         raise ValidationError(_("The home premises must belong to the new unit."))
     staff.unit, staff.post, staff.home_premises = unit, post, home_premises
@@ -102,6 +122,7 @@ def staff_leave(*, staff: User, end_date: datetime.date, by: User, reason: str =
     """
     if staff.pk == by.pk:
         raise ValidationError(_("You cannot record your own leaving."))
+    rules.check(by=by, action=rules.MANAGE_PERSON, person=staff)
     staff.is_active = False
     staff.end_date = end_date
     # A new password hash also invalidates any session kept elsewhere (cache, signed cookie).
@@ -113,17 +134,86 @@ def staff_leave(*, staff: User, end_date: datetime.date, by: User, reason: str =
 
 
 @transaction.atomic
-def staff_reset_password(*, staff: User, by: User) -> str:
-    """Issue a new initial password (changed at first sign-in). Returns it to show once."""
+def staff_reset_password(*, staff: User, by: User) -> None:
+    """Reset another person's password without anyone seeing it.
+
+    The current password stops working, every session of the person ends, the reset is
+    audited (who reset whom, when) and a one-time link to choose a new password is
+    e-mailed to the person, in their language, after commit. Nobody resets their own
+    password here, nor that of someone above them (``rules.check``).
+    """
+    rules.check(by=by, action=rules.RESET_PASSWORD, person=staff)
     if not staff.is_active:
         raise ValidationError(_("A person who has left cannot be given a password."))
-    initial = generate_initial_password()
-    staff.set_password(initial)
-    staff.must_change_password = True
-    _with_reason(staff, _("Initial password issued"))
+    if not staff.email:
+        raise ValidationError(
+            _("%(name)s has no e-mail address for the set-password link; add one first.") % {"name": staff}
+        )
+    staff.set_unusable_password()
+    staff.must_change_password = False  # they choose their own password through the link
+    _with_reason(staff, _("Password reset by %(by)s: set-password link sent") % {"by": by})
+    staff._history_user = by
     staff.save()
     _end_sessions(staff)
-    return initial
+    from branches.tasks import send_set_password_link
+
+    transaction.on_commit(lambda: send_set_password_link.delay(staff.pk))
+
+
+def staff_password_link_send(*, staff_id: int) -> bool:
+    """E-mail the one-time set-password link, in the person's language.
+
+    The token (Django's ``default_token_generator``) is made here, at sending time, so it
+    is stored nowhere: not in the database, the broker or a notification. It stops working
+    once the password is set, after ``PASSWORD_RESET_TIMEOUT``, or at the next sign-in.
+    Returns False when there is nobody to send it to.
+    """
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+    from django.utils.translation import override
+
+    staff = User.objects.filter(pk=staff_id, is_active=True).first()
+    if staff is None or not staff.email:
+        return False
+    uidb64 = urlsafe_base64_encode(force_bytes(staff.pk))
+    token = default_token_generator.make_token(staff)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token})
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    with override(staff.language or settings.LANGUAGE_CODE):
+        subject = _("[SafetyBank] Choose your new password")
+        body = "\n\n".join(
+            [
+                _("Your SafetyBank password was reset (username %(username)s).") % {"username": staff.username},
+                _("Choose a new password with this link. It works once, within %(hours)d hours:") % {"hours": hours},
+                settings.SITE_URL.rstrip("/") + path,
+                _("If you did not expect this, tell your security department."),
+            ]
+        )
+    send_mail(subject, body, None, [staff.email])
+    return True
+
+
+@transaction.atomic
+def staff_password_set(*, staff: User, password: str | None, by: User, reason: str) -> User:
+    """Give ``staff`` a new password (None: none at all) and end their sessions, audited.
+
+    Used by the set-password link (``by`` is the person) and by an administrator in the
+    admin; when someone else chose the password, it must be changed at the next sign-in.
+    """
+    if password is None:
+        staff.set_unusable_password()
+    else:
+        staff.set_password(password)
+    staff.must_change_password = password is not None and by.pk != staff.pk
+    _with_reason(staff, reason)
+    staff._history_user = by
+    staff.save()
+    _end_sessions(staff)
+    return staff
 
 
 @transaction.atomic
@@ -139,9 +229,23 @@ def staff_set_contracts(*, staff: User, premises: list[Premises], by: User) -> N
     forget_scope(staff)
 
 
-def acting_create(*, form, by: User) -> Acting:
-    acting = form.save(commit=False)
+@transaction.atomic
+def acting_save(*, acting: Acting, by: User) -> Acting:
+    """Record an acting arrangement, if ``by`` may give that post there (``rules.check``)."""
+    rules.check(
+        by=by,
+        action=rules.GRANT_ACTING,
+        person=acting.user,
+        post=acting.post,
+        unit=acting.unit,
+        premises=acting.premises,
+    )
     _with_reason(acting, _("Acting arranged"))
     acting.save()
     forget_scope(acting.user)
     return acting
+
+
+def acting_create(*, form, by: User) -> Acting:
+    """Save the acting form through ``acting_save``."""
+    return acting_save(acting=form.save(commit=False), by=by)

@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from branches import services
+from branches import rules, services
 from branches.filters import PremisesFilter, StaffFilter, UnitFilter
 from branches.forms import (
     ActingForm,
     LeaveForm,
+    LinkSetPasswordForm,
     PremisesForm,
     SafetyPasswordChangeForm,
     StaffForm,
@@ -22,7 +24,7 @@ from branches.forms import (
 )
 from branches.models import Acting, Premises, Unit, User
 from branches.orphans import orphaned_items
-from branches.permissions import can
+from branches.permissions import can, log_refusal
 from branches.selectors import unit_overview
 from branches.tables import PremisesTable, StaffTable, UnitTable
 from branches.viewmixins import (
@@ -51,6 +53,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The one-time link of a password reset: Django's token check, then the person's own choice."""
+
+    form_class = LinkSetPasswordForm
+    template_name = "registration/password_set_form.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password is set. Sign in with it."))
+        return response
+
+
+def refused(view, form, exc: ValidationError):
+    """A service said no: show it on the form; a refusal of the rule is logged like any other."""
+    if isinstance(exc, rules.Refused):
+        log_refusal(view.request, exc.action)
+    form.add_error(None, exc)
+    return view.form_invalid(form)
 
 
 # --- Units -------------------------------------------------------------------
@@ -177,6 +200,8 @@ class StaffDetailView(ScopedDetailView):
         context["actings"] = staff.actings.select_related("unit", "premises").order_by("-start_date")
         context["history"] = staff.history.select_related("history_user", "unit").order_by("-history_date")[:20]
         context["can_manage"] = can(self.request.user, "staff.manage")
+        # Why the management buttons are not offered for this person (oneself, someone above), if so.
+        context["manage_refusal"] = rules.person_refusal(by=self.request.user, person=staff)
         return context
 
 
@@ -188,8 +213,13 @@ class StaffCreateView(ScopedCreateView):
 
     def form_valid(self, form):
         fields = {name: form.cleaned_data[name] for name in StaffForm.Meta.fields}
-        user, initial = services.staff_create(by=self.request.user, **fields)
-        services.staff_set_contracts(staff=user, premises=list(form.cleaned_data["contracted"]), by=self.request.user)
+        try:
+            with transaction.atomic():
+                user, initial = services.staff_create(by=self.request.user, **fields)
+                contracted = list(form.cleaned_data["contracted"])
+                services.staff_set_contracts(staff=user, premises=contracted, by=self.request.user)
+        except ValidationError as exc:
+            return refused(self, form, exc)
         return render(self.request, "branches/staff_password.html", {"staff": user, "password": initial})
 
 
@@ -200,8 +230,13 @@ class StaffUpdateView(ScopedUpdateView):
     template_name = "branches/form.html"
 
     def form_valid(self, form):
-        staff = services.staff_update(form=form, by=self.request.user, reason=form.cleaned_data.get("reason"))
-        services.staff_set_contracts(staff=staff, premises=list(form.cleaned_data["contracted"]), by=self.request.user)
+        try:
+            with transaction.atomic():
+                staff = services.staff_update(form=form, by=self.request.user, reason=form.cleaned_data.get("reason"))
+                contracted = list(form.cleaned_data["contracted"])
+                services.staff_set_contracts(staff=staff, premises=contracted, by=self.request.user)
+        except ValidationError as exc:
+            return refused(self, form, exc)
         messages.success(self.request, _("Saved."))
         return redirect(staff.get_absolute_url())
 
@@ -239,8 +274,7 @@ class StaffTransferView(StaffObjectFormView):
                 on=data["effective"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
+            return refused(self, form, exc)
         messages.success(self.request, _("The transfer is recorded."))
         return redirect(self.object.get_absolute_url())
 
@@ -259,8 +293,7 @@ class StaffLeaveView(StaffObjectFormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
+            return refused(self, form, exc)
         messages.success(self.request, _("The account is closed and every session of this person has ended."))
         return redirect(self.object.get_absolute_url())
 
@@ -275,11 +308,17 @@ class StaffResetPasswordView(ScopedMixin, SingleObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            initial = services.staff_reset_password(staff=self.object, by=request.user)
+            services.staff_reset_password(staff=self.object, by=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(self.object.get_absolute_url())
-        return render(request, "branches/staff_password.html", {"staff": self.object, "password": initial})
+            if isinstance(exc, rules.Refused):
+                log_refusal(request, exc.action)
+            return self.render_to_response(self.get_context_data(errors=exc.messages))
+        messages.success(
+            request,
+            _("A one-time link to choose a new password is being e-mailed to %(name)s; their sessions have ended.")
+            % {"name": self.object},
+        )
+        return redirect(self.object.get_absolute_url())
 
 
 class ActingCreateView(ScopedCreateView):
@@ -289,7 +328,10 @@ class ActingCreateView(ScopedCreateView):
     template_name = "branches/form.html"
 
     def form_valid(self, form):
-        acting = services.acting_create(form=form, by=self.request.user)
+        try:
+            acting = services.acting_create(form=form, by=self.request.user)
+        except ValidationError as exc:
+            return refused(self, form, exc)
         messages.success(self.request, _("The acting arrangement is recorded."))
         return redirect(acting.user.get_absolute_url())
 

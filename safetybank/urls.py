@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from branches.views import PasswordChangeView
+from branches.views import PasswordChangeView, PasswordSetView
 from safetybank.health import healthz
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # The one-time link of a password reset (branches.services.staff_reset_password); Django's token.
+    path("accounts/password/set/<uidb64>/<token>/", PasswordSetView.as_view(), name="password_reset_confirm"),
     path("admin/", admin.site.urls),
     path("org/", include("branches.urls")),
     path("inspections/", include("inspections.urls")),
