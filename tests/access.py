@@ -154,6 +154,7 @@ PUBLIC = {
     "set_language",
     "password_change",  # any signed-in person, their own password (tests/test_sign_in.py)
     "password_change_done",
+    "password_reset_confirm",  # the one-time link of a password reset (tests/test_escalation.py)
 }
 PUBLIC_NAMESPACES = {"admin"}  # superusers only (tests/test_organisation.py::test_admin_is_for_superusers_only)
 
