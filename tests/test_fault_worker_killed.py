@@ -33,7 +33,7 @@ from reports.services import month_bounds, report_generate
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLED_WORKER_LEASE = 3  # seconds: the lease the killed worker took runs out quickly
-TIMEOUT = 180  # seconds for a worker to start and get to a point, on a busy CI machine
+TIMEOUT = 120  # seconds for a worker to start and get to a point, on a busy CI machine
 
 
 def _free_port(preferred: int = 6391) -> int:
@@ -82,13 +82,10 @@ class Processes:
 
     def start(self, name: str, args: list[str], env: dict | None = None) -> tuple[subprocess.Popen, Path]:
         log = self.tmp_path / f"{name}.log"
-        process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env={**self.env, **(env or {})},
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                args, cwd=ROOT, env={**self.env, **(env or {})}, stdout=output, stderr=subprocess.STDOUT
+            )
         self.started.append(process)
         return process, log
 
@@ -114,12 +111,13 @@ class Processes:
                     process.wait()
 
 
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs a PostgreSQL DATABASE_URL: the workers are separate processes (CI sets it)",
+)
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private broker")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_pdf_whose_worker_was_killed_mid_render_is_finished_after_the_sweep(org, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a PostgreSQL DATABASE_URL: the workers are separate processes (CI sets it)")
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server to run a private broker")
     port = _free_port()
     env = {
         **os.environ,
