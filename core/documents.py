@@ -13,6 +13,9 @@ A feature registers each kind of document once (in its ``AppConfig.ready``)::
 (always through ``for_user`` selectors: the worker acts for that person), calls
 ``progress(percent)`` as it goes and returns a ``DocumentSpec``. Rendering, storing
 and the status page are done by ``core`` (``document_request`` → Celery → ``document_render``).
+The worker holds the document under a lease (``core.leases``): a worker killed mid-render
+leaves it to the sweep, which sends it to another worker; the status page stops polling and
+offers to ask again once ``JOB_WAIT_LIMIT_SECONDS`` have passed.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class DocumentSpec:
-    """What to render: a template under ``templates/reports/pdf/``, its context and the file's title."""
+    """What to render: a template under ``templates/reports/pdf/``, its context and the file's title.
+
+    A builder whose document already exists as a file (a finalised report's stored PDF) passes
+    its bytes as ``pdf``; they are served as they are, not rendered again."""
 
     template: str
     title: str
     context: dict = field(default_factory=dict)
+    pdf: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Post
 from core.choices import AttachmentKind, CalendarDayKind, DocumentStatus, Festival, SignatureKind
+from core.leases import LeasedJob
 from safetybank.audit import audit_history
 
 
@@ -210,8 +211,13 @@ class Signature(models.Model):
         return hmac.compare_digest(self.content_sha256, self.hash_content(content))
 
 
-class GeneratedDocument(models.Model):
-    """A PDF asked for from a page and built in the background; the page polls its status."""
+class GeneratedDocument(LeasedJob):
+    """A PDF asked for from a page and built in the background; the page polls its status.
+
+    A worker holds it under a lease (``core.leases``): if the worker dies mid-render, the sweep
+    sends it to another one."""
+
+    lease_task = "core.tasks.render_document"
 
     kind = models.CharField(_("document"), max_length=60)
     params = models.JSONField(default=dict, blank=True)

@@ -20,6 +20,7 @@ from django.utils.translation import override
 from branches.models import User
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
+from core.leases import job_claim, job_renew
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
 from core.uploads import CheckedUpload, check_upload
 
@@ -295,6 +296,9 @@ def signature_verify(*, signature: Signature, content: str | bytes) -> bool:
 # --------------------------------------------------------------------------- generated documents
 
 
+UNFINISHED = (DocumentStatus.PENDING, DocumentStatus.RUNNING)
+
+
 def document_request(*, kind: str, by: User, params: dict | None = None, language: str | None = None):
     """Queue a PDF for ``by``; the worker renders it after this transaction commits."""
     if document_kind(kind) is None:
@@ -309,30 +313,36 @@ def document_request(*, kind: str, by: User, params: dict | None = None, languag
 
 
 def document_render(*, document_id: int) -> bool:
-    """Render a queued document. Runs once: only a waiting document is claimed (conditional UPDATE)."""
+    """Render a queued document. Claimed under a lease (``core.leases``): a second delivery of the
+    message backs off while the first worker is alive; once its lease ran out (the worker was
+    killed), the sweep's delivery claims it again and renders it from the start."""
     from safetybank.pdf import render_pdf
 
-    claimed = GeneratedDocument.objects.filter(pk=document_id, status=DocumentStatus.PENDING).update(
+    if not job_claim(GeneratedDocument, document_id):
+        return False
+    # Status and progress are plain columns of an unaudited model.
+    GeneratedDocument.objects.filter(pk=document_id, status__in=UNFINISHED).update(
         status=DocumentStatus.RUNNING, progress=5
     )
-    if not claimed:
-        return False
     document = GeneratedDocument.objects.select_related("requested_by").get(pk=document_id)
     spec_kind = document_kind(document.kind)
 
     def progress(percent: int) -> None:
-        GeneratedDocument.objects.filter(pk=document_id).update(progress=max(5, min(int(percent), 95)))
+        job_renew(GeneratedDocument, document_id, progress=max(5, min(int(percent), 95)))
 
     try:
         with override(document.language):
             spec = spec_kind.build(document, progress)
             progress(60)
-            pdf = render_pdf(spec.template, spec.context, language=document.language)
+            _hold_for_fault_test()
+            pdf = spec.pdf
+            if pdf is None:
+                pdf = render_pdf(spec.template, spec.context, language=document.language)
             title = str(spec.title)
     except Exception as exc:
         logger.exception("document %s failed", document_id)
         GeneratedDocument.objects.filter(pk=document_id).update(
-            status=DocumentStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            status=DocumentStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now(), lease_until=None
         )
         return False
     document.title = title[:200]
@@ -340,5 +350,26 @@ def document_render(*, document_id: int) -> bool:
     document.status = DocumentStatus.DONE
     document.progress = 100
     document.finished_at = timezone.now()
-    document.save(update_fields=["title", "file", "status", "progress", "finished_at"])
+    document.lease_until = None
+    document.save(update_fields=["title", "file", "status", "progress", "finished_at", "lease_until"])
     return True
+
+
+def _hold_for_fault_test() -> None:
+    """Only tests/test_fault_worker_killed.py sets ``DOCUMENT_RENDER_HOLD_SECONDS`` (in the worker it
+    starts), so the worker it kills is certainly mid-render; everywhere else it is 0."""
+    if settings.DOCUMENT_RENDER_HOLD_SECONDS:
+        import time
+
+        time.sleep(settings.DOCUMENT_RENDER_HOLD_SECONDS)
+
+
+def document_retry(*, document: GeneratedDocument, by: User) -> GeneratedDocument:
+    """Ask again for a document that failed or waited past the limit: a new request with the same
+    kind, parameters and language; the old one is given up (the sweep no longer sends it)."""
+    if not document.needs_retry:
+        raise ValidationError(_("This document is still being prepared; please wait."), code="busy")
+    GeneratedDocument.objects.filter(pk=document.pk, status__in=UNFINISHED).update(
+        status=DocumentStatus.FAILED, error="Given up: asked for again.", finished_at=timezone.now(), lease_until=None
+    )
+    return document_request(kind=document.kind, by=by, params=document.params, language=document.language)

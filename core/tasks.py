@@ -20,3 +20,11 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task
 def render_document(document_id: int) -> bool:
     return services.document_render(document_id=document_id)
+
+
+@shared_task(name="core.sweep_jobs")
+def sweep_jobs() -> int:
+    """Every few minutes: background jobs whose worker was lost go to a worker again."""
+    from core.leases import jobs_sweep
+
+    return jobs_sweep()

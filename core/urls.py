@@ -17,4 +17,5 @@ urlpatterns = [
     path("documents/request/<str:kind>/", views.document_request, name="document_request"),
     path("documents/<int:pk>/", views.document_detail, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
 ]

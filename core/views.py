@@ -191,6 +191,23 @@ def document_detail(request, pk: int):
 
 
 @login_required
+@require_POST
+def document_retry(request, pk: int):
+    """Ask again for a document that failed or waited too long; lands on the new one's page."""
+    document = get_object_or_404(selectors.documents_of(request.user), pk=pk)
+    spec = document_kind(document.kind)
+    if spec is None:
+        raise Http404
+    if spec.action:  # the same permission as asking for it the first time
+        require(request, spec.action)
+    try:
+        document = services.document_retry(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("document_status", pk=document.pk)
+
+
+@login_required
 @require_GET
 def document_download(request, pk: int):
     document = get_object_or_404(selectors.documents_of(request.user), pk=pk)

@@ -3,13 +3,15 @@
 Everything printed from the data comes from ``report.numbers``, so a finalised report
 prints the same numbers whenever it is rendered. Charts are drawn by ``safetybank.charts``
 from those numbers. Background rendering with progress goes through ``core.documents``
-(kind ``reports.report``); the head-office list and the ZIP use ``services.report_pdf``.
+(kind ``reports.report``); it, the download and the ZIP all serve a finalised version's stored
+file (``services.report_pdf``).
 """
 
 from __future__ import annotations
 
 import copy
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -34,6 +36,7 @@ TEMPLATES = {
     ReportKind.HAZARD_QUARTERLY: "reports/pdf/hazard_report.html",
 }
 PHOTOS_PER_ROW = 3
+TEMPLATE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def _labels(choices) -> dict[str, str]:
@@ -136,7 +139,12 @@ def render_report(report: Report, *, language: str) -> bytes:
 def build_report_document(document, progress) -> DocumentSpec:
     """``core.documents`` builder: the requester's report, through their scope (404-equivalent: an error)."""
     from reports.selectors import reports_for
+    from reports.services import report_pdf
 
     report = reports_for(user=document.requested_by).get(pk=int(document.params.get("report", 0)))
     progress(30)
+    if report.is_frozen:  # the filed PDF, byte for byte, as the download serves it
+        language = document.language if document.language in TEMPLATE_LANGUAGES else settings.LANGUAGE_CODE
+        pdf = report_pdf(report=report, language=language)
+        return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), pdf=pdf)
     return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), context=report_context(report))

@@ -185,11 +185,13 @@ class Report(models.Model):
 
 
 class ReportFile(models.Model):
-    """The rendered PDF of a finalised report in one language, made on the first download and kept."""
+    """The rendered PDF of a finalised report in one language: made on finalising, made again when
+    it is signed or published (``state`` says which of those it shows), served by every path."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
     language = models.CharField(max_length=10)
     file = models.FileField(upload_to="reports/", max_length=200)
+    state = models.CharField(max_length=200, blank=True, help_text="status and signatures the file shows")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

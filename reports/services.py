@@ -179,6 +179,7 @@ def report_finalise(*, report: Report, by: User, today: datetime.date | None = N
         report.finalised_at, report.finalised_by = timezone.now(), by
         report._change_reason = "finalised"
         report.save()
+        _store_files_after_commit(report)
     return report
 
 
@@ -194,6 +195,7 @@ def report_publish(*, report: Report, by: User) -> Report:
         report.published_at, report.published_by = timezone.now(), by
         report._change_reason = "published"
         report.save()
+        _store_files_after_commit(report)
         if report.unit.parent_id is not None:
             for person in User.objects.filter(post=Post.HEAD_OFFICE_SECURITY, is_active=True):
                 notify(
@@ -286,9 +288,17 @@ def report_sign(*, report: Report, by: User, ip: str | None = None):
     if refusal:
         raise ValidationError(refusal, code="refused")
     post = None if by.post == Post.PRESIDENT else Post.PRESIDENT
-    return signature_sign(
-        subject=report, kind=SignatureKind.LEDGER_SIGNOFF, signer=by, content=signing_content(report), ip=ip, post=post
-    )
+    with transaction.atomic():
+        signature = signature_sign(
+            subject=report,
+            kind=SignatureKind.LEDGER_SIGNOFF,
+            signer=by,
+            content=signing_content(report),
+            ip=ip,
+            post=post,
+        )
+        _store_files_after_commit(report)  # the filed PDF now carries the signature
+    return signature
 
 
 def report_signatures(report: Report):
@@ -298,26 +308,69 @@ def report_signatures(report: Report):
 # --------------------------------------------------------------------------- PDFs
 
 
-def report_pdf(*, report: Report, language: str) -> bytes:
-    """The PDF of a version. A frozen version's PDF is rendered once per language and kept, so
-    what was filed is what is downloaded later; a draft is rendered fresh each time."""
+def report_file_state(report: Report) -> str:
+    """What a frozen version's PDF prints besides its frozen numbers: its status and signatures.
+    The stored file is made again when this changes, and only then."""
+    signed = ",".join(str(pk) for pk in sorted(report_signatures(report).values_list("pk", flat=True)))
+    return f"{report.status}|{signed}"
+
+
+def report_file_store(*, report: Report, language: str) -> ReportFile:
+    """The one producer of a frozen version's PDF in one language: made on finalising, again on
+    signing and publishing (or at the first download after, should that job not have run), and
+    kept. Every path (download, ZIP, background document) serves this stored file."""
     from reports.documents import render_report
 
-    if report.is_frozen:
-        cached = ReportFile.objects.filter(report=report, language=language).first()
-        if cached is not None:
-            with cached.file.open("rb") as handle:
-                return handle.read()
+    state = report_file_state(report)
+    stored = ReportFile.objects.filter(report=report, language=language).first()
+    if stored is not None and stored.state == state:
+        return stored
     pdf = render_report(report, language=language)
-    if report.is_frozen:
-        stored = ReportFile(report=report, language=language)
+    with transaction.atomic():
+        stored = ReportFile.objects.select_for_update().filter(report=report, language=language).first()
+        if stored is not None and stored.state == state:
+            return stored  # a concurrent producer stored this state first
+        replaced = stored.file.name if stored is not None else ""
+        stored = stored or ReportFile(report=report, language=language)
         stored.file.save(f"{report.pk}-{language}.pdf", ContentFile(pdf), save=False)
+        stored.state, stored.created_at = state, timezone.now()
         try:
             with transaction.atomic():
                 stored.save()
-        except IntegrityError:
-            stored.file.delete(save=False)  # a concurrent download stored it first
-    return pdf
+        except IntegrityError:  # a concurrent first download stored it first
+            stored.file.delete(save=False)
+            return ReportFile.objects.get(report=report, language=language)
+        if replaced:  # the file of the earlier state (e.g. before the signature) is no longer served
+            transaction.on_commit(lambda: stored.file.storage.delete(replaced))
+    return stored
+
+
+def report_files_store(*, report_id: int) -> int:
+    """After finalising, signing or publishing: the version's PDF in every language, stored.
+    Idempotent (a file whose state is current is kept). Returns how many languages were stored."""
+    report = Report.objects.select_related("unit").filter(pk=report_id).first()
+    if report is None or not report.is_frozen:
+        return 0
+    for language, _name in settings.LANGUAGES:
+        report_file_store(report=report, language=language)
+    return len(settings.LANGUAGES)
+
+
+def _store_files_after_commit(report: Report) -> None:
+    from reports.tasks import store_files
+
+    transaction.on_commit(lambda: store_files.delay(report.pk))
+
+
+def report_pdf(*, report: Report, language: str) -> bytes:
+    """The PDF of a version: a frozen version's stored file (``report_file_store``), so what was
+    filed is what is downloaded later; a draft is rendered fresh each time."""
+    from reports.documents import render_report
+
+    if not report.is_frozen:
+        return render_report(report, language=language)
+    with report_file_store(report=report, language=language).file.open("rb") as handle:
+        return handle.read()
 
 
 # --------------------------------------------------------------------------- Safety Month

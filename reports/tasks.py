@@ -6,7 +6,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from reports.services import previous_month, reports_generate_month
+from reports.services import previous_month, report_files_store, reports_generate_month
 
 
 @shared_task(name="reports.generate_month")
@@ -24,3 +24,9 @@ def generate_for_units(month: str, unit_ids: list[int]) -> int:
 
     units = Unit.objects.filter(pk__in=unit_ids).order_by("path")
     return reports_generate_month(month=datetime.date.fromisoformat(month), units=units)
+
+
+@shared_task(name="reports.store_files")
+def store_files(report_id: int) -> int:
+    """After finalising, signing or publishing: the version's PDF in each language, stored once."""
+    return report_files_store(report_id=report_id)

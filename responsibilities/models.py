@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.choices import Post
 from branches.models import Premises, Unit
 from branches.scoping import Scope, ScopedQuerySet
+from core.leases import LEASE_FIELDS, LeasedJob
 from responsibilities.choices import (
     SIGNED_STATUSES,
     CommitteeRole,
@@ -112,8 +113,13 @@ class LetterRoundQuerySet(ScopedQuerySet):
     scope = Scope(unit="issuing_unit")
 
 
-class LetterRound(models.Model):
-    """One unit's letters of one year, issued in the background; the page shows its progress."""
+class LetterRound(LeasedJob):
+    """One unit's letters of one year, issued in the background; the page shows its progress.
+
+    A worker holds it under a lease (``core.leases``): a round whose worker was killed is
+    issued again by the next worker the sweep sends it to (issuing is idempotent)."""
+
+    lease_task = "responsibilities.tasks.issue_round"
 
     issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("issuing unit"), related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -128,7 +134,7 @@ class LetterRound(models.Model):
     error = models.TextField(_("error"), blank=True)
 
     objects = LetterRoundQuerySet.as_manager()
-    history = audit_history(excluded_fields=["progress"])
+    history = audit_history(excluded_fields=["progress", *LEASE_FIELDS])
 
     class Meta:
         verbose_name = _("letter round")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, override
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from core.choices import SignatureKind
+from core.leases import job_claim, job_renew
 from core.selectors import is_working_day, superior_of
 from core.services import attachment_create, notify, signature_sign, signatures_sign_batch
 from responsibilities import content
@@ -348,13 +349,14 @@ def round_request(*, unit: Unit, year: int, by: User) -> LetterRound:
             issuing_unit=unit, year=year, defaults={"requested_by": by}
         )
         if not created:
-            if round.status == RoundStatus.RUNNING:
+            if round.status == RoundStatus.RUNNING and round.lease_until and round.lease_until > timezone.now():
                 raise ValidationError(_("This round is being issued right now."))
             round.status = RoundStatus.PENDING
             round.progress = 0
             round.requested_by = by
             round.requested_at = timezone.now()
             round.error = ""
+            round.lease_until, round.attempts = None, 0
             round._change_reason = "Issued again"
             round.save()
     from responsibilities.tasks import issue_round
@@ -364,29 +366,32 @@ def round_request(*, unit: Unit, year: int, by: User) -> LetterRound:
 
 
 def round_run(*, round_id: int) -> bool:
-    """Issue a requested round. Runs once per request: only a waiting round is claimed."""
-    # Job columns (status, progress) are claimed with a conditional UPDATE so a second worker backs off.
-    claimed = LetterRound.objects.filter(pk=round_id, status=RoundStatus.PENDING).update(
-        status=RoundStatus.RUNNING, progress=1
-    )
-    if not claimed:
+    """Issue a requested round. Claimed under a lease (``core.leases``): a second delivery backs off
+    while the first worker lives; a round whose worker was killed is claimed again after its lease
+    ran out and issued from the start (``letters_sync`` never duplicates a letter)."""
+    if not job_claim(LetterRound, round_id):
         return False
     round = LetterRound.objects.select_related("issuing_unit").get(pk=round_id)
+    round.status, round.progress = RoundStatus.RUNNING, 1
+    round._change_reason = "Issuing"
+    round.save(update_fields=["status", "progress"])
 
     def progress(percent: int) -> None:
-        LetterRound.objects.filter(pk=round_id).update(progress=max(1, min(percent, 99)))  # progress is not audited
+        job_renew(LetterRound, round_id, progress=max(1, min(percent, 99)))  # progress and lease are not audited
 
     try:
         letters_sync(round=round, progress=progress)
     except Exception as exc:
         round.refresh_from_db()
         round.status, round.error, round.finished_at = RoundStatus.FAILED, str(exc)[:2000], timezone.now()
+        round.lease_until = None
         round._change_reason = "Issue failed"
         round.save()
         raise
     round.refresh_from_db()
     round.status, round.progress, round.finished_at = RoundStatus.DONE, 100, timezone.now()
     round.issued_count = round.letters.current().count()
+    round.lease_until = None
     round._change_reason = "Issued"
     round.save()
     return True

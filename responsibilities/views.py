@@ -204,6 +204,7 @@ def round_detail(request, pk: int):
         "counts": counts,
         "current": sum(n for s, n in counts.items() if s != LetterStatus.SUPERSEDED),
         "may_countersign": can(request.user, "letter.countersign") and counts[LetterStatus.SIGNED] > 0,
+        "may_issue": can(request.user, "letter.manage"),
     }
     if request.htmx:
         return render(request, "responsibilities/partials/_round_status.html", context)

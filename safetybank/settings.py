@@ -226,7 +226,31 @@ CELERY_BEAT_SCHEDULE: dict = {
     "drills-remind-rules": {"task": "drills.remind_rules", "schedule": crontab(hour=7, minute=50)},
     # Reports: last month's drafts for every unit (daily as a catch-up; one current version per unit and month).
     "reports-generate-month": {"task": "reports.generate_month", "schedule": crontab(hour=2, minute=30)},
+    # Background jobs whose worker was lost (core.leases) go to a worker again.
+    "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab(minute="*/5")},
 }
+
+# --- Background job leases (issue 15): a killed worker's job is finished by another one. ---
+# Tasks are idempotent (house rule), so a message is acknowledged only after its task ran, and a
+# worker process that dies hands its message back to the broker instead of dropping it.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers a message nobody acknowledged after this long (default: an hour). It must be
+# longer than any countdown a task waits for (the e-mail retry backs off to 30 minutes), or a
+# waiting retry is delivered twice; the sweep below, not this, is what finishes a killed job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),  # keeps transport options set above
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 35 * 60, minimum=60),
+}
+# A claimed job (core.leases) is the worker's for this long, renewed as it progresses; longer than
+# the hard time limit, so a live worker never loses it. Then the sweep sends it to a worker again,
+# at most JOB_MAX_ATTEMPTS claims in all. The status page waits JOB_WAIT_LIMIT_SECONDS, then
+# stops polling and offers to ask again.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)
+JOB_WAIT_LIMIT_SECONDS = env_int("JOB_WAIT_LIMIT_SECONDS", 15 * 60, minimum=1)
+# Test-only: tests/test_fault_worker_killed.py holds the worker it starts this long before the
+# render, so it is killed mid-render for certain. 0 everywhere else.
+DOCUMENT_RENDER_HOLD_SECONDS = env_int("DOCUMENT_RENDER_HOLD_SECONDS", 0, minimum=0)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

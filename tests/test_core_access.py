@@ -71,6 +71,7 @@ POST_ONLY = {
     "notifications_read_all": [],
     "calendar_day_delete": [1],
     "document_request": ["core.business_calendar"],
+    "document_retry": [1],
 }
 
 

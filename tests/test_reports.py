@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from core.models import Notification
+from core.models import GeneratedDocument, Notification
 from drills.models import StudySession
 from drills.selectors import drill_counts
 from facilities.models import Investment
@@ -23,7 +23,7 @@ from incidents.models import Incident
 from inspections.hazards.selectors import hazard_counts
 from inspections.models import Hazard
 from reports.choices import ReportKind, ReportStatus
-from reports.models import Report
+from reports.models import Report, ReportFile
 from reports.selectors import report_numbers, staff_as_at
 from reports.services import (
     report_correct,
@@ -256,6 +256,42 @@ def test_hazard_reports_list_and_sign(seeded, client):
     assert response.status_code == 302
     text = pdf_text(report_pdf(report=Report.objects.get(pk=quarterly.pk), language="en"))
     assert "Signed by 钱行长" in text
+
+
+def test_the_signed_quarterly_table_is_the_one_stored_pdf_every_path_serves(
+    seeded, client, django_capture_on_commit_callbacks
+):
+    org = seeded
+    quarterly = report_generate(
+        unit=org.branch1,
+        kind=ReportKind.HAZARD_QUARTERLY,
+        start=datetime.date(2026, 4, 1),
+        end=datetime.date(2026, 6, 30),
+    )
+    _finish(quarterly, org)
+    client.force_login(org.president)
+    url = reverse("reports:report_pdf", args=[quarterly.pk]) + "?lang=en"
+    unsigned = client.get(url).content  # the president opens the table before signing it
+    assert "Signed by" not in pdf_text(unsigned) and client.get(url).content == unsigned  # stored, not re-rendered
+
+    client.post(reverse("reports:report_sign", args=[quarterly.pk]))
+    signed = client.get(url).content
+    assert signed != unsigned and "Signed by 钱行长" in pdf_text(signed)
+    assert client.get(url).content == signed
+
+    with django_capture_on_commit_callbacks(execute=True):  # publishing stores the file in every language
+        report_publish(report=Report.objects.get(pk=quarterly.pk), by=org.security)
+    stored = {f.language: f.file.read() for f in ReportFile.objects.filter(report=quarterly)}
+    assert set(stored) == {"zh-hans", "en"}
+    published = client.get(url).content
+    assert published == stored["en"]
+    assert "Published" in pdf_text(published) and "Signed by 钱行长" in pdf_text(published)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the background document serves the same file
+        client.post(reverse("document_request", args=["reports.report"]), {"report": quarterly.pk})
+    document = GeneratedDocument.objects.get()
+    download = client.get(reverse("document_download", args=[document.pk]))
+    assert document.language in stored and b"".join(download.streaming_content) == stored[document.language]
 
 
 def test_bad_input_is_a_message_not_a_500(seeded, client):
