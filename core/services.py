@@ -21,6 +21,7 @@ from branches.models import User
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+from core.outbox import enqueue
 from core.uploads import CheckedUpload, check_upload
 
 logger = logging.getLogger(__name__)
@@ -81,12 +82,12 @@ def notify(
                 body=body_text,
                 url=url,
             )
+            if email and user.email and user.is_active:
+                from core.tasks import send_notification_email
+
+                enqueue(send_notification_email, notification.pk)
     except IntegrityError:
         return None  # a concurrent run made it first
-    if email and user.email and user.is_active:
-        from core.tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
     return notification
 
 
@@ -304,7 +305,7 @@ def document_request(*, kind: str, by: User, params: dict | None = None, languag
     )
     from core.tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    enqueue(render_document, document.pk)
     return document
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, override
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from core.choices import SignatureKind
+from core.outbox import enqueue
 from core.selectors import is_working_day, superior_of
 from core.services import attachment_create, notify, signature_sign, signatures_sign_batch
 from responsibilities import content
@@ -357,9 +358,9 @@ def round_request(*, unit: Unit, year: int, by: User) -> LetterRound:
             round.error = ""
             round._change_reason = "Issued again"
             round.save()
-    from responsibilities.tasks import issue_round
+        from responsibilities.tasks import issue_round
 
-    transaction.on_commit(lambda: issue_round.delay(round.pk))
+        enqueue(issue_round, round.pk)
     return round
 
 
