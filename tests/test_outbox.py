@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from core.models import Notification, OutboxMessage
@@ -79,6 +80,19 @@ def test_a_sweep_while_the_broker_is_still_down_stops_at_the_first_message(org, 
         assert outbox_sweep() == 0
     assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [2, 1]
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2
+
+
+def test_asking_for_this_months_drafts_while_the_broker_is_down_says_they_are_being_generated(org, login):
+    client = login(org.security)
+    with broker_at(REFUSING):
+        started = time.perf_counter()
+        response = client.post(reverse("reports:report_generate"), {"month": "2026-05"}, follow=True)
+        seconds = time.perf_counter() - started
+    assert seconds < 2 and response.status_code == 200
+    assert "正在生成 2026-05 的总结草稿" in response.content.decode()
+    message = OutboxMessage.objects.get()
+    assert (message.task, message.args[0], message.sent_at) == ("reports.generate_for_units", "2026-05-01", None)
+    assert org.branch1.pk in message.args[1]
 
 
 def test_a_change_that_is_rolled_back_leaves_no_task_behind(org, django_capture_on_commit_callbacks):
