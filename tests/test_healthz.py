@@ -112,7 +112,7 @@ def test_healthz_answers_within_two_seconds_when_the_database_hangs(client, sett
     assert response.json()["database"] == "error: timeout"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_page_asks_to_try_again_in_a_minute_when_the_database_is_down(org):
     if connection.vendor != "postgresql":
         pytest.skip("the test database is SQLite in memory, which cannot go down; CI sets DATABASE_URL")
