@@ -16,6 +16,7 @@ from core.outbox import outbox_sweep
 from core.services import notify
 from safetybank.celery import app
 from tests.broker_helpers import REFUSING, broker_at, published_in_memory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,16 @@ def test_without_a_broker_the_task_still_runs_at_once(org, django_capture_on_com
         _notify(org.officer, org.outlet_a)
     assert [message.to for message in mail.outbox] == [[org.officer.email]]
     assert OutboxMessage.objects.get().sent_at is not None
+
+
+def test_an_administrator_sees_what_waits_and_why(org, client, django_capture_on_commit_callbacks):
+    with broker_at(REFUSING), django_capture_on_commit_callbacks(execute=True):
+        _notify(org.officer, org.outlet_a)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:core_outboxmessage_changelist") + "?sent_at__isnull=True")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert EMAIL_TASK in text and "OperationalError" in text
 
 
 def test_the_sweep_runs_every_minute_from_the_one_schedule_table():
