@@ -156,8 +156,9 @@ def staff_reset_password(*, staff: User, by: User) -> None:
     staff.save()
     _end_sessions(staff)
     from branches.tasks import send_set_password_link
+    from safetybank.outbox import enqueue
 
-    transaction.on_commit(lambda: send_set_password_link.delay(staff.pk))
+    enqueue(send_set_password_link, staff.pk)
 
 
 def staff_password_link_send(*, staff_id: int) -> bool:

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+from safetybank.models import OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -93,3 +94,11 @@ class GeneratedDocumentAdmin(ReadOnlyAdmin):
     list_display = ["requested_at", "kind", "requested_by", "status", "progress", "finished_at"]
     list_filter = ["status", "kind"]
     exclude = ["file"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """What waits to be published after a broker outage (empty "sent at"), and why it has not gone yet."""
+
+    list_display = ["created_at", "task", "args", "attempts", "sent_at", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "task"]

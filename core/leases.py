@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from safetybank.outbox import enqueue
+
 logger = logging.getLogger(__name__)
 
 WAITING, RUNNING, FAILED = "pending", "running", "failed"
@@ -109,6 +111,6 @@ def jobs_sweep(*, now: datetime.datetime | None = None) -> int:
         task = import_string(model.lease_task)
         for pk in stale.filter(attempts__lt=settings.JOB_MAX_ATTEMPTS).values_list("pk", flat=True):
             logger.warning("%s %s: lease ran out, sent to a worker again", model._meta.label, pk)
-            task.delay(pk)
+            enqueue(task, pk)
             sent += 1
     return sent

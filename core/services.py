@@ -23,6 +23,7 @@ from core.documents import document_kind
 from core.leases import job_claim, job_renew
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
 from core.uploads import CheckedUpload, check_upload
+from safetybank.outbox import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +83,12 @@ def notify(
                 body=body_text,
                 url=url,
             )
+            if email and user.email and user.is_active:
+                from core.tasks import send_notification_email
+
+                enqueue(send_notification_email, notification.pk)
     except IntegrityError:
         return None  # a concurrent run made it first
-    if email and user.email and user.is_active:
-        from core.tasks import send_notification_email
-
-        transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
     return notification
 
 
@@ -308,7 +309,7 @@ def document_request(*, kind: str, by: User, params: dict | None = None, languag
     )
     from core.tasks import render_document
 
-    transaction.on_commit(lambda: render_document.delay(document.pk))
+    enqueue(render_document, document.pk)
     return document
 
 

@@ -1,10 +1,13 @@
 """Celery tasks of the shared mechanisms: thin, take ids, call one service, safe to run twice."""
 
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 
 from core import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(

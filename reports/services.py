@@ -27,6 +27,7 @@ from reports.choices import ReportKind, ReportStatus
 from reports.models import Activity, Campaign, Report, ReportFile
 from reports.scope import UnitReader
 from reports.selectors import open_issues, report_numbers, report_units
+from safetybank.outbox import enqueue
 
 # --------------------------------------------------------------------------- periods
 
@@ -359,7 +360,7 @@ def report_files_store(*, report_id: int) -> int:
 def _store_files_after_commit(report: Report) -> None:
     from reports.tasks import store_files
 
-    transaction.on_commit(lambda: store_files.delay(report.pk))
+    enqueue(store_files, report.pk)
 
 
 def report_pdf(*, report: Report, language: str) -> bytes:

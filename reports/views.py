@@ -13,7 +13,6 @@ import zipfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from reports.documents import report_title
 from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSafetyMonthForm, MonthForm, SectionsForm
 from reports.models import Report
 from reports.selectors import open_issues
+from safetybank.outbox import enqueue
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -101,7 +101,7 @@ def report_generate(request):
     unit_ids = list(selectors.report_units(user=request.user).values_list("pk", flat=True))
     from reports.tasks import generate_for_units
 
-    transaction.on_commit(lambda: generate_for_units.delay(f"{month:%Y-%m-%d}", unit_ids))
+    enqueue(generate_for_units, f"{month:%Y-%m-%d}", unit_ids)
     messages.success(request, _("The drafts for %(month)s are being generated.") % {"month": f"{month:%Y-%m}"})
     return redirect(f"{_url('reports:report_list')}?month={month:%Y-%m}")
 

@@ -36,6 +36,7 @@ from responsibilities.models import (
     PostDuty,
 )
 from responsibilities.selectors import ROSTER_UNIT_KINDS, roster_gaps
+from safetybank.outbox import enqueue
 
 # --------------------------------------------------------------------------- standard content
 
@@ -359,9 +360,9 @@ def round_request(*, unit: Unit, year: int, by: User) -> LetterRound:
             round.lease_until, round.attempts = None, 0
             round._change_reason = "Issued again"
             round.save()
-    from responsibilities.tasks import issue_round
+        from responsibilities.tasks import issue_round
 
-    transaction.on_commit(lambda: issue_round.delay(round.pk))
+        enqueue(issue_round, round.pk)
     return round
 
 

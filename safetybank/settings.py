@@ -201,6 +201,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The one schedule table: features add their periodic jobs here (local time, Asia/Shanghai).
 CELERY_BEAT_SCHEDULE: dict = {
+    # Tasks that could not be published when they were asked for (broker outage): see safetybank.outbox.
+    "outbox-sweep": {"task": "safetybank.outbox_sweep", "schedule": 60.0},
     # Before each month starts (and daily as a catch-up, which creates nothing when done).
     "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
     "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
@@ -251,6 +253,12 @@ JOB_WAIT_LIMIT_SECONDS = env_int("JOB_WAIT_LIMIT_SECONDS", 15 * 60, minimum=1)
 # Test-only: tests/test_fault_worker_killed.py holds the worker it starts this long before the
 # render, so it is killed mid-render for certain. 0 everywhere else.
 DOCUMENT_RENDER_HOLD_SECONDS = env_int("DOCUMENT_RENDER_HOLD_SECONDS", 0, minimum=0)
+
+# Broker outage (safetybank.outbox): a request never waits on Redis. Tasks are written to the outbox in
+# the same transaction as the change and published after commit with this timeout (seconds) and no
+# retries; what the broker did not take is published by the sweep, this many per run.
+OUTBOX_PUBLISH_TIMEOUT = env_int("OUTBOX_PUBLISH_TIMEOUT", 1, minimum=1)
+OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 500, minimum=1)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

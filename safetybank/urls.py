@@ -29,3 +29,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]
+
+# An unreachable database answers 503 "try again in a minute"; anything else the plain 500 page.
+handler500 = "safetybank.errors.server_error"
