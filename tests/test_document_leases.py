@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -45,6 +46,12 @@ def _worker_dies_mid_render(document: GeneratedDocument) -> None:
     GeneratedDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.RUNNING, progress=60)
 
 
+def _sweep() -> int:
+    """The beat job, with the tasks it enqueues run when its transaction commits (as in production)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return jobs_sweep()
+
+
 def _pdf_text(document: GeneratedDocument) -> str:
     with document.file.open("rb") as handle:
         return "".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
@@ -54,22 +61,22 @@ def test_a_document_whose_worker_was_killed_is_finished_by_the_sweep(org, clock)
     document = _calendar_document(org)
     _worker_dies_mid_render(document)
     clock(settings.JOB_LEASE_SECONDS + 1)
-    assert jobs_sweep() == 1  # sent to a worker again (tasks run in-process in tests)
+    assert _sweep() == 1  # sent to a worker again (tasks run in-process in tests)
     document.refresh_from_db()
     assert (document.status, document.progress, document.attempts) == (DocumentStatus.DONE, 100, 2)
     assert document.lease_until is None and "2026-02-14" in _pdf_text(document)
-    assert jobs_sweep() == 0  # a finished job is never sent again
+    assert _sweep() == 0  # a finished job is never sent again
 
 
 def test_a_document_whose_worker_is_alive_is_not_taken_from_it(org, clock):
     document = _calendar_document(org)
     _worker_dies_mid_render(document)  # ... or is simply still rendering
     clock(settings.JOB_LEASE_SECONDS - 1)
-    assert jobs_sweep() == 0
+    assert _sweep() == 0
     assert document_render(document_id=document.pk) is False  # the broker's second delivery backs off
     job_renew(GeneratedDocument, document.pk, progress=80)  # the worker reports progress: its lease moves on
     clock(settings.JOB_LEASE_SECONDS + 1)
-    assert jobs_sweep() == 0 and document_render(document_id=document.pk) is False
+    assert _sweep() == 0 and document_render(document_id=document.pk) is False
     document.refresh_from_db()
     assert (document.status, document.progress, document.attempts, document.file.name) == ("running", 80, 1, "")
 
@@ -80,7 +87,7 @@ def test_a_document_that_kills_every_worker_fails_after_the_last_attempt(org, cl
         clock(attempt * (settings.JOB_LEASE_SECONDS + 1))
         _worker_dies_mid_render(document)
     clock(settings.JOB_MAX_ATTEMPTS * (settings.JOB_LEASE_SECONDS + 1))
-    assert jobs_sweep() == 0
+    assert _sweep() == 0
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED and f"lost {settings.JOB_MAX_ATTEMPTS} times" in document.error
     page = login(org.officer).get(reverse("document_status", args=[document.pk]), HTTP_HX_REQUEST="true")
@@ -93,7 +100,7 @@ def test_a_round_whose_worker_was_killed_is_issued_by_the_sweep(org, clock):
     assert job_claim(LetterRound, round.pk)  # a worker claimed it and was killed
     assert letters.round_run(round_id=round.pk) is False  # not taken while the lease lives
     clock(settings.JOB_LEASE_SECONDS + 1)
-    assert jobs_sweep() == 1
+    assert _sweep() == 1
     round.refresh_from_db()
     assert round.status == RoundStatus.DONE and round.issued_count == Letter.objects.filter(round=round).count() > 0
     assert round.history.filter(status=RoundStatus.DONE).exists()  # the audit trail saw it finish
