@@ -31,7 +31,8 @@ from inspections.forms import (
     RuleForm,
     UnannouncedForm,
 )
-from inspections.models import Answer, Assignment, ChecklistTemplate, FrequencyRule, Inspection
+from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
+from safetybank.forms import clean_text, strip_controls
 from safetybank.pdf import render_pdf
 
 
@@ -161,6 +162,10 @@ def answer_save(request, pk: int):
         except ValidationError as exc:
             upload_error = " ".join(exc.messages)
     answer.refresh_from_db()
+    if error:
+        # Not saved: show what was typed next to the message, so it can be shortened rather than retyped.
+        answer.text = strip_controls(request.POST.get("text", answer.text))
+        answer.note = strip_controls(request.POST.get("note", answer.note))
     photos = list(attachments_of(answer))
     context = {"answer": answer, "photos": photos, "error": error or upload_error, "inspection": answer.inspection}
     if request.htmx:
@@ -337,6 +342,7 @@ def checklist_edit(request, pk: int):
         for item in items:
             item.pop("DELETE", None)
         try:
+            note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
             new_version = services.checklist_revise(template=template, items=items, by=request.user, note=note)
             messages.success(request, _("Saved as version %(n)s.") % {"n": new_version.number})
             return redirect(template.get_absolute_url())
