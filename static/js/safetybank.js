@@ -42,9 +42,12 @@
   document.addEventListener("htmx:timeout", function (event) {
     show("timeout", event.detail.elt);
   });
-  // The same action done again successfully clears the message.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful && failedElement && event.detail.elt === failedElement) {
+  // Trying again (or doing anything else that saves) clears the message; it comes back if that fails too.
+  // On the way out, not on the answer: a successful swap may replace the element, whose events then
+  // no longer reach the document.
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var config = event.detail.requestConfig || {};
+    if (failedElement && (event.detail.elt === failedElement || config.verb !== "get")) {
       hide();
     }
   });
