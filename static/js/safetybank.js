@@ -20,6 +20,7 @@
     failedElement = element || null;
     el.querySelector("[data-htmx-error-text]").textContent = el.dataset[kind] || el.dataset.server;
     el.dataset.kind = kind;
+    el.classList.add("alert", "alert-danger");
     el.hidden = false;
   }
 
@@ -27,6 +28,7 @@
     var el = box();
     if (el) {
       el.hidden = true;
+      el.classList.remove("alert", "alert-danger");
     }
     failedElement = null;
   }
