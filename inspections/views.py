@@ -91,7 +91,9 @@ def assignment_detail(request, pk: int):
         if request.POST.get("premises"):
             from branches.models import Premises
 
-            premises = Premises.objects.for_user(request.user).filter(pk=request.POST["premises"]).first()
+            raw = request.POST["premises"]
+            # A hand-made id that is not a number is no premises, not a crash.
+            premises = Premises.objects.for_user(request.user).filter(pk=raw).first() if raw.isdigit() else None
         try:
             inspection = services.inspection_start(assignment=assignment, by=request.user, premises=premises)
             return redirect("inspections:inspection_form", pk=inspection.pk)

@@ -196,3 +196,9 @@ def test_an_impossible_stated_time_is_a_form_error_and_the_answers_are_kept(org,
     assert draft.status == InspectionStatus.DRAFT
     saved = Answer.objects.filter(inspection=draft, result=Result.PASS).count()
     assert saved == sum(1 for a in answers if a.item.answer_type == AnswerType.PASS_FAIL) and saved > 0
+
+
+def test_a_premises_id_that_is_not_a_number_is_no_premises_not_a_crash(org, client, draft):
+    client.force_login(org.officer)
+    response = client.post(reverse("inspections:assignment_detail", args=[draft.assignment_id]), {"premises": "x'"})
+    assert response.status_code == 302
