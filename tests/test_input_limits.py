@@ -202,3 +202,9 @@ def test_a_premises_id_that_is_not_a_number_is_no_premises_not_a_crash(org, clie
     client.force_login(org.officer)
     response = client.post(reverse("inspections:assignment_detail", args=[draft.assignment_id]), {"premises": "x'"})
     assert response.status_code == 302
+
+
+def test_a_nul_byte_in_the_sign_in_name_is_a_sign_in_error(org, client):
+    response = client.post(reverse("login"), {"username": "officer\x00", "password": "x"})
+    assert response.status_code == 200
+    assert "空字符" in response.content.decode()
