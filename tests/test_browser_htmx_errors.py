@@ -26,6 +26,8 @@ def test_failed_taps_show_what_to_do_and_keep_what_was_typed(live_server, browse
     cycle_open(month=datetime.date(2026, 12, 1))
     time_machine.move_to(datetime.datetime.fromisoformat("2026-12-01T08:02:00+08:00"), tick=True)
     context, page = _phone(browser)
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
     _sign_in(page, live_server, "officer")
     page.goto(f"{live_server.url}/inspections/today/")
     page.get_by_role("button", name="开始：营业前安全检查").click()
@@ -85,4 +87,6 @@ def test_failed_taps_show_what_to_do_and_keep_what_was_typed(live_server, browse
     expect(error).to_contain_text("无法连接服务器")
     expect(row.get_by_label("存在问题")).to_have_value("卷帘门底部有撬压痕迹")
     expect(row).to_contain_text("最多 500 个字符。")
+    # The whole journey ran under the Content-Security-Policy without anything refused.
+    assert violations == []
     context.close()
