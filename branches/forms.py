@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Post, UnitKind
 from branches.models import Acting, Premises, Unit, User
-from safetybank.forms import ScopedModelForm
+from safetybank.forms import SafeForm, ScopedModelForm
 
 
 class SafetyPasswordChangeForm(PasswordChangeForm):
@@ -157,7 +157,7 @@ class TransferForm(ScopedModelForm):
         self.fields["effective"].initial = timezone.localdate()
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(SafeForm):
     end_date = forms.DateField(label=_("Last working day"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=80, required=False)
     confirm = forms.BooleanField(

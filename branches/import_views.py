@@ -19,9 +19,10 @@ from django.views import View
 from branches import importing
 from branches.models import Unit
 from branches.viewmixins import ScopedMixin
+from safetybank.forms import SafeForm
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(SafeForm):
     file = forms.FileField(
         label=gettext_lazy("Excel workbook (.xlsx)"),
         help_text=gettext_lazy("Sheets “units”, “premises” and/or “staff”, as in the template."),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import CalendarDay
 from core.uploads import CheckedUpload, check_upload
+from safetybank.forms import SafeForm, SafeModelForm
 
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
@@ -61,13 +62,13 @@ class AttachmentField(forms.FileField):
         return checked
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(SafeForm):
     """The smallest form with one attachment: for upload pages and for tests of the policy."""
 
     file = AttachmentField()
 
 
-class CalendarDayForm(forms.ModelForm):
+class CalendarDayForm(SafeModelForm):
     """Head office enters a holiday or a make-up working day."""
 
     reason = forms.CharField(

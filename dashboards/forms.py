@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.models import RiskWeights
 from dashboards.services import WEIGHT_FIELDS
+from safetybank.forms import SafeForm, SafeModelForm
 
 
-class MonthForm(forms.Form):
+class MonthForm(SafeForm):
     """``?month=YYYY-MM``; anything else is a clear error and the current month is shown."""
 
     month = forms.CharField(required=False)
@@ -29,7 +30,7 @@ class MonthForm(forms.Form):
         return day
 
 
-class RiskWeightsForm(forms.ModelForm):
+class RiskWeightsForm(SafeModelForm):
     reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=200,

@@ -13,7 +13,7 @@ from core.forms import AttachmentField
 from drills.choices import SCENARIOS, DrillKind, PlanRoleKind, RolePeriod
 from drills.models import EmergencyPlan, StudySession
 from inspections.choices import HazardCategory, HazardGrade
-from safetybank.forms import ScopedModelForm, restrict_choices
+from safetybank.forms import SafeForm, ScopedModelForm, restrict_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -52,7 +52,7 @@ class EmergencyPlanForm(ScopedModelForm):
             self.fields["change_note"].required = True
 
 
-class PlanRoleForm(forms.Form):
+class PlanRoleForm(SafeForm):
     period = forms.ChoiceField(label=_("Period"), choices=RolePeriod.choices)
     role = forms.ChoiceField(label=_("Role"), choices=PlanRoleKind.choices)
     holder = PersonField(label=_("Held by"), queryset=User.objects.none())
@@ -68,7 +68,7 @@ class PlanRoleForm(forms.Form):
         )
 
 
-class DrillPlanForm(forms.Form):
+class DrillPlanForm(SafeForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.exclude(kind="department"))
     premises = forms.ModelMultipleChoiceField(
         label=_("Premises taking part"),
@@ -111,7 +111,7 @@ class DrillPlanForm(forms.Form):
         return data
 
 
-class DrillRecordForm(forms.Form):
+class DrillRecordForm(SafeForm):
     held_on = forms.DateField(label=_("Date held"), widget=DATE)
     held_time = forms.TimeField(label=_("Start time"), widget=TIME)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
@@ -145,7 +145,7 @@ class DrillRecordForm(forms.Form):
         return data
 
 
-class DrillProblemForm(forms.Form):
+class DrillProblemForm(SafeForm):
     premises = forms.ModelChoiceField(label=_("Where"), queryset=Premises.objects.none())
     description = forms.CharField(label=_("Problem found"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
     category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices)
@@ -158,11 +158,11 @@ class DrillProblemForm(forms.Form):
             self.fields["premises"].initial = drill.premises.first()
 
 
-class DrillCancelForm(forms.Form):
+class DrillCancelForm(SafeForm):
     reason = forms.CharField(label=_("Why is it cancelled?"), max_length=100)
 
 
-class AnnualPlanForm(forms.Form):
+class AnnualPlanForm(SafeForm):
     drills_per_month = forms.IntegerField(label=_("Drills per month"), min_value=0, max_value=10)
     outlet_drills_per_quarter = forms.IntegerField(
         label=_("Drills per business outlet per quarter"), min_value=0, max_value=10

@@ -6,7 +6,7 @@ from branches.models import Premises
 from core.forms import AttachmentField
 from facilities.choices import TestResult
 from facilities.models import Cadence, Facility, Investment
-from safetybank.forms import ScopedModelForm
+from safetybank.forms import SafeForm, SafeModelForm, ScopedModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,7 +41,7 @@ class FacilityForm(ScopedModelForm):
         self.fields["premises"].queryset = self.fields["premises"].queryset.filter(is_active=True)
 
 
-class CadenceForm(forms.ModelForm):
+class CadenceForm(SafeModelForm):
     reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
 
     class Meta:
@@ -56,7 +56,7 @@ class InvestmentForm(ScopedModelForm):
         widgets = {"date": DATE}
 
 
-class FacilityTestForm(forms.Form):
+class FacilityTestForm(SafeForm):
     """One test of one facility: the tests that apply are those head office set a cadence for."""
 
     test_kind = forms.ChoiceField(label=_("Test"))
@@ -91,7 +91,7 @@ class FacilityTestForm(forms.Form):
         return value
 
 
-class LedgerPeriodForm(forms.Form):
+class LedgerPeriodForm(SafeForm):
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("Until"), widget=DATE)
 
@@ -102,5 +102,5 @@ class LedgerPeriodForm(forms.Form):
         return data
 
 
-class PremisesChoiceForm(forms.Form):
+class PremisesChoiceForm(SafeForm):
     premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.none())

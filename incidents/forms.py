@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import AttachmentField
 from incidents.choices import TRANSITIONS, IncidentStatus
 from incidents.models import Incident
-from safetybank.forms import ScopedModelForm
+from safetybank.forms import SafeForm, ScopedModelForm
 
 
 class IncidentReportForm(ScopedModelForm):
@@ -32,7 +32,7 @@ class IncidentReportForm(ScopedModelForm):
             self.initial.setdefault("premises", home.pk)
 
 
-class IncidentFollowUpForm(forms.Form):
+class IncidentFollowUpForm(SafeForm):
     status = forms.ChoiceField(label=_("Status"))
     follow_up = forms.CharField(
         label=_("Follow-up actions"),

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Premises
 from inspections.choices import AnswerType, Defence, Level
 from inspections.models import ChecklistTemplate, FrequencyRule
-from safetybank.forms import restrict_choices
+from safetybank.forms import SafeForm, SafeModelForm, restrict_choices
 
 
-class UnannouncedForm(forms.Form):
+class UnannouncedForm(SafeForm):
     premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.filter(is_active=True))
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     template = forms.ModelChoiceField(label=_("Checklist"), queryset=ChecklistTemplate.objects.filter(is_active=True))
@@ -17,7 +17,7 @@ class UnannouncedForm(forms.Form):
         restrict_choices(self, user, visible_to_fields=("template",))
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(SafeForm):
     objection = forms.CharField(
         label=_("Objection (optional)"),
         required=False,
@@ -27,11 +27,23 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class DailySubmitForm(SafeForm):
+    """The stated time of a daily check. An impossible date (30 February, hour 25, offset +99:00) is a
+    form error here, never a crash further on; empty means "now"."""
+
+    performed_at = forms.DateTimeField(
+        label=_("Done at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"invalid": _("Enter the time as shown, e.g. 2026-12-01 08:10.")},
+    )
+
+
+class CorrectionForm(SafeForm):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
 
 
-class ChecklistItemForm(forms.Form):
+class ChecklistItemForm(SafeForm):
     code = forms.CharField(label=_("code"), max_length=20)
     defence = forms.ChoiceField(label=_("defence"), choices=Defence.choices)
     text = forms.CharField(label=_("check item"), max_length=300)
@@ -44,13 +56,13 @@ class ChecklistItemForm(forms.Form):
 ChecklistItemFormSet = forms.formset_factory(ChecklistItemForm, extra=2, can_delete=True)
 
 
-class ChecklistTemplateForm(forms.ModelForm):
+class ChecklistTemplateForm(SafeModelForm):
     class Meta:
         model = ChecklistTemplate
         fields = ["code", "purpose", "name", "name_en"]
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(SafeModelForm):
     class Meta:
         model = FrequencyRule
         fields = ["period", "count", "performer_post", "template", "season_start_month", "season_end_month"]

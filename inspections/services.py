@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +37,7 @@ from inspections.models import (
     Hazard,
     Inspection,
 )
+from safetybank.forms import clean_text
 
 # --------------------------------------------------------------------------- standard content
 
@@ -241,9 +243,11 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
                 answer.number = Decimal(str(number))
             except InvalidOperation:
                 raise ValidationError(_("“%(value)s” is not a number.") % {"value": number}) from None
+            # What the column holds (12 digits, 2 decimals): "NaN" or 1e20 is refused here, not by the database.
+            answer.number = forms.DecimalField(max_digits=12, decimal_places=2).clean(answer.number)
     else:
-        answer.text = text.strip()[:500]
-    answer.note = note.strip()[:500]
+        answer.text = clean_text(text, limit=Answer.text.field.max_length, label=_("The answer"))
+    answer.note = clean_text(note, limit=Answer.note.field.max_length, label=_("The finding"))
     answer.answered_at = timezone.now()
     answer.save()
     return answer

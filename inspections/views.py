@@ -31,7 +31,8 @@ from inspections.forms import (
     RuleForm,
     UnannouncedForm,
 )
-from inspections.models import Answer, Assignment, ChecklistTemplate, FrequencyRule, Inspection
+from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
+from safetybank.forms import clean_text, strip_controls
 from safetybank.pdf import render_pdf
 
 
@@ -90,7 +91,9 @@ def assignment_detail(request, pk: int):
         if request.POST.get("premises"):
             from branches.models import Premises
 
-            premises = Premises.objects.for_user(request.user).filter(pk=request.POST["premises"]).first()
+            raw = request.POST["premises"]
+            # A hand-made id that is not a number is no premises, not a crash.
+            premises = Premises.objects.for_user(request.user).filter(pk=raw).first() if raw.isdigit() else None
         try:
             inspection = services.inspection_start(assignment=assignment, by=request.user, premises=premises)
             return redirect("inspections:inspection_form", pk=inspection.pk)
@@ -161,6 +164,10 @@ def answer_save(request, pk: int):
         except ValidationError as exc:
             upload_error = " ".join(exc.messages)
     answer.refresh_from_db()
+    if error:
+        # Not saved: show what was typed next to the message, so it can be shortened rather than retyped.
+        answer.text = strip_controls(request.POST.get("text", answer.text))
+        answer.note = strip_controls(request.POST.get("note", answer.note))
     photos = list(attachments_of(answer))
     context = {"answer": answer, "photos": photos, "error": error or upload_error, "inspection": answer.inspection}
     if request.htmx:
@@ -337,6 +344,7 @@ def checklist_edit(request, pk: int):
         for item in items:
             item.pop("DELETE", None)
         try:
+            note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
             new_version = services.checklist_revise(template=template, items=items, by=request.user, note=note)
             messages.success(request, _("Saved as version %(n)s.") % {"n": new_version.number})
             return redirect(template.get_absolute_url())

@@ -12,12 +12,13 @@ from branches.models import Unit
 from core.forms import AttachmentField
 from reports.choices import ActivityKind
 from reports.selectors import REPORT_UNIT_KINDS
+from safetybank.forms import SafeForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 20000
 
 
-class SectionsForm(forms.Form):
+class SectionsForm(SafeForm):
     rules_text = forms.CharField(
         label=_("Rules and procedures"),
         required=False,
@@ -41,11 +42,11 @@ class SectionsForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(SafeForm):
     reason = forms.CharField(label=_("Why is the report corrected?"), max_length=300)
 
 
-class MonthForm(forms.Form):
+class MonthForm(SafeForm):
     month = forms.CharField(label=_("Month"), max_length=20, widget=forms.TextInput(attrs={"type": "month"}))
 
     def clean_month(self):
@@ -66,7 +67,7 @@ def units_field(user) -> forms.ModelChoiceField:
     )
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(SafeForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     start = forms.DateField(label=_("First day"), widget=DATE)
@@ -89,7 +90,7 @@ class CampaignForm(forms.Form):
         return data
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(SafeForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -104,7 +105,7 @@ class ActivityForm(forms.Form):
         self.fields = {"unit": units_field(user), **self.fields}
 
 
-class GenerateSafetyMonthForm(forms.Form):
+class GenerateSafetyMonthForm(SafeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = units_field(user)

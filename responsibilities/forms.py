@@ -14,12 +14,12 @@ from core.forms import AttachmentField
 from responsibilities.choices import CommitteeRole
 from responsibilities.models import JointDefenceAgreement, LetterTemplate, PostDuty
 from responsibilities.selectors import ROSTER_UNIT_KINDS
-from safetybank.forms import ScopedModelForm, restrict_choices
+from safetybank.forms import SafeForm, SafeModelForm, ScopedModelForm, restrict_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RoundForm(forms.Form):
+class RoundForm(SafeForm):
     unit = forms.ModelChoiceField(label=_("Issuing unit"), queryset=Unit.objects.exclude(kind=UnitKind.DEPARTMENT))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
@@ -29,7 +29,7 @@ class RoundForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class SignForm(forms.Form):
+class SignForm(SafeForm):
     typed_name = forms.CharField(
         label=_("Type your full name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
@@ -39,7 +39,7 @@ class SignForm(forms.Form):
     )
 
 
-class PaperForm(forms.Form):
+class PaperForm(SafeForm):
     signed_on = forms.DateField(label=_("Signed on paper on"), widget=DATE)
     scan = AttachmentField(label=_("Scan of the signed letter"))
 
@@ -50,7 +50,7 @@ class PaperForm(forms.Form):
         return value
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(SafeModelForm):
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 
     class Meta:
@@ -62,7 +62,7 @@ class LetterTemplateForm(forms.ModelForm):
         }
 
 
-class PostDutyForm(forms.ModelForm):
+class PostDutyForm(SafeModelForm):
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 
     class Meta:
@@ -71,7 +71,7 @@ class PostDutyForm(forms.ModelForm):
         widgets = {"duties": forms.Textarea(attrs={"rows": 6}), "duties_en": forms.Textarea(attrs={"rows": 6})}
 
 
-class CommitteeMemberForm(forms.Form):
+class CommitteeMemberForm(SafeForm):
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.filter(is_active=True))
     role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices, initial=CommitteeRole.MEMBER)
     start_date = forms.DateField(label=_("From"), widget=DATE, initial=timezone.localdate)
@@ -82,11 +82,11 @@ class CommitteeMemberForm(forms.Form):
         self.fields["user"].queryset = self.fields["user"].queryset.filter(unit__path__startswith=unit.path)
 
 
-class EndSeatForm(forms.Form):
+class EndSeatForm(SafeForm):
     end_date = forms.DateField(label=_("Until"), widget=DATE, initial=timezone.localdate)
 
 
-class DutyDayForm(forms.Form):
+class DutyDayForm(SafeForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=User.objects.filter(is_active=True))
     phone = forms.CharField(

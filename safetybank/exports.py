@@ -5,6 +5,8 @@
 ``rows`` are sequences of plain values; dates, numbers and text keep their type in XLSX.
 CSV is UTF-8 with a byte-order mark so spreadsheet programs show Chinese correctly.
 A cell that begins like a formula is prefixed with an apostrophe (CSV/formula injection).
+A control character XLSX cannot hold (a vertical tab pasted into a name) is written as its escape
+``\\x0b`` instead of failing the whole download for everyone.
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ def _cell(value):
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _xlsx_cell(value):
+    """What openpyxl can write: its illegal characters become a visible ``\\xNN`` escape."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = _cell(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
+
+
 def tabular_response(fmt: str, name: str, headers: Sequence, rows: Iterable[Sequence]) -> HttpResponse:
     """A download of ``rows`` under ``headers`` as ``fmt`` ("csv" or "xlsx"); any other format is a 404."""
     if fmt not in FORMATS:
@@ -58,11 +70,11 @@ def tabular_response(fmt: str, name: str, headers: Sequence, rows: Iterable[Sequ
         book = openpyxl.Workbook(write_only=False)
         sheet = book.active
         sheet.title = name[:31]
-        sheet.append(headers)
+        sheet.append([_xlsx_cell(h) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([_xlsx_cell(v) for v in row])
         sheet.freeze_panes = "A2"
         out = io.BytesIO()
         book.save(out)

@@ -1,11 +1,116 @@
-"""Form plumbing shared by every app."""
+"""Form plumbing shared by every app.
+
+Every form of the project is a ``SafeForm`` or ``SafeModelForm`` (``ScopedModelForm`` is one), so
+text input is made safe at the form boundary, once:
+
+- control characters (C0, except tab, line feed and carriage return) are removed from every text
+  field before it is validated: they cannot be typed, break XLSX exports and PostgreSQL refuses NUL;
+- a text field without a maximum gets one (``LINE_MAX_LENGTH`` on one line, ``TEXT_MAX_LENGTH`` in a
+  text area), so a 100,000-character paste is a form error that states the limit; the browser is told
+  the limit too (``maxlength``), and a text area says it in its help text.
+"""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+LINE_MAX_LENGTH = 255
+TEXT_MAX_LENGTH = 5000
+
+# C0 control characters except \t \n \r: what openpyxl cannot write and PostgreSQL cannot store (NUL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-class ScopedModelForm(forms.ModelForm):
+def strip_controls(value: str) -> str:
+    """``value`` without the control characters no one means to type (tab and line breaks stay)."""
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+def limit_help_text(limit: int) -> str:
+    return ngettext_lazy("At most %(limit)d character.", "At most %(limit)d characters.", limit) % {"limit": limit}
+
+
+def clean_text(value: str, *, limit: int, label: str = "") -> str:
+    """Text typed outside a form (an HTMX answer): stripped of control characters, refused past ``limit``.
+
+    Refusing rather than cutting: a note silently cut short is a record that says less than its author wrote.
+    """
+    value = strip_controls(value or "").strip()
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(field)s is too long: at most %(limit)d characters (it has %(length)d).")
+            % {"field": label or _("The text"), "limit": limit, "length": len(value)},
+            code="max_length",
+        )
+    return value
+
+
+class SafeTextMixin:
+    """Strip control characters from bound text and give every text field a stated maximum.
+
+    Applied when the form is built and again before it is cleaned, so a field a subclass adds in
+    its own ``__init__`` is covered too.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._make_text_safe()
+
+    def full_clean(self):
+        self._make_text_safe()
+        super().full_clean()
+
+    def _make_text_safe(self) -> None:
+        keys = []
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            if not getattr(field, "_limit_stated", False) and not isinstance(field.widget, forms.HiddenInput):
+                _limit(field)
+            keys.append(self.add_prefix(name))
+        if self.is_bound and keys:
+            self.data = _stripped(self.data, keys)
+
+
+def _limit(field: forms.CharField) -> None:
+    area = isinstance(field.widget, forms.Textarea)
+    if field.max_length is None:
+        field.max_length = TEXT_MAX_LENGTH if area else LINE_MAX_LENGTH
+        field.validators.append(MaxLengthValidator(field.max_length))
+    field.widget.attrs.setdefault("maxlength", str(field.max_length))
+    if area:
+        stated = limit_help_text(field.max_length)
+        field.help_text = f"{field.help_text} {stated}" if field.help_text else stated
+    field._limit_stated = True
+
+
+def _stripped(data, keys):
+    data = data.copy()
+    for key in keys:
+        if hasattr(data, "getlist"):
+            values = data.getlist(key)
+            if values:
+                data.setlist(key, [strip_controls(v) if isinstance(v, str) else v for v in values])
+        elif isinstance(data.get(key), str):
+            data[key] = strip_controls(data[key])
+    return data
+
+
+class SafeForm(SafeTextMixin, forms.Form):
+    """The base of every plain form."""
+
+
+class SafeModelForm(SafeTextMixin, forms.ModelForm):
+    """The base of every model form."""
+
+
+class ScopedModelForm(SafeModelForm):
     """A ModelForm that narrows every foreign-key and many-to-many choice to the user's scope.
 
     A choice field whose model has a scoped queryset (``for_user``) is restricted with it;

@@ -48,3 +48,49 @@ class UserLanguageMiddleware:
         if signed_in and not cookie and "Content-Language" in response:
             response["Content-Language"] = user.language
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every HTML page and Permissions-Policy on every response.
+
+    The policy allows no inline script (htmx is configured by a meta tag, page behaviour lives in
+    ``static/js/``); a view that sets its own policy (attachments are sandboxed) keeps it.
+    Both policies come from settings: ``CONTENT_SECURITY_POLICY`` and ``PERMISSIONS_POLICY``.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.csp = "; ".join(f"{name} {value}".strip() for name, value in settings.CONTENT_SECURITY_POLICY.items())
+        self.permissions = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Nothing a signed-in person is shown is kept by a browser or proxy: pages, PDFs and exports are
+    ``Cache-Control: private, no-store`` (a shared counter PC's back button or cache shows no one's records).
+
+    "Signed in" is read from the session cookie, not ``request.user``: deciding a header must not need
+    the database (it may be the very thing that is down while an error page goes out).
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        if self.cookie in request.COOKIES:
+            add_never_cache_headers(response)
+        return response

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "safetybank.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything below, so every page, error and redirect gets them (static files do not).
+    "safetybank.middleware.SecurityHeadersMiddleware",
+    "safetybank.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -269,6 +272,23 @@ else:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every HTML page (safetybank.middleware.SecurityHeadersMiddleware). No inline
+# script anywhere: htmx is configured by a meta tag in base.html, page behaviour lives in static/js/.
+# Inline styles stay allowed (style="" attributes, pygal's SVG <style>); data: images are Bootstrap's icons.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# The daily check's photo input may open the camera; nothing else asks for a device.
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if not DEBUG and not ALLOW_INSECURE_HTTP:

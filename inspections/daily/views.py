@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,7 @@ from core.views import client_ip
 from inspections.choices import Defence
 from inspections.cycles import month_start
 from inspections.daily import selectors, services
+from inspections.forms import DailySubmitForm
 from inspections.models import Assignment
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
@@ -120,16 +120,15 @@ def group_pass(request, pk: int, defence: str):
 def submit(request, pk: int):
     inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment"), pk=pk)
     require(request, "inspection.perform")
-    raw = request.POST.get("performed_at", "")
-    performed_at = parse_datetime(raw) if raw else None
-    if raw and performed_at is None:
-        messages.error(request, _("Enter the time as shown, e.g. 2026-12-01 08:10."))
-        return redirect("inspections:daily_check", pk=pk)
-    if performed_at is not None and timezone.is_naive(performed_at):
-        performed_at = timezone.make_aware(performed_at)
+    form = DailySubmitForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["performed_at"].as_data())
+        performed_at = form.cleaned_data["performed_at"]
         hazards = services.daily_check_submit(inspection=inspection, by=request.user, performed_at=performed_at)
     except ValidationError as exc:
+        # The answers are saved one by one as they are given: the form comes back with all of them
+        # and with the time as typed, next to the message.
         rows = answer_rows(inspection)
         return render(
             request,
@@ -138,7 +137,7 @@ def submit(request, pk: int):
                 "inspection": inspection,
                 "groups": _grouped(rows),
                 "needs_cosign": services.needs_cosign(inspection),
-                "now": raw or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "now": form.data.get("performed_at") or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                 "submit_errors": exc.messages,
             },
             status=400,

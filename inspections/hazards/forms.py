@@ -13,13 +13,13 @@ from branches.permissions import can
 from core.forms import AttachmentField
 from inspections.choices import HazardCategory, HazardGrade
 from inspections.models import Hazard, HazardPlan, HazardPolicy
-from safetybank.forms import restrict_choices
+from safetybank.forms import SafeForm, SafeModelForm, restrict_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 3})
 
 
-class HazardReportForm(forms.Form):
+class HazardReportForm(SafeForm):
     premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.filter(is_active=True))
     category = forms.ChoiceField(label=_("Category"), choices=HazardCategory.choices)
     grade = forms.ChoiceField(
@@ -63,7 +63,7 @@ def responsible_candidates(*, hazard: Hazard, user) -> forms.models.QuerySet:
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(SafeForm):
     responsible = forms.ModelChoiceField(label=_("Responsible person"), queryset=User.objects.none())
     deadline = forms.DateField(label=_("Rectify by"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -84,31 +84,31 @@ class AssignForm(forms.Form):
         return value
 
 
-class StartForm(forms.Form):
+class StartForm(SafeForm):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(SafeForm):
     """Submitting a rectification (or fixing on the spot): what was done, with photos."""
 
     note = forms.CharField(label=_("What was done"), max_length=2000, widget=NOTE)
     photos = AttachmentField(multiple=True, label=_("Photos of the rectification"))
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(SafeForm):
     note = forms.CharField(label=_("Verification note"), max_length=1000, required=False, widget=NOTE)
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(SafeForm):
     reason = forms.CharField(label=_("Why it is sent back"), max_length=1000, widget=NOTE)
 
 
-class GradeForm(forms.Form):
+class GradeForm(SafeForm):
     grade = forms.ChoiceField(label=_("Grade"), choices=HazardGrade.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(SafeModelForm):
     class Meta:
         model = HazardPlan
         fields = ["targets", "methods", "funds", "organisation", "time_limit", "safety_measures"]
@@ -122,7 +122,7 @@ class PlanForm(forms.ModelForm):
         }
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(SafeModelForm):
     class Meta:
         model = HazardPolicy
         fields = ["escalate_after_days", "repeat_window_days", "general_deadline_days", "major_deadline_days"]
