@@ -32,6 +32,7 @@ from inspections.forms import (
     UnannouncedForm,
 )
 from inspections.models import Answer, Assignment, ChecklistTemplate, FrequencyRule, Inspection
+from inspections.rules import may_correct
 from safetybank.pdf import render_pdf
 
 
@@ -221,6 +222,9 @@ def inspection_detail(request, pk: int):
             "signatures": signatures_of(inspection),
             "ack_form": ack_form,
             "correct_form": CorrectionForm(),
+            "can_correct": inspection.is_submitted
+            and can(request.user, "inspection.perform")
+            and may_correct(request.user, inspection),
             "can_acknowledge": can(request.user, "inspection.acknowledge"),
             "corrections": inspection.corrections.all(),
         },
@@ -232,6 +236,9 @@ def inspection_detail(request, pk: int):
 def inspection_correct(request, pk: int):
     inspection = _inspection(request, pk)
     require(request, "inspection.perform")
+    if not may_correct(request.user, inspection):
+        log_refusal(request, "inspection.correct")
+        raise PermissionDenied
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:

@@ -35,6 +35,7 @@ from responsibilities.models import (
     PostDuty,
 )
 from responsibilities.selectors import ROSTER_UNIT_KINDS, roster_gaps
+from safetybank.audit import set_reason
 
 # --------------------------------------------------------------------------- standard content
 
@@ -365,12 +366,15 @@ def round_request(*, unit: Unit, year: int, by: User) -> LetterRound:
 
 def round_run(*, round_id: int) -> bool:
     """Issue a requested round. Runs once per request: only a waiting round is claimed."""
-    # Job columns (status, progress) are claimed with a conditional UPDATE so a second worker backs off.
-    claimed = LetterRound.objects.filter(pk=round_id, status=RoundStatus.PENDING).update(
-        status=RoundStatus.RUNNING, progress=1
-    )
-    if not claimed:
-        return False
+    # Claimed under a row lock with a status guard, so a second worker backs off; saved (not a
+    # queryset UPDATE) because the status is audited.
+    with transaction.atomic():
+        round = LetterRound.objects.select_for_update().filter(pk=round_id, status=RoundStatus.PENDING).first()
+        if round is None:
+            return False
+        round.status, round.progress = RoundStatus.RUNNING, 1
+        set_reason(round, "round.run")
+        round.save(update_fields=["status", "progress"])
     round = LetterRound.objects.select_related("issuing_unit").get(pk=round_id)
 
     def progress(percent: int) -> None:

@@ -3,12 +3,20 @@
 Each audited model declares ``history = audit_history()``. A historical row keeps
 who (``history_user``, from the request), when, the full row as it was after the
 change (so before/after is the difference of two consecutive rows), why
-(``history_change_reason``: set ``obj._change_reason`` in the service before saving)
-and from where (IP address and path of the request, added here).
+(``history_change_reason``: a stable code from ``REASONS``, set with ``set_reason`` in the
+service before saving) and from where (IP address and path of the request, added here).
+
+Reasons are stored as codes ("hazard.assign"), never as text in the writer's language,
+and shown translated in the reader's: ``reason_text(code)`` (template filter
+``change_reason`` in ``core_tags``). A reason a person typed is stored as typed and shown
+as it is; so are reasons written before codes existed.
 
 Bulk writes (``QuerySet.update``, ``bulk_create``) bypass the model signals this
 relies on, so regulated models are written only through services, which save row by
 row or call ``simple_history.utils.bulk_create_with_history`` / ``bulk_update_with_history``.
+``tests/test_audit_rules.py`` scans the source for ``.update()`` / ``bulk_update()`` on audited
+models; a column outside the audit (``excluded_fields``) is allow-listed there, with a comment
+at the call.
 """
 
 from django.db import models
@@ -24,6 +32,53 @@ class AuditRequestFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The one table of change reasons: code -> text in the reader's language.
+REASONS = {
+    "admin.change": _("Changed in the administration"),
+    "admin.delete": _("Deleted in the administration"),
+    "checklist.standard": _("Standard content"),
+    "checklist.create": _("Checklist created"),
+    "checklist.revise": _("Checklist revised"),
+    "rule.successor": _("Changed from the next cycle"),
+    "rule.replaced": _("Replaced from the next cycle"),
+    "inspection.start": _("Inspection started"),
+    "inspection.answer": _("Answered"),
+    "inspection.submit": _("Submitted"),
+    "inspection.cosign": _("Co-signed"),
+    "inspection.correction": _("Correction started"),
+    "inspection.assignment": _("Counted toward a required inspection"),
+    "hazard.report": _("Reported"),
+    "hazard.grade": _("Grade changed"),
+    "hazard.assign": _("Assigned"),
+    "hazard.plan": _("Governance plan saved"),
+    "hazard.start": _("Rectification started"),
+    "hazard.submit_fix": _("Submitted for verification"),
+    "hazard.fix_on_spot": _("Rectified on the spot"),
+    "hazard.verify": _("Verified and closed"),
+    "hazard.send_back": _("Sent back"),
+    "hazard.overdue": _("Overdue"),
+    "hazard.escalate": _("Escalated"),
+    "hazard.settings": _("Settings changed"),
+    "user.language": _("Language changed"),
+    "unit.moved": _("Moved with its parent unit"),
+    "round.run": _("Issuing started"),
+}
+
+
+def set_reason(obj, code: str) -> None:
+    """Say why ``obj`` is about to be saved, as a code of ``REASONS`` (a typo fails at once)."""
+    if code not in REASONS:
+        raise KeyError(f"Unknown change reason {code!r}: add it to safetybank.audit.REASONS")
+    obj._change_reason = code
+
+
+def reason_text(value: str | None) -> str:
+    """A stored change reason in the reader's language (typed or older reasons as stored)."""
+    if not value:
+        return ""
+    return str(REASONS.get(value, value))
 
 
 def audit_history(**kwargs) -> HistoricalRecords:
