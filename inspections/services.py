@@ -118,10 +118,10 @@ def checklist_revise(*, template: ChecklistTemplate, items: list[dict], by: User
     else:
         version = current
         for item in version.items.all():  # one by one, so each deletion is in the audit trail
-            set_reason(item, "checklist.revise")
+            set_reason(item, "checklist.revise", by=by)
             item.delete()
         version.note = note or version.note
-    set_reason(version, "checklist.revise")
+    set_reason(version, "checklist.revise", by=by)
     version.save()
     _items_create(
         version,
@@ -129,7 +129,7 @@ def checklist_revise(*, template: ChecklistTemplate, items: list[dict], by: User
         by,
         (ChecklistItem(version=version, order=order, **item) for order, item in enumerate(items, start=1)),
     )
-    set_reason(template, "checklist.revise")  # what changed is the version's note
+    set_reason(template, "checklist.revise", by=by)  # what changed is the version's note
     template.save()
     return version
 
@@ -141,7 +141,7 @@ def checklist_create(*, owner_unit: Unit, code: str, purpose: str, name: str, na
     if ChecklistTemplate.objects.filter(code=code).exists():
         raise ValidationError(_("A checklist with the code %(code)s already exists.") % {"code": code})
     template = ChecklistTemplate(owner_unit=owner_unit, code=code, purpose=purpose, name=name, name_en=name_en)
-    set_reason(template, "checklist.create")
+    set_reason(template, "checklist.create", by=by)
     template.save()
     return template
 
@@ -161,11 +161,11 @@ def rule_change(*, rule: FrequencyRule, changes: dict, by: User, today: datetime
         successor.valid_until = None
     for field, value in changes.items():
         setattr(successor, field, value)
-    set_reason(successor, "rule.successor")  # the month is the row's valid_from
+    set_reason(successor, "rule.successor", by=by)  # the month is the row's valid_from
     successor.save()
     if rule.pk != successor.pk:
         rule.valid_until = month_end(month_start(today))
-        set_reason(rule, "rule.replaced")
+        set_reason(rule, "rule.replaced", by=by)
         rule.save()
     return successor
 
@@ -190,7 +190,7 @@ def _create_inspection(*, reason: str = "inspection.start", answers_from=None, *
     """A new draft with one answer per item (copied from ``answers_from`` for a correction), all audited."""
     fields.setdefault("unit", fields["premises"].unit)
     inspection = Inspection(**fields)
-    set_reason(inspection, reason)
+    set_reason(inspection, reason, by=fields["inspector"])
     inspection.save()
     if answers_from is None:
         answers = [Answer(inspection=inspection, item=item) for item in inspection.version.items.all()]
@@ -275,7 +275,7 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
         answer.text = text.strip()[:500]
     answer.note = note.strip()[:500]
     answer.answered_at = timezone.now()
-    set_reason(answer, "inspection.answer")
+    set_reason(answer, "inspection.answer", by=by)
     answer.save()
     return answer
 
@@ -344,7 +344,7 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
     inspection.submitted_at = timezone.now()
     for name, value in fields.items():
         setattr(inspection, name, value)
-    set_reason(inspection, "inspection.submit")
+    set_reason(inspection, "inspection.submit", by=by)
     inspection.save()
     if complete:
         assignment_complete(inspection)

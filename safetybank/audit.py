@@ -67,11 +67,14 @@ REASONS = {
 }
 
 
-def set_reason(obj, code: str) -> None:
-    """Say why ``obj`` is about to be saved, as a code of ``REASONS`` (a typo fails at once)."""
+def set_reason(obj, code: str, *, by=None) -> None:
+    """Say why ``obj`` is about to be saved, as a code of ``REASONS`` (a typo fails at once), and
+    who does it when the service knows (else the request's user is recorded, if there is one)."""
     if code not in REASONS:
         raise KeyError(f"Unknown change reason {code!r}: add it to safetybank.audit.REASONS")
     obj._change_reason = code
+    if by is not None:
+        obj._history_user = by
 
 
 def reason_text(value: str | None) -> str:

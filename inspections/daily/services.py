@@ -178,7 +178,7 @@ def daily_check_cosign(*, inspection: Inspection, by: User, ip: str | None = Non
         )
         # Saved row by row with its reason, so the audit trail shows the co-signer.
         inspection.cosigned_at, inspection.cosigned_by = signature.signed_at, by
-        set_reason(inspection, "inspection.cosign")
+        set_reason(inspection, "inspection.cosign", by=by)
         inspection.save(update_fields=["cosigned_at", "cosigned_by"])
         assignment_complete(inspection, late=is_late(inspection))
     return signature

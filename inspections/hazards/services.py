@@ -72,9 +72,9 @@ def _event(
     return event
 
 
-def _save(hazard: Hazard, reason: str) -> None:
-    """Save with the change reason's code (``safetybank.audit.REASONS``), for the audit trail."""
-    set_reason(hazard, reason)
+def _save(hazard: Hazard, reason: str, by: User | None = None) -> None:
+    """Save with the change reason's code (``safetybank.audit.REASONS``) and who, for the audit trail."""
+    set_reason(hazard, reason, by=by)
     hazard.save()
 
 
@@ -240,7 +240,7 @@ def hazard_raise(
         hazard.repeat_of = previous
         hazard.escalation_level = EscalationLevel.SECURITY
         hazard.escalated_at = found_at
-    _save(hazard, "hazard.report")
+    _save(hazard, "hazard.report", found_by)
     if previous is not None:
         note = _("Repeat finding: %(code)s was closed on %(date)s.") % {
             "code": previous.code,
@@ -313,7 +313,7 @@ def hazard_grade(*, hazard: Hazard, by: User, grade: str, reason: str) -> Hazard
         raise ValidationError(_("A danger rectified on the spot cannot be major."))
     old = hazard.get_grade_display()
     hazard.grade = grade
-    _save(hazard, "hazard.grade")
+    _save(hazard, "hazard.grade", by)
     _event(
         hazard,
         kind=HazardEventKind.GRADED,
@@ -347,7 +347,7 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
         hazard.status = HazardStatus.ASSIGNED
     if hazard.overdue_since and deadline >= timezone.localdate():
         hazard.overdue_since = None  # a new deadline (escalation stays as it was)
-    _save(hazard, "hazard.assign")
+    _save(hazard, "hazard.assign", by)
     text = _("%(person)s, by %(date)s") % {"person": responsible, "date": f"{deadline:%Y-%m-%d}"}
     if note.strip():
         text = f"{text}. {note.strip()}"
@@ -402,7 +402,7 @@ def hazard_plan_save(
     plan.time_limit = time_limit
     plan.updated_by = by
     plan.updated_at = timezone.now()
-    set_reason(plan, "hazard.plan")
+    set_reason(plan, "hazard.plan", by=by)
     plan.save()
     _event(hazard, kind=HazardEventKind.PLAN_SAVED, by=by, from_status=hazard.status)
     return plan
@@ -420,7 +420,7 @@ def hazard_start(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
         if plan is None or not plan.is_complete:
             raise ValidationError(_("A major hidden danger needs its governance plan before rectification starts."))
     hazard.status = HazardStatus.RECTIFYING
-    _save(hazard, "hazard.start")
+    _save(hazard, "hazard.start", by)
     _event(hazard, kind=HazardEventKind.STARTED, by=by, from_status=HazardStatus.ASSIGNED, note=note.strip())
     return hazard
 
@@ -454,7 +454,7 @@ def _submit_rectification(hazard: Hazard, *, by: User, note: str, uploads: Itera
     hazard.rectified_by = by
     if hazard.responsible_id is None:
         hazard.responsible = by
-    _save(hazard, reason)
+    _save(hazard, reason, by)
     _event(hazard, kind=kind, by=by, from_status=from_status, note=note.strip(), uploads=uploads)
     _notify_verifiers(hazard)
     return hazard
@@ -509,7 +509,7 @@ def hazard_verify(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
     hazard.status = HazardStatus.CLOSED
     hazard.verified_by = by
     hazard.closed_at = timezone.now()
-    _save(hazard, "hazard.verify")
+    _save(hazard, "hazard.verify", by)
     _event(hazard, kind=HazardEventKind.VERIFIED, by=by, from_status=HazardStatus.SUBMITTED, note=note.strip())
     _notify_responsible(
         hazard, kind="hazard.closed", title=gettext_lazy("Hidden danger %(code)s is verified and closed")
@@ -528,7 +528,7 @@ def hazard_send_back(*, hazard: Hazard, by: User, reason: str) -> Hazard:
     if not reason.strip():
         raise ValidationError(_("Say why the rectification is sent back."))
     hazard.status = HazardStatus.RECTIFYING
-    _save(hazard, "hazard.send_back")
+    _save(hazard, "hazard.send_back", by)
     _event(hazard, kind=HazardEventKind.SENT_BACK, by=by, from_status=HazardStatus.SUBMITTED, note=reason.strip())
     _notify_responsible(
         hazard,
@@ -615,6 +615,6 @@ def hazard_policy_save(*, by: User, **values) -> HazardPolicy:
         setattr(policy, name, value)
     if not policy.escalate_after_days:
         raise ValidationError(_("Escalate after at least one day."))
-    set_reason(policy, "hazard.settings")
+    set_reason(policy, "hazard.settings", by=by)
     policy.save()
     return policy
