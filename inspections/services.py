@@ -55,11 +55,11 @@ def standard_content_install(*, head_office: Unit, valid_from: datetime.date) ->
         templates[code] = template
         if new or not template.versions.exists():
             version = ChecklistVersion(template=template, number=1, note=_("Standard content"))
-            set_reason(version, "checklist.standard")
+            set_reason(version, "standard.content")
             version.save()
             _items_create(
                 version,
-                "checklist.standard",
+                "standard.content",
                 None,
                 (
                     ChecklistItem(

@@ -38,7 +38,9 @@ class AuditRequestFields(models.Model):
 REASONS = {
     "admin.change": _("Changed in the administration"),
     "admin.delete": _("Deleted in the administration"),
-    "checklist.standard": _("Standard content"),
+    "record.create": _("Recorded"),
+    "record.edit": _("Changed"),
+    "standard.content": _("Standard content"),
     "checklist.create": _("Checklist created"),
     "checklist.revise": _("Checklist revised"),
     "rule.successor": _("Changed from the next cycle"),
@@ -63,16 +65,54 @@ REASONS = {
     "hazard.settings": _("Settings changed"),
     "user.language": _("Language changed"),
     "unit.moved": _("Moved with its parent unit"),
+    "import.xlsx": _("XLSX import"),
+    "letter_template.edit": _("Template edited"),
+    "post_duty.edit": _("Duties edited"),
+    "letter.issue": _("Issued"),
+    "letter.post_changed": _("Transfer or change of post"),
+    "letter.not_a_party": _("No longer a party of this round"),
+    "letter.supersede": _("Superseded by a new letter"),
+    "letter.signatory": _("Signatory changed"),
+    "letter.sign": _("Signed"),
+    "letter.paper": _("Signed on paper, scan recorded"),
+    "letter.countersign": _("Countersigned"),
+    "round.request_again": _("Issued again"),
     "round.run": _("Issuing started"),
+    "round.fail": _("Issue failed"),
+    "round.done": _("Issued"),
+    "committee.add": _("Seat added"),
+    "committee.end": _("Seat ended"),
+    "duty.arrange": _("Duty arranged"),
+    "duty.remove": _("Duty removed"),
+    "facility.add": _("Added to the ledger"),
+    "facility.failed": _("Failed a test"),
+    "facility.passed": _("Passed a test"),
+    "facility_test.hazard": _("Hidden danger raised"),
+    "cadence.change": _("Cadence changed"),
+    "plan.create": _("Created"),
+    "plan.revise": _("Revised"),
+    "plan_role.assign": _("Assigned"),
+    "plan_role.reassign": _("Reassigned"),
+    "plan_role.remove": _("Removed"),
+    "drill_plan.targets": _("Targets set"),
+    "drill.plan": _("Planned"),
+    "drill.correct": _("Corrected"),
+    "drill.attendance": _("Attendance"),
+    "drill.problem": _("Problem found in a drill"),
+    "incident.report": _("Reported"),
+    "incident.follow_up": _("Follow-up recorded"),
+    "risk.weights": _("Risk weights updated"),
+    "calendar.change": _("Calendar changed"),
 }
 
 
-def set_reason(obj, code: str, *, by=None) -> None:
-    """Say why ``obj`` is about to be saved, as a code of ``REASONS`` (a typo fails at once), and
-    who does it when the service knows (else the request's user is recorded, if there is one)."""
+def set_reason(obj, code: str, *, by=None, typed: str = "") -> None:
+    """Say why ``obj`` is about to be saved: the reason a person ``typed`` (kept as typed), else
+    ``code`` from ``REASONS`` (a typo fails at once); and who does it when the service knows
+    (else the request's user is recorded, if there is one)."""
     if code not in REASONS:
         raise KeyError(f"Unknown change reason {code!r}: add it to safetybank.audit.REASONS")
-    obj._change_reason = code
+    obj._change_reason = typed.strip()[:100] or code
     if by is not None:
         obj._history_user = by
 
