@@ -234,3 +234,17 @@ def test_a_frequency_rule_deleted_in_the_admin_leaves_an_audit_row(superuser, or
     assert response.status_code == 302
     gone = FrequencyRule.history.filter(code="TEST-RULE").first()
     assert (gone.history_type, gone.history_user, gone.history_change_reason) == ("-", superuser, "admin.delete")
+
+
+def test_every_admin_list_and_history_opens_for_a_superuser(superuser, report, login):
+    client = login(superuser)
+    failures = []
+    for model, model_admin in admin.site._registry.items():
+        if not _is_ours(model):
+            continue
+        opts = model._meta
+        response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        if response.status_code != 200:
+            failures.append((_label(model), response.status_code))
+    history = client.get(reverse("admin:reports_report_history", args=[report.pk]))
+    assert failures == [] and history.status_code == 200
