@@ -102,6 +102,14 @@ REASONS = {
     "incident.report": _("Reported"),
     "incident.follow_up": _("Follow-up recorded"),
     "risk.weights": _("Risk weights updated"),
+    # reports/services.py (its engineer swaps its literals for these)
+    "report.generate": _("Draft generated"),
+    "report.regenerate": _("Numbers refreshed"),
+    "report.edit": _("Sections edited"),
+    "report.finalise": _("Finalised"),
+    "report.publish": _("Published"),
+    "report.corrected": _("Corrected by a new version"),
+    "report.correction": _("Correction of an earlier version"),
     "calendar.change": _("Calendar changed"),
 }
 

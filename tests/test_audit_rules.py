@@ -206,3 +206,19 @@ def test_allowed_bulk_writes_touch_only_columns_outside_the_audit_and_say_so():
         assert finding.fields, f"{finding}: name the columns written"
         assert set(finding.fields) <= excluded_fields(audited[finding.model]), f"{finding}: writes audited columns"
         assert _comment_near(finding), f"{finding}: say at the call why the audit does not need it"
+
+
+# --------------------------------------------------------------------------- reasons are codes
+
+
+def test_a_mistyped_reason_code_fails_at_once_and_a_typed_reason_is_kept_as_typed():
+    from inspections.models import Hazard
+    from safetybank.audit import set_reason
+
+    hazard = Hazard()
+    with pytest.raises(KeyError, match="Unknown change reason 'hazard.asign'"):
+        set_reason(hazard, "hazard.asign")
+    set_reason(hazard, "hazard.grade", typed="  复查后定为重大  ")
+    assert hazard._change_reason == "复查后定为重大"
+    set_reason(hazard, "hazard.grade")
+    assert hazard._change_reason == "hazard.grade"
