@@ -239,7 +239,7 @@ def test_a_frequency_rule_deleted_in_the_admin_leaves_an_audit_row(superuser, or
 def test_every_admin_list_and_history_opens_for_a_superuser(superuser, report, login):
     client = login(superuser)
     failures = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         if not _is_ours(model):
             continue
         opts = model._meta
