@@ -222,3 +222,16 @@ def test_a_mistyped_reason_code_fails_at_once_and_a_typed_reason_is_kept_as_type
     assert hazard._change_reason == "复查后定为重大"
     set_reason(hazard, "hazard.grade")
     assert hazard._change_reason == "hazard.grade"
+
+
+@pytest.mark.django_db
+def test_moving_a_unit_moves_its_subtree_with_an_audit_row_each(org):
+    from branches.models import Unit
+
+    branch = Unit.objects.get(pk=org.branch1.pk)
+    branch.parent = org.branch2
+    branch.save()
+    sub = Unit.objects.get(pk=org.sub1.pk)
+    assert sub.path == f"{org.head_office.path}{org.branch2.pk}/{branch.pk}/{sub.pk}/" and sub.depth == 3
+    latest = sub.history.first()
+    assert (latest.path, latest.history_change_reason) == (sub.path, "unit.moved")
