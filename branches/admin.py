@@ -1,31 +1,33 @@
-"""Admin for superusers only (see safetybank.admin.SuperuserAdminSite)."""
+"""Admin for superusers only (see safetybank.admin.SuperuserAdminSite). The organisation is
+audited reference data; contracts (not audited) change only through the staff pages' service,
+and refused accesses are a log."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from branches import services
 from branches.forms import AuditedAdminPasswordChangeForm
 from branches.models import Acting, Contract, Premises, RefusedAccess, Unit, User
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Premises)
-class PremisesAdmin(SimpleHistoryAdmin):
+class PremisesAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "unit", "area"]
     list_filter = ["kind", "area"]
     search_fields = ["name", "code"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     list_display = ["username", "full_name", "post", "unit", "is_active"]
     list_filter = ["post", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "employee_number"]
@@ -62,23 +64,16 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Acting)
-class ActingAdmin(SimpleHistoryAdmin):
+class ActingAdmin(AuditedAdmin):
     list_display = ["user", "post", "unit", "premises", "start_date", "end_date"]
 
     def save_model(self, request, obj, form, change):
         services.acting_save(acting=obj, by=request.user)
 
 
-admin.site.register(Contract)
+admin.site.register(Contract, ReadOnlyAdmin)
 
 
 @admin.register(RefusedAccess)
-class RefusedAccessAdmin(admin.ModelAdmin):
+class RefusedAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "path", "ip_address"]
-    readonly_fields = ["at", "user", "action", "path", "ip_address"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

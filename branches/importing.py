@@ -46,12 +46,13 @@ from branches.choices import Area, DepartmentKind, Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from branches.scoping import forget_scope, user_scope
 from branches.services import staff_create
+from safetybank.audit import set_reason
 
 MAX_ROWS = 20_000  # per sheet; a large bank has a few thousand premises
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 STASH_DIR = "imports"
 STASH_MAX_AGE = datetime.timedelta(days=1)
-IMPORT_REASON = "XLSX import"
+IMPORT_REASON = "import.xlsx"
 
 
 class ImportFileError(Exception):
@@ -735,7 +736,7 @@ def import_plan(*, file, user) -> ImportReport:
 def _save(obj, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         setattr(obj, name, value)
-    obj._change_reason = IMPORT_REASON
+    set_reason(obj, IMPORT_REASON)
     obj.save()
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
 from branches.choices import Area, DepartmentKind, Post, PremisesKind, UnitKind
 from branches.scoping import Scope, ScopedQuerySet
@@ -68,10 +68,12 @@ class Unit(models.Model):
             self.depth = self.path.count("/") - 2
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
-                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
-                    depth=F("depth") + (self.depth - old_depth),
-                )
+                # The descendants move too: in bulk, each with its audit row (paths are audited).
+                descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+                for unit in descendants:
+                    unit.path = self.path + unit.path[len(old_path) :]
+                    unit.depth = unit.depth + (self.depth - old_depth)
+                bulk_update_with_history(descendants, Unit, ["path", "depth"], default_change_reason="unit.moved")
 
     def get_absolute_url(self):
         return reverse("branches:unit_detail", args=[self.pk])

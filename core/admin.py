@@ -1,5 +1,14 @@
-"""Admin of the shared mechanisms (superusers only), and the read-only audit trail.
+"""Admin of the shared mechanisms (superusers only), the read-only audit trail, and the three
+kinds of admin every app uses.
 
+- ``RecordAdmin``: a workflow record (inspection, hidden danger, report, letter, drill,
+  facility test...). Read-only: its state moves only through its app's services, which check
+  the transition and write the reason; the admin shows it and its history.
+- ``AuditedAdmin``: reference data (frequency rules, checklists, cadences, the calendar...).
+  Editable; every save and delete is audited with the superuser and a reason code.
+- ``ReadOnlyAdmin``: anything else shown for reference (notifications, signatures...).
+
+``tests/test_admin_readonly.py`` holds every registered model to one of the three.
 Audit records are never changed: every historical model of every audited app is
 registered here read-only (no add, change or delete); the revert button of
 simple-history is switched off in settings, and ``AuditedAdmin`` also refuses a
@@ -8,15 +17,17 @@ revert posted by hand. Signatures and attachments are evidence and read-only too
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import registered_models
 
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+from safetybank.audit import reason_text, set_reason
 from safetybank.models import OutboxMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View and search only."""
+class NoWrites:
+    """No add, change or delete: view only."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -28,17 +39,58 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+    """View and search only."""
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
+    """The rows of a read-only record, shown inside it."""
+
+    extra = 0
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
-    """Admin of an audited model: its history can be read, never reverted from a screen."""
+    """Admin of audited reference data: changes are recorded with who and why; its history can be
+    read, never reverted from a screen."""
+
+    def save_model(self, request, obj, form, change):
+        set_reason(obj, "admin.change")
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        set_reason(obj, "admin.delete")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:  # one by one: each deletion carries its reason
+            self.delete_model(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # Display only (never saved): the stored reason code in the reader's language.
+        for record in historical_records:
+            record.history_change_reason = reason_text(record.history_change_reason)
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+
+
+class RecordAdmin(ReadOnlyAdmin, AuditedAdmin):
+    """A workflow record: read-only here (its services own every change), with its audit history."""
+
 
 class AuditRecordAdmin(ReadOnlyAdmin):
-    list_display = ["history_date", "history_type", "history_object", "history_user", "ip_address", "request_path"]
+    list_display = [
+        "history_date",
+        "history_type",
+        "history_object",
+        "history_user",
+        "reason",
+        "ip_address",
+        "request_path",
+    ]
     list_filter = ["history_type"]
     date_hierarchy = "history_date"
     search_fields = ["history_change_reason", "request_path", "history_user__username", "history_user__full_name"]
@@ -46,6 +98,10 @@ class AuditRecordAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    @admin.display(description=_("reason"))
+    def reason(self, obj) -> str:
+        return reason_text(obj.history_change_reason)
 
 
 def register_audit_records(site: admin.AdminSite = admin.site) -> None:

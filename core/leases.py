@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def jobs_sweep(*, now: datetime.datetime | None = None) -> int:
         for job in stale.filter(attempts__gte=settings.JOB_MAX_ATTEMPTS):
             job.status, job.lease_until, job.finished_at = FAILED, None, now
             job.error = f"The worker was lost {job.attempts} times; not tried again."
-            job._change_reason = "Worker lost"  # audited jobs record why
+            set_reason(job, "job.worker_lost")  # audited jobs record why
             job.save(update_fields=["status", "lease_until", "finished_at", "error"])
             logger.warning("%s %s failed: worker lost %s times", model._meta.label, job.pk, job.attempts)
         task = import_string(model.lease_task)

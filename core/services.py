@@ -23,6 +23,7 @@ from core.documents import document_kind
 from core.leases import job_claim, job_renew
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
 from core.uploads import CheckedUpload, check_upload
+from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
 
 logger = logging.getLogger(__name__)
@@ -136,13 +137,13 @@ def calendar_day_save(
     day = instance or CalendarDay()
     day.date, day.kind, day.festival, day.note = date, kind, festival, note
     day.full_clean()
-    day._change_reason = reason
+    set_reason(day, "calendar.change", typed=reason)
     day.save()
     return day
 
 
 def calendar_day_delete(*, day: CalendarDay, reason: str = "") -> None:
-    day._change_reason = reason
+    set_reason(day, "calendar.change", typed=reason)
     day.delete()
 
 

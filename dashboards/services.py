@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from dashboards.models import RiskWeights
+from safetybank.audit import set_reason
 
 WEIGHT_FIELDS = (
     "overdue_danger",
@@ -27,6 +28,6 @@ def risk_weights_update(*, by, reason: str = "", **values) -> RiskWeights:
     for name, value in values.items():
         setattr(weights, name, value)
     weights.updated_by = by
-    weights._change_reason = reason or "risk weights updated"
+    set_reason(weights, "risk.weights", by=by, typed=reason)
     weights.save()
     return weights

@@ -1,9 +1,10 @@
-"""Admin for superusers only; plans, drills and study are changed through the pages and their services."""
+"""Admin for superusers only. Emergency plans (versioned), drills and study sessions are records,
+read-only here: they change through the pages and their services. Annual targets are audited settings."""
 
 from django.contrib import admin
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, RecordAdmin
 from drills.models import AnnualDrillPlan, Drill, EmergencyPlan, StudySession
 
-for model in (EmergencyPlan, AnnualDrillPlan, Drill, StudySession):
-    admin.site.register(model, AuditedAdmin)
+admin.site.register([EmergencyPlan, Drill, StudySession], RecordAdmin)
+admin.site.register(AnnualDrillPlan, AuditedAdmin)

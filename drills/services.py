@@ -30,6 +30,7 @@ from drills.models import (
     StudySession,
 )
 from inspections.services import hazard_raise
+from safetybank.audit import set_reason
 
 # --------------------------------------------------------------------------- emergency plans
 
@@ -38,13 +39,13 @@ def plan_save(*, plan: EmergencyPlan, by: User, change_note: str = "") -> Emerge
     """Create a plan (version 1) or revise one: every revision raises the version; the audit keeps the old ones."""
     if plan.pk:
         plan.version += 1
-        reason = change_note or _("Revised")
+        reason = "plan.revise"
     else:
         plan.version = 1
-        reason = _("Created")
+        reason = "plan.create"
     plan.change_note = change_note
     plan.full_clean()
-    plan._change_reason = reason
+    set_reason(plan, reason, by=by, typed=change_note if plan.version > 1 else "")
     plan.save()
     return plan
 
@@ -62,13 +63,13 @@ def plan_role_assign(
     duplicate = PlanRole.objects.filter(plan=plan, period=period, role=role, holder=holder).exclude(pk=item.pk)
     if duplicate.exists():
         raise ValidationError(_("%(name)s already holds this role for this period.") % {"name": holder})
-    item._change_reason = _("Reassigned") if instance else _("Assigned")
+    set_reason(item, "plan_role.reassign" if instance else "plan_role.assign")
     item.save()
     return item
 
 
 def plan_role_remove(*, role: PlanRole) -> None:
-    role._change_reason = _("Removed")
+    set_reason(role, "plan_role.remove")
     role.delete()
 
 
@@ -80,7 +81,7 @@ def annual_plan_save(
 ) -> AnnualDrillPlan:
     plan = AnnualDrillPlan.objects.filter(unit=unit, year=year).first() or AnnualDrillPlan(unit=unit, year=year)
     plan.drills_per_month, plan.outlet_drills_per_quarter, plan.note = drills_per_month, outlet_drills_per_quarter, note
-    plan._change_reason = _("Targets set")
+    set_reason(plan, "drill_plan.targets")
     plan.save()
     return plan
 
@@ -124,7 +125,7 @@ def drill_plan(
         lead=lead or by,
         unannounced=unannounced,
     )
-    drill._change_reason = _("Planned")
+    set_reason(drill, "drill.plan", by=by)
     drill.save()
     drill.premises.set(premises)
     return drill
@@ -168,7 +169,7 @@ def drill_record(
     drill.status = DrillStatus.DONE
     drill.held_at, drill.duration_minutes, drill.score, drill.evaluation = held_at, duration_minutes, score, evaluation
     drill.recorded_by = by
-    drill._change_reason = _("Corrected") if was_done else _("Recorded")
+    set_reason(drill, "drill.correct" if was_done else "record.create", by=by)
     drill.save()
     for person_id, person in expected.items():
         participant = DrillParticipant.objects.filter(drill=drill, person_id=person_id).first()
@@ -176,10 +177,10 @@ def drill_record(
         wanted = person_id in attended_ids
         if participant.pk is None or participant.attended != wanted:
             participant.attended = wanted
-            participant._change_reason = _("Attendance")
+            set_reason(participant, "drill.attendance", by=by)
             participant.save()
     for stale in drill.participants.exclude(person_id__in=expected):
-        stale._change_reason = _("Attendance")
+        set_reason(stale, "drill.attendance", by=by)
         stale.delete()
     return drill
 
@@ -224,7 +225,7 @@ def drill_problem_add(
         found_by=by,
         hazard=hazard,
     )
-    problem._change_reason = _("Problem found in a drill")
+    set_reason(problem, "drill.problem", by=by)
     problem.save()
     return problem
 
@@ -239,7 +240,7 @@ def study_session_save(*, session: StudySession, attendees: Iterable[User], by: 
         raise ValidationError(_("Record a study session once it has taken place."))
     if session.pk is None:
         session.recorded_by = by
-    session._change_reason = reason or (_("Corrected") if session.pk else _("Recorded"))
+    set_reason(session, "drill.correct" if session.pk else "record.create", by=by, typed=reason)
     session.save()
     wanted = {p.pk for p in attendees}
     StudyAttendance.objects.filter(session=session).exclude(person_id__in=wanted).delete()

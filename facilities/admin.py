@@ -1,8 +1,9 @@
-"""Admin for superusers only; every change is audited and nothing is reverted from a screen."""
+"""Admin for superusers only; every change is audited and nothing is reverted from a screen.
+Facility tests are the signed ledger: read-only here, recorded through ``facility_test_record``."""
 
 from django.contrib import admin
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, RecordAdmin
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 
 
@@ -20,11 +21,10 @@ class FacilityAdmin(AuditedAdmin):
 
 
 @admin.register(FacilityTest)
-class FacilityTestAdmin(AuditedAdmin):
+class FacilityTestAdmin(RecordAdmin):
     list_display = ["tested_on", "facility", "test_kind", "result", "tester"]
     list_filter = ["test_kind", "result"]
     list_select_related = ["facility__premises", "tester"]
-    raw_id_fields = ["facility", "hazard", "tester"]
 
 
 @admin.register(Investment)

@@ -19,13 +19,14 @@ from core.services import attachments_create, notify, signature_sign
 from facilities.choices import HAZARD_CATEGORY, FacilityStatus, TestResult
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from inspections.services import hazard_raise
+from safetybank.audit import set_reason
 
 
 def facility_save(*, facility: Facility, by: User, reason: str = "") -> Facility:
     """Add a facility to the ledger or change it; its unit follows its premises."""
     facility.unit = facility.premises.unit
     facility.full_clean()
-    facility._change_reason = reason or (_("Changed") if facility.pk else _("Added to the ledger"))
+    set_reason(facility, "record.edit" if facility.pk else "facility.add", by=by, typed=reason)
     facility.save()
     return facility
 
@@ -33,7 +34,7 @@ def facility_save(*, facility: Facility, by: User, reason: str = "") -> Facility
 def cadence_save(*, cadence: Cadence, by: User, reason: str = "") -> Cadence:
     """Head office changes how often a test is due; due dates follow at once."""
     cadence.full_clean()
-    cadence._change_reason = reason or _("Cadence changed")
+    set_reason(cadence, "cadence.change", by=by, typed=reason)
     cadence.save()
     return cadence
 
@@ -43,7 +44,7 @@ def investment_save(*, investment: Investment, by: User, reason: str = "") -> In
     if investment.pk is None:
         investment.recorded_by = by
     investment.full_clean()
-    investment._change_reason = reason or (_("Changed") if investment.pk else _("Recorded"))
+    set_reason(investment, "record.edit" if investment.pk else "record.create", by=by, typed=reason)
     investment.save()
     return investment
 
@@ -101,7 +102,7 @@ def facility_test_record(
         notes=notes,
         police_receipt=police_receipt,
     )
-    test._change_reason = _("Recorded")
+    set_reason(test, "record.create", by=by)
     test.save()
     attachments_create(owner=test, uploads=uploads, by=by)
     if result == TestResult.FAIL:
@@ -112,11 +113,11 @@ def facility_test_record(
             found_by=by,
             item_code=f"FT-{test.pk}",
         )
-        test._change_reason = _("Hidden danger raised")
+        set_reason(test, "facility_test.hazard", by=by)
         test.save(update_fields=["hazard"])
         if facility.status != FacilityStatus.FAULTY:
             facility.status = FacilityStatus.FAULTY
-            facility._change_reason = _("Failed a test")
+            set_reason(facility, "facility.failed", by=by)
             facility.save()
         for person in superior_of(facility.premises):
             notify(
@@ -129,7 +130,7 @@ def facility_test_record(
             )
     elif facility.status == FacilityStatus.FAULTY:
         facility.status = FacilityStatus.IN_USE
-        facility._change_reason = _("Passed a test")
+        set_reason(facility, "facility.passed", by=by)
         facility.save()
     signature_sign(
         subject=test,

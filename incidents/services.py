@@ -13,6 +13,7 @@ from core.selectors import superior_of
 from core.services import attachments_create, notify
 from incidents.choices import TRANSITIONS, IncidentStatus
 from incidents.models import Incident
+from safetybank.audit import set_reason
 
 
 @transaction.atomic
@@ -24,7 +25,7 @@ def incident_report(*, incident: Incident, by: User, uploads=()) -> Incident:
     incident.reported_by = by
     incident.status = IncidentStatus.REPORTED
     incident.full_clean()
-    incident._change_reason = _("Reported")
+    set_reason(incident, "incident.report", by=by)
     incident.save()
     attachments_create(owner=incident, uploads=uploads, by=by)
     for person in superior_of(incident.premises):
@@ -69,7 +70,7 @@ def incident_follow_up(
     if status == IncidentStatus.CLOSED:
         incident.closed_at = timezone.now()
     incident.full_clean()
-    incident._change_reason = reason or _("Follow-up recorded")
+    set_reason(incident, "incident.follow_up", by=by, typed=reason)
     incident.save()
     attachments_create(owner=incident, uploads=uploads, by=by)
     return incident

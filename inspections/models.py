@@ -86,6 +86,8 @@ class ChecklistVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
 
+    history = audit_history()
+
     class Meta:
         verbose_name = _("checklist version")
         verbose_name_plural = _("checklist versions")
@@ -112,6 +114,8 @@ class ChecklistItem(models.Model):
     answer_type = models.CharField(_("answer"), max_length=12, choices=AnswerType.choices, default=AnswerType.PASS_FAIL)
     photo_on_fail = models.BooleanField(_("photo required on failure"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("check item")
@@ -344,6 +348,7 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     objects = AnswerQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("answer")

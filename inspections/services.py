@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from branches.choices import Post
 from branches.models import Premises, Unit, User
@@ -37,6 +38,8 @@ from inspections.models import (
     Hazard,
     Inspection,
 )
+from inspections.rules import may_correct
+from safetybank.audit import set_reason
 from safetybank.forms import clean_text
 
 # --------------------------------------------------------------------------- standard content
@@ -53,18 +56,25 @@ def standard_content_install(*, head_office: Unit, valid_from: datetime.date) ->
         )
         templates[code] = template
         if new or not template.versions.exists():
-            version = ChecklistVersion.objects.create(template=template, number=1, note=_("Standard content"))
-            ChecklistItem.objects.bulk_create(
-                ChecklistItem(
-                    version=version,
-                    code=item_code,
-                    defence=defence,
-                    text=text,
-                    text_en=text_en,
-                    photo_on_fail=photo,
-                    order=order,
-                )
-                for order, (item_code, defence, text, text_en, photo) in enumerate(items, start=1)
+            version = ChecklistVersion(template=template, number=1, note=_("Standard content"))
+            set_reason(version, "standard.content")
+            version.save()
+            _items_create(
+                version,
+                "standard.content",
+                None,
+                (
+                    ChecklistItem(
+                        version=version,
+                        code=item_code,
+                        defence=defence,
+                        text=text,
+                        text_en=text_en,
+                        photo_on_fail=photo,
+                        order=order,
+                    )
+                    for order, (item_code, defence, text, text_en, photo) in enumerate(items, start=1)
+                ),
             )
             created += 1
     for code, level, period, count, target, kind, post, template_code, season in RULES:
@@ -91,6 +101,11 @@ def standard_content_install(*, head_office: Unit, valid_from: datetime.date) ->
 # --------------------------------------------------------------------------- checklists and rules
 
 
+def _items_create(version: ChecklistVersion, reason: str, by: User | None, items) -> None:
+    """Check items are audited: created in bulk, each with its historical row."""
+    bulk_create_with_history(list(items), ChecklistItem, default_user=by, default_change_reason=reason)
+
+
 @transaction.atomic
 def checklist_revise(*, template: ChecklistTemplate, items: list[dict], by: User, note: str = "") -> ChecklistVersion:
     """Save a checklist's items. A version already used by an inspection is never changed:
@@ -101,16 +116,22 @@ def checklist_revise(*, template: ChecklistTemplate, items: list[dict], by: User
     current = template.current_version
     if current is None or current.is_in_use:
         number = (current.number + 1) if current else 1
-        version = ChecklistVersion.objects.create(template=template, number=number, created_by=by, note=note)
+        version = ChecklistVersion(template=template, number=number, created_by=by, note=note)
     else:
         version = current
-        version.items.all().delete()
+        for item in version.items.all():  # one by one, so each deletion is in the audit trail
+            set_reason(item, "checklist.revise", by=by)
+            item.delete()
         version.note = note or version.note
-        version.save(update_fields=["note"])
-    ChecklistItem.objects.bulk_create(
-        ChecklistItem(version=version, order=order, **item) for order, item in enumerate(items, start=1)
+    set_reason(version, "checklist.revise", by=by)
+    version.save()
+    _items_create(
+        version,
+        "checklist.revise",
+        by,
+        (ChecklistItem(version=version, order=order, **item) for order, item in enumerate(items, start=1)),
     )
-    template._change_reason = note[:100] or _("Checklist revised")
+    set_reason(template, "checklist.revise", by=by)  # what changed is the version's note
     template.save()
     return version
 
@@ -122,7 +143,7 @@ def checklist_create(*, owner_unit: Unit, code: str, purpose: str, name: str, na
     if ChecklistTemplate.objects.filter(code=code).exists():
         raise ValidationError(_("A checklist with the code %(code)s already exists.") % {"code": code})
     template = ChecklistTemplate(owner_unit=owner_unit, code=code, purpose=purpose, name=name, name_en=name_en)
-    template._change_reason = _("Checklist created")
+    set_reason(template, "checklist.create", by=by)
     template.save()
     return template
 
@@ -142,11 +163,11 @@ def rule_change(*, rule: FrequencyRule, changes: dict, by: User, today: datetime
         successor.valid_until = None
     for field, value in changes.items():
         setattr(successor, field, value)
-    successor._change_reason = _("Changed from %(month)s") % {"month": start.strftime("%Y-%m")}
+    set_reason(successor, "rule.successor", by=by)  # the month is the row's valid_from
     successor.save()
     if rule.pk != successor.pk:
         rule.valid_until = month_end(month_start(today))
-        rule._change_reason = _("Replaced from %(month)s") % {"month": start.strftime("%Y-%m")}
+        set_reason(rule, "rule.replaced", by=by)
         rule.save()
     return successor
 
@@ -167,17 +188,20 @@ def _level_posts(level: str) -> set[str]:
     }[level]
 
 
-def _create_inspection(*, version, level, premises, inspector, assignment=None, unannounced=False) -> Inspection:
-    inspection = Inspection.objects.create(
-        assignment=assignment,
-        level=level,
-        version=version,
-        unit=premises.unit,
-        premises=premises,
-        inspector=inspector,
-        unannounced=unannounced,
-    )
-    Answer.objects.bulk_create(Answer(inspection=inspection, item=item) for item in version.items.all())
+def _create_inspection(*, reason: str = "inspection.start", answers_from=None, **fields) -> Inspection:
+    """A new draft with one answer per item (copied from ``answers_from`` for a correction), all audited."""
+    fields.setdefault("unit", fields["premises"].unit)
+    inspection = Inspection(**fields)
+    set_reason(inspection, reason, by=fields["inspector"])
+    inspection.save()
+    if answers_from is None:
+        answers = [Answer(inspection=inspection, item=item) for item in inspection.version.items.all()]
+    else:
+        answers = [
+            Answer(inspection=inspection, item_id=a.item_id, result=a.result, number=a.number, text=a.text, note=a.note)
+            for a in answers_from.answers.all()
+        ]
+    bulk_create_with_history(answers, Answer, default_user=fields["inspector"], default_change_reason=reason)
     return inspection
 
 
@@ -218,16 +242,22 @@ def _posts(user: User) -> set[str]:
     return effective_posts(user)
 
 
-def _require_draft(inspection: Inspection) -> None:
-    # Read the status from the database: a page or object loaded earlier may predate the submission.
-    if not Inspection.objects.filter(pk=inspection.pk, status=InspectionStatus.DRAFT).exists():
-        raise ValidationError(_("A submitted inspection cannot be changed; record a correction instead."))
+def _locked_draft(inspection_id: int) -> Inspection:
+    """The inspection re-read under a lock, refused unless still a draft: a page or object loaded
+    earlier may predate the submission, and a submission waits for an answer being saved (and the
+    other way round), so no answer lands after the inspection is submitted."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
+    if inspection.status != InspectionStatus.DRAFT:
+        raise ValidationError(
+            _("A submitted inspection cannot be changed; record a correction instead."), code="submitted"
+        )
+    return inspection
 
 
+@transaction.atomic
 def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text: str = "", note: str = "") -> Answer:
     """Save one answer of a draft the moment it is given (so nothing is lost on a dropped connection)."""
-    inspection = answer.inspection
-    _require_draft(inspection)
+    inspection = _locked_draft(answer.inspection_id)
     if inspection.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector answers this inspection."))
     item = answer.item
@@ -249,6 +279,7 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
         answer.text = clean_text(text, limit=Answer.text.field.max_length, label=_("The answer"))
     answer.note = clean_text(note, limit=Answer.note.field.max_length, label=_("The finding"))
     answer.answered_at = timezone.now()
+    set_reason(answer, "inspection.answer", by=by)
     answer.save()
     return answer
 
@@ -262,6 +293,7 @@ def assignment_complete(inspection: Inspection, *, late: bool | None = None) -> 
         if assignment is None:
             return
         inspection.assignment = assignment
+        set_reason(inspection, "inspection.assignment")
         inspection.save(update_fields=["assignment"])
     if late is None:
         late = timezone.localdate(inspection.submitted_at) > assignment.period_end
@@ -298,8 +330,7 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
     extra inspection fields recorded with the submission (stated time, time on the form)."""
     from core.selectors import attachments_of
 
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    _require_draft(inspection)
+    inspection = _locked_draft(inspection.pk)
     if inspection.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector submits this inspection."))
     answers = list(inspection.answers.select_related("item"))
@@ -317,7 +348,7 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
     inspection.submitted_at = timezone.now()
     for name, value in fields.items():
         setattr(inspection, name, value)
-    inspection._change_reason = _("Submitted")
+    set_reason(inspection, "inspection.submit", by=by)
     inspection.save()
     if complete:
         assignment_complete(inspection)
@@ -338,13 +369,25 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
 
 @transaction.atomic
 def inspection_correct(*, inspection: Inspection, by: User, reason: str) -> Inspection:
-    """Start a correction of a submitted inspection: a new draft that points at it, answers copied."""
+    """Start a correction of a submitted inspection: a new draft that points at it, answers copied.
+    Only the inspector's side corrects (``rules.may_correct``); the inspected side objects through
+    the acknowledgement."""
     inspection.refresh_from_db(fields=["status", "submitted_at"])
     if not inspection.is_submitted:
         raise ValidationError(_("Only a submitted inspection can be corrected; edit the draft instead."))
+    if not may_correct(by, inspection):
+        raise ValidationError(
+            _(
+                "Only the inspector, their department or their superiors correct an inspection; "
+                "the inspected side objects when acknowledging it."
+            ),
+            code="not_inspector_side",
+        )
     if not reason.strip():
         raise ValidationError(_("Say why the inspection is corrected."))
-    correction = Inspection.objects.create(
+    return _create_inspection(
+        reason="inspection.correction",
+        answers_from=inspection,
         assignment=None,
         level=inspection.level,
         version=inspection.version,
@@ -354,11 +397,6 @@ def inspection_correct(*, inspection: Inspection, by: User, reason: str) -> Insp
         corrects=inspection,
         correction_reason=reason.strip()[:300],
     )
-    Answer.objects.bulk_create(
-        Answer(inspection=correction, item=a.item, result=a.result, number=a.number, text=a.text, note=a.note)
-        for a in inspection.answers.all()
-    )
-    return correction
 
 
 def inspection_facts(inspection: Inspection) -> str:

@@ -32,6 +32,7 @@ from inspections.forms import (
     UnannouncedForm,
 )
 from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
+from inspections.rules import may_correct
 from safetybank.forms import clean_text, strip_controls
 from safetybank.pdf import render_pdf
 
@@ -228,6 +229,9 @@ def inspection_detail(request, pk: int):
             "signatures": signatures_of(inspection),
             "ack_form": ack_form,
             "correct_form": CorrectionForm(),
+            "can_correct": inspection.is_submitted
+            and can(request.user, "inspection.perform")
+            and may_correct(request.user, inspection),
             "can_acknowledge": can(request.user, "inspection.acknowledge"),
             "corrections": inspection.corrections.all(),
         },
@@ -239,6 +243,9 @@ def inspection_detail(request, pk: int):
 def inspection_correct(request, pk: int):
     inspection = _inspection(request, pk)
     require(request, "inspection.perform")
+    if not may_correct(request.user, inspection):
+        log_refusal(request, "inspection.correct")
+        raise PermissionDenied
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:

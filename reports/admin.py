@@ -1,14 +1,16 @@
+"""Admin for superusers only. Reports and Safety Month activities are records, read-only here
+(their services generate, finalise, publish and correct them); campaigns are audited settings."""
+
 from django.contrib import admin
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, RecordAdmin
 from reports.models import Activity, Campaign, Report
 
 
 @admin.register(Report)
-class ReportAdmin(AuditedAdmin):
+class ReportAdmin(RecordAdmin):
     list_display = ("unit", "kind", "period_start", "version", "status", "is_current")
     list_filter = ("kind", "status", "is_current")
-    readonly_fields = ("numbers",)
 
 
 @admin.register(Campaign)
@@ -17,5 +19,5 @@ class CampaignAdmin(AuditedAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(AuditedAdmin):
+class ActivityAdmin(RecordAdmin):
     list_display = ("campaign", "unit", "date", "kind", "title", "participants")

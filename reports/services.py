@@ -27,6 +27,7 @@ from reports.choices import ReportKind, ReportStatus
 from reports.models import Activity, Campaign, Report, ReportFile
 from reports.scope import UnitReader
 from reports.selectors import open_issues, report_numbers, report_units
+from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
 
 # --------------------------------------------------------------------------- periods
@@ -84,7 +85,7 @@ def report_generate(
             report.generated_at = timezone.now()
             if not report.problems.strip():
                 report.problems = _draft_text(numbers, language)
-            report._change_reason = "regenerated"
+            set_reason(report, "report.regenerate")
             report.save()
             return report
         report = Report(
@@ -96,7 +97,7 @@ def report_generate(
             numbers=numbers,
             problems=_draft_text(numbers, language),
         )
-        report._change_reason = "generated"
+        set_reason(report, "report.generate")
         try:
             with transaction.atomic():
                 report.save()
@@ -154,7 +155,7 @@ def report_save_sections(*, report: Report, by: User, rules_text: str, problems:
     """The security department writes sections 3–4 and the rules narrative of a draft."""
     _require_current_draft(report)
     report.rules_text, report.problems, report.measures = rules_text, problems, measures
-    report._change_reason = "sections edited"
+    set_reason(report, "report.edit")
     report.save(update_fields=["rules_text", "problems", "measures"])
     return report
 
@@ -178,7 +179,7 @@ def report_finalise(*, report: Report, by: User, today: datetime.date | None = N
         report.generated_at = timezone.now()
         report.status = ReportStatus.FINALISED
         report.finalised_at, report.finalised_by = timezone.now(), by
-        report._change_reason = "finalised"
+        set_reason(report, "report.finalise")
         report.save()
         _store_files_after_commit(report)
     return report
@@ -194,7 +195,7 @@ def report_publish(*, report: Report, by: User) -> Report:
             raise ValidationError(_("Only a finalised report can be published."), code="state")
         report.status = ReportStatus.PUBLISHED
         report.published_at, report.published_by = timezone.now(), by
-        report._change_reason = "published"
+        set_reason(report, "report.publish")
         report.save()
         _store_files_after_commit(report)
         if report.unit.parent_id is not None:
@@ -226,7 +227,7 @@ def report_correct(*, report: Report, by: User, reason: str) -> Report:
         if not old.is_current:
             raise ValidationError(_("This version has already been corrected."), code="state")
         old.is_current = False
-        old._change_reason = f"corrected: {reason}"
+        set_reason(old, "report.corrected", typed=reason)
         old.save(update_fields=["is_current"])
         new = Report(
             unit=old.unit,
@@ -242,7 +243,7 @@ def report_correct(*, report: Report, by: User, reason: str) -> Report:
             measures=old.measures,
             correction_reason=reason[:300],
         )
-        new._change_reason = f"correction of version {old.version}"
+        set_reason(new, "report.correction")
         new.save()
     return report_generate(
         unit=new.unit, kind=new.kind, start=new.period_start, end=new.period_end, campaign=new.campaign, by=by
@@ -383,7 +384,7 @@ def campaign_save(*, unit: Unit, year: int, start, end, theme: str, by: User, in
     if instance is None:
         campaign.unit, campaign.year = unit, year
     campaign.full_clean()
-    campaign._change_reason = "saved"
+    set_reason(campaign, "campaign.save")
     campaign.save()
     return campaign
 
@@ -409,7 +410,7 @@ def activity_record(
             participants=participants,
             recorded_by=by,
         )
-        activity._change_reason = "recorded"
+        set_reason(activity, "activity.record")
         activity.save()
         attachments_create(owner=activity, uploads=uploads, by=by)
     return activity

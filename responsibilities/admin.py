@@ -1,6 +1,10 @@
+"""Admin for superusers only. Letters and letter rounds are records, read-only here (issued,
+signed, countersigned and superseded through their services); templates, post duties, the
+committee, the duty roster and agreements are audited reference data."""
+
 from django.contrib import admin
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, RecordAdmin
 from responsibilities.models import (
     CommitteeMember,
     DutyDay,
@@ -13,23 +17,16 @@ from responsibilities.models import (
 
 
 @admin.register(Letter)
-class LetterAdmin(AuditedAdmin):
-    """Read-only: letters change only through their services (issue, sign, countersign, supersede)."""
-
+class LetterAdmin(RecordAdmin):
     list_display = ["year", "kind", "party_name", "issuing_unit", "status"]
     list_filter = ["year", "kind", "status"]
     search_fields = ["party_name"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(LetterRound)
+class LetterRoundAdmin(RecordAdmin):
+    list_display = ["year", "issuing_unit", "status", "issued_count"]
+    list_filter = ["year", "status"]
 
 
-admin.site.register(
-    [LetterTemplate, PostDuty, LetterRound, CommitteeMember, DutyDay, JointDefenceAgreement], AuditedAdmin
-)
+admin.site.register([LetterTemplate, PostDuty, CommitteeMember, DutyDay, JointDefenceAgreement], AuditedAdmin)

@@ -36,6 +36,7 @@ from responsibilities.models import (
     PostDuty,
 )
 from responsibilities.selectors import ROSTER_UNIT_KINDS, roster_gaps
+from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
 
 # --------------------------------------------------------------------------- standard content
@@ -53,19 +54,19 @@ def standard_content_ensure() -> None:
     for kind, text in content.TEMPLATES.items():
         if not LetterTemplate.objects.filter(kind=kind).exists():
             template = LetterTemplate(kind=kind, owner_unit=root, **text)
-            template._change_reason = "Standard content"
+            set_reason(template, "standard.content")
             template.save()
     for post, (duties, duties_en) in content.DUTIES.items():
         if not PostDuty.objects.filter(post=post).exists():
             duty = PostDuty(post=post, owner_unit=root, duties=duties, duties_en=duties_en)
-            duty._change_reason = "Standard content"
+            set_reason(duty, "standard.content")
             duty.save()
 
 
 def letter_template_save(*, template: LetterTemplate, by: User, reason: str = "") -> LetterTemplate:
     """Save an edited template. Letters already issued keep the text they were issued with."""
     template.full_clean()
-    template._change_reason = reason[:100] or "Template edited"
+    set_reason(template, "letter_template.edit", by=by, typed=reason)
     template.save()
     return template
 
@@ -73,7 +74,7 @@ def letter_template_save(*, template: LetterTemplate, by: User, reason: str = ""
 def post_duty_save(*, duty: PostDuty, by: User, reason: str = "") -> PostDuty:
     """Save a post's duties; they go into letters issued from now on (and into re-issued ones)."""
     duty.full_clean()
-    duty._change_reason = reason[:100] or "Duties edited"
+    set_reason(duty, "post_duty.edit", by=by, typed=reason)
     duty.save()
     return duty
 
@@ -256,7 +257,7 @@ def _letter_for(round: LetterRound, party: Party, templates: dict, duties: dict)
         text=_fill(template.body, zh),
         text_en=_fill(template.body_en, en) if template.body_en else "",
     )
-    letter._change_reason = "Issued"
+    set_reason(letter, "letter.issue")
     letter.save()
     return letter
 
@@ -274,7 +275,7 @@ def _is_stale(letter: Letter, party: Party) -> bool:
 def _supersede(letter: Letter, reason: str) -> None:
     letter.status = LetterStatus.SUPERSEDED
     letter.superseded_at = timezone.now()
-    letter._change_reason = reason
+    set_reason(letter, reason)
     letter.save()
 
 
@@ -303,7 +304,7 @@ def letters_sync(*, round: LetterRound, progress: Callable[[int], None] | None =
             if letter is not None and letter.round_id != round.pk and not _is_stale(letter, party):
                 continue  # another round (a more specific unit) covers this party
             if letter is not None and _is_stale(letter, party):
-                _supersede(letter, "Transfer or change of post")
+                _supersede(letter, "letter.post_changed")
                 result.superseded.append(letter)
                 replaced, letter = letter, None
             else:
@@ -313,13 +314,13 @@ def letters_sync(*, round: LetterRound, progress: Callable[[int], None] | None =
                 result.issued.append(new)
                 if replaced is not None:
                     replaced.superseded_by = new
-                    replaced._change_reason = "Superseded by a new letter"
+                    set_reason(replaced, "letter.supersede")
                     replaced.save()
             elif letter.status == LetterStatus.ISSUED and letter.signatory_id != (
                 party.signatory.pk if party.signatory else None
             ):
                 letter.signatory = party.signatory
-                letter._change_reason = "Signatory changed"
+                set_reason(letter, "letter.signatory")
                 letter.save()
         if progress and (index % 10 == 0 or index == total):
             progress(int(index * 100 / total))
@@ -330,7 +331,7 @@ def letters_sync(*, round: LetterRound, progress: Callable[[int], None] | None =
         if person is not None and not person.is_active:
             continue
         with transaction.atomic():
-            _supersede(letter, "No longer a party of this round")
+            _supersede(letter, "letter.not_a_party")
         result.superseded.append(letter)
     return result
 
@@ -358,7 +359,7 @@ def round_request(*, unit: Unit, year: int, by: User) -> LetterRound:
             round.requested_at = timezone.now()
             round.error = ""
             round.lease_until, round.attempts = None, 0
-            round._change_reason = "Issued again"
+            set_reason(round, "round.request_again", by=by)
             round.save()
         from responsibilities.tasks import issue_round
 
@@ -374,7 +375,7 @@ def round_run(*, round_id: int) -> bool:
         return False
     round = LetterRound.objects.select_related("issuing_unit").get(pk=round_id)
     round.status, round.progress = RoundStatus.RUNNING, 1
-    round._change_reason = "Issuing"
+    set_reason(round, "round.run")
     round.save(update_fields=["status", "progress"])
 
     def progress(percent: int) -> None:
@@ -386,14 +387,14 @@ def round_run(*, round_id: int) -> bool:
         round.refresh_from_db()
         round.status, round.error, round.finished_at = RoundStatus.FAILED, str(exc)[:2000], timezone.now()
         round.lease_until = None
-        round._change_reason = "Issue failed"
+        set_reason(round, "round.fail")
         round.save()
         raise
     round.refresh_from_db()
     round.status, round.progress, round.finished_at = RoundStatus.DONE, 100, timezone.now()
     round.issued_count = round.letters.current().count()
     round.lease_until = None
-    round._change_reason = "Issued"
+    set_reason(round, "round.done")
     round.save()
     return True
 
@@ -441,7 +442,7 @@ def letter_sign(*, letter: Letter, by: User, typed_name: str, ip: str | None = N
         letter.status = LetterStatus.SIGNED
         letter.signed_at = signature.signed_at
         letter.signed_name = typed_name.strip()[:100]
-        letter._change_reason = "Signed"
+        set_reason(letter, "letter.sign", by=by)
         letter.save()
     return signature
 
@@ -459,7 +460,7 @@ def letter_record_paper(*, letter: Letter, by: User, scan, signed_on: datetime.d
         letter.on_paper = True
         letter.signed_at = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12)))
         letter.recorded_by = by
-        letter._change_reason = "Signed on paper, scan recorded"
+        set_reason(letter, "letter.paper", by=by)
         letter.save()
     return letter
 
@@ -497,7 +498,7 @@ def round_countersign(*, round: LetterRound, by: User, ip: str | None = None) ->
             letter.status = LetterStatus.COUNTERSIGNED
             letter.countersigned_at = now
             letter.countersigned_by = by
-            letter._change_reason = "Countersigned"
+            set_reason(letter, "letter.countersign", by=by)
             letter.save()
     return len(result.signed)
 
@@ -556,7 +557,7 @@ def committee_member_add(
         raise ValidationError(_("%(name)s already sits on the committee.") % {"name": user})
     member = CommitteeMember(unit=unit, user=user, role=role, start_date=start_date, end_date=end_date)
     member.full_clean()
-    member._change_reason = "Seat added"
+    set_reason(member, "committee.add", by=by)
     member.save()
     return member
 
@@ -565,7 +566,7 @@ def committee_member_end(*, member: CommitteeMember, end_date: datetime.date, by
     if end_date < member.start_date:
         raise ValidationError(_("The end date must not be before the start date."))
     member.end_date = end_date
-    member._change_reason = "Seat ended"
+    set_reason(member, "committee.end", by=by)
     member.save()
     return member
 
@@ -588,13 +589,13 @@ def duty_day_save(*, unit: Unit, date: datetime.date, leader: User, phone: str, 
         raise ValidationError(_("Give the duty phone number."))
     day = DutyDay.objects.filter(unit=unit, date=date).first() or DutyDay(unit=unit, date=date)
     day.leader, day.phone, day.note = leader, phone[:30], note[:200]
-    day._change_reason = "Duty arranged"
+    set_reason(day, "duty.arrange", by=by)
     day.save()
     return day
 
 
 def duty_day_delete(*, day: DutyDay, by: User) -> None:
-    day._change_reason = "Duty removed"
+    set_reason(day, "duty.remove", by=by)
     day.delete()
 
 
@@ -631,7 +632,7 @@ def agreement_save(*, agreement: JointDefenceAgreement, by: User, scans=(), reas
         raise ValidationError(_("The premises must belong to the unit."))
     with transaction.atomic():
         agreement.full_clean()
-        agreement._change_reason = reason[:100] or ("Edited" if agreement.pk else "Recorded")
+        set_reason(agreement, "record.edit" if agreement.pk else "record.create", by=by, typed=reason)
         agreement.save()
         for scan in scans:
             attachment_create(owner=agreement, upload=scan, by=by)

@@ -10,8 +10,10 @@ class SafetybankConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
-        from safetybank import checks  # noqa: F401  (registers the deploy checks)
-        from safetybank import tasks  # noqa: F401  (the outbox sweep and its worker-start hook)
+        from safetybank import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            tasks,  # noqa: F401  (the outbox sweep and its worker-start hook)
+        )
         from safetybank.audit import stamp_request
 
         pre_create_historical_record.connect(stamp_request, dispatch_uid="safetybank.audit.stamp_request")

@@ -3,12 +3,20 @@
 Each audited model declares ``history = audit_history()``. A historical row keeps
 who (``history_user``, from the request), when, the full row as it was after the
 change (so before/after is the difference of two consecutive rows), why
-(``history_change_reason``: set ``obj._change_reason`` in the service before saving)
-and from where (IP address and path of the request, added here).
+(``history_change_reason``: a stable code from ``REASONS``, set with ``set_reason`` in the
+service before saving) and from where (IP address and path of the request, added here).
+
+Reasons are stored as codes ("hazard.assign"), never as text in the writer's language,
+and shown translated in the reader's: ``reason_text(code)`` (template filter
+``change_reason`` in ``core_tags``). A reason a person typed is stored as typed and shown
+as it is; so are reasons written before codes existed.
 
 Bulk writes (``QuerySet.update``, ``bulk_create``) bypass the model signals this
 relies on, so regulated models are written only through services, which save row by
 row or call ``simple_history.utils.bulk_create_with_history`` / ``bulk_update_with_history``.
+``tests/test_audit_rules.py`` scans the source for ``.update()`` / ``bulk_update()`` on audited
+models; a column outside the audit (``excluded_fields``) is allow-listed there, with a comment
+at the call.
 """
 
 from django.db import models
@@ -24,6 +32,107 @@ class AuditRequestFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The one table of change reasons: code -> text in the reader's language.
+REASONS = {
+    "admin.change": _("Changed in the administration"),
+    "admin.delete": _("Deleted in the administration"),
+    "record.create": _("Recorded"),
+    "record.edit": _("Changed"),
+    "standard.content": _("Standard content"),
+    "checklist.create": _("Checklist created"),
+    "checklist.revise": _("Checklist revised"),
+    "rule.successor": _("Changed from the next cycle"),
+    "rule.replaced": _("Replaced from the next cycle"),
+    "inspection.start": _("Inspection started"),
+    "inspection.answer": _("Answered"),
+    "inspection.submit": _("Submitted"),
+    "inspection.cosign": _("Co-signed"),
+    "inspection.correction": _("Correction started"),
+    "inspection.assignment": _("Counted toward a required inspection"),
+    "hazard.report": _("Reported"),
+    "hazard.grade": _("Grade changed"),
+    "hazard.assign": _("Assigned"),
+    "hazard.plan": _("Governance plan saved"),
+    "hazard.start": _("Rectification started"),
+    "hazard.submit_fix": _("Submitted for verification"),
+    "hazard.fix_on_spot": _("Rectified on the spot"),
+    "hazard.verify": _("Verified and closed"),
+    "hazard.send_back": _("Sent back"),
+    "hazard.overdue": _("Overdue"),
+    "hazard.escalate": _("Escalated"),
+    "hazard.settings": _("Settings changed"),
+    "user.language": _("Language changed"),
+    "unit.moved": _("Moved with its parent unit"),
+    "import.xlsx": _("XLSX import"),
+    "letter_template.edit": _("Template edited"),
+    "post_duty.edit": _("Duties edited"),
+    "letter.issue": _("Issued"),
+    "letter.post_changed": _("Transfer or change of post"),
+    "letter.not_a_party": _("No longer a party of this round"),
+    "letter.supersede": _("Superseded by a new letter"),
+    "letter.signatory": _("Signatory changed"),
+    "letter.sign": _("Signed"),
+    "letter.paper": _("Signed on paper, scan recorded"),
+    "letter.countersign": _("Countersigned"),
+    "round.request_again": _("Issued again"),
+    "round.run": _("Issuing started"),
+    "round.fail": _("Issue failed"),
+    "round.done": _("Issued"),
+    "committee.add": _("Seat added"),
+    "committee.end": _("Seat ended"),
+    "duty.arrange": _("Duty arranged"),
+    "duty.remove": _("Duty removed"),
+    "facility.add": _("Added to the ledger"),
+    "facility.failed": _("Failed a test"),
+    "facility.passed": _("Passed a test"),
+    "facility_test.hazard": _("Hidden danger raised"),
+    "cadence.change": _("Cadence changed"),
+    "plan.create": _("Created"),
+    "plan.revise": _("Revised"),
+    "plan_role.assign": _("Assigned"),
+    "plan_role.reassign": _("Reassigned"),
+    "plan_role.remove": _("Removed"),
+    "drill_plan.targets": _("Targets set"),
+    "drill.plan": _("Planned"),
+    "drill.correct": _("Corrected"),
+    "drill.attendance": _("Attendance"),
+    "drill.problem": _("Problem found in a drill"),
+    "incident.report": _("Reported"),
+    "incident.follow_up": _("Follow-up recorded"),
+    "risk.weights": _("Risk weights updated"),
+    # reports/services.py
+    "report.generate": _("Draft generated"),
+    "report.regenerate": _("Numbers refreshed"),
+    "report.edit": _("Sections edited"),
+    "report.finalise": _("Finalised"),
+    "report.publish": _("Published"),
+    "report.corrected": _("Corrected by a new version"),
+    "report.correction": _("Correction of an earlier version"),
+    "campaign.save": _("Saved"),
+    "activity.record": _("Recorded"),
+    "job.worker_lost": _("The worker was lost too often; not tried again"),
+    "calendar.change": _("Calendar changed"),
+}
+
+
+def set_reason(obj, code: str, *, by=None, typed: str = "") -> None:
+    """Say why ``obj`` is about to be saved: the reason a person ``typed`` (kept as typed), else
+    ``code`` from ``REASONS`` (a typo fails at once); and who does it when the service knows
+    (else the request's user is recorded, if there is one)."""
+    if code not in REASONS:
+        raise KeyError(f"Unknown change reason {code!r}: add it to safetybank.audit.REASONS")
+    obj._change_reason = typed.strip()[:100] or code
+    if by is not None:
+        obj._history_user = by
+
+
+def reason_text(value: str | None) -> str:
+    """A stored change reason in the reader's language (typed or older reasons as stored)."""
+    if not value:
+        return ""
+    return str(REASONS.get(value, value))
 
 
 def audit_history(**kwargs) -> HistoricalRecords:

@@ -32,7 +32,6 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         from django.conf import settings
-        from django.contrib.auth import get_user_model
         from django.utils import translation
 
         user = getattr(request, "user", None)
@@ -42,8 +41,11 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         elif signed_in and cookie and cookie != user.language and cookie in dict(settings.LANGUAGES):
-            get_user_model().objects.filter(pk=user.pk).update(language=cookie)
+            from safetybank.audit import set_reason
+
             user.language = cookie
+            set_reason(user, "user.language")  # saved row by row: the user's row is audited
+            user.save(update_fields=["language"])
         response = self.get_response(request)
         if signed_in and not cookie and "Content-Language" in response:
             response["Content-Language"] = user.language

@@ -14,6 +14,7 @@ from branches.choices import Post
 from core.models import Notification
 from incidents.models import Incident
 from incidents.services import incident_follow_up, incident_report
+from safetybank.audit import reason_text
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,8 @@ def test_closing_needs_the_follow_up_and_a_closed_incident_stays_closed(org, cli
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.is_closed and incident.loss_amount == Decimal("2500") and incident.closed_at
-    assert incident.history.latest().history_change_reason == "已登记后续处理"
+    reason = incident.history.latest().history_change_reason
+    assert (reason, reason_text(reason)) == ("incident.follow_up", "已登记后续处理")  # stored as a code, read in zh
     with pytest.raises(ValidationError, match="已结案"):
         incident_follow_up(
             incident=incident,

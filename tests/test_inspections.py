@@ -8,17 +8,21 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
-from branches.choices import PremisesKind
+from branches.choices import Post, PremisesKind
+from branches.models import RefusedAccess
 from core.selectors import signatures_of
 from core.services import attachment_create
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import cycle_open
 from inspections.models import Assignment, ChecklistTemplate, Hazard
+from inspections.rules import may_correct
 from inspections.selectors import compliance_grid
 from inspections.services import (
     answer_save,
+    checklist_revise,
     inspection_acknowledge,
     inspection_correct,
     inspection_start,
@@ -26,7 +30,8 @@ from inspections.services import (
     inspection_submit,
     standard_content_install,
 )
-from tests.factories import PremisesFactory
+from safetybank.audit import reason_text
+from tests.factories import PremisesFactory, UserFactory
 from tests.inspection_helpers import answer_all, photo
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +197,109 @@ def test_a_branch_adds_its_own_checklist_seen_down_its_subtree_only(engine, logi
         {"code": "B1-ATM-NIGHT", "purpose": "self_service_patrol", "name": "重复", "name_en": ""},
     )
     assert "已存在" in again.content.decode()
+
+
+# --------------------------------------------------------------------------- audit and who corrects
+
+
+def _submitted_security_check(engine, fail=("WK-03",)):
+    """Security's weekly check of the officer's own outlet, with a failed item."""
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    answer_all(inspection, engine.security, fail=fail, note="防尾随门故障")
+    inspection_submit(inspection=inspection, by=engine.security)
+    return inspection
+
+
+def test_officer_cannot_correct_securitys_inspection_of_their_own_outlet(engine, login):
+    inspection = _submitted_security_check(engine)
+    client = login(engine.officer)
+    url = reverse("inspections:inspection_correct", args=[inspection.pk])
+    assert url not in client.get(inspection.get_absolute_url()).content.decode()  # no correction form offered
+    response = client.post(url, {"reason": "WK-03 已修好，应为合格"})
+    assert response.status_code == 403
+    assert RefusedAccess.objects.filter(user=engine.officer, action="inspection.correct", path=url).exists()
+    assert not inspection.corrections.exists()
+    with pytest.raises(ValidationError, match="只有检查人、其所在部门或其上级可以更正检查"):
+        inspection_correct(inspection=inspection, by=engine.outlethead, reason="不同意")
+    assert inspection.answers.get(item__code="WK-03").result == "fail"
+
+
+def test_the_inspector_their_department_and_their_superiors_may_correct(engine, login):
+    inspection = _submitted_security_check(engine)
+    colleague = UserFactory(username="colleague", unit=engine.b1_security, post=Post.SECURITY_DEPARTMENT)
+    for person in (engine.security, colleague, engine.headoffice, engine.president):
+        assert may_correct(person, inspection), person
+    for person in (engine.officer, engine.outlethead, engine.outsider):
+        assert not may_correct(person, inspection), person
+    response = login(colleague).post(
+        reverse("inspections:inspection_correct", args=[inspection.pk]), {"reason": "WK-03 记录有误"}
+    )
+    correction = inspection.corrections.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{correction.pk}/answer/")
+    assert correction.inspector == colleague
+
+
+def test_an_answer_cannot_land_after_submission_and_each_answer_is_audited(engine):
+    inspection = inspection_start_unannounced(
+        premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
+    )
+    stale = inspection.answers.get(item__code="WK-02")  # a page opened before the submission
+    answer_all(inspection, engine.security)
+    inspection_submit(inspection=inspection, by=engine.security)
+    rows = stale.history.count()
+    with pytest.raises(ValidationError, match="已提交的检查不能修改"):
+        answer_save(answer=stale, by=engine.security, result="fail", note="事后补录")
+    stale.refresh_from_db()
+    assert (stale.result, stale.history.count()) == ("pass", rows)
+    latest = stale.history.first()
+    assert (latest.result, latest.history_user, latest.history_change_reason) == (
+        "pass",
+        engine.security,
+        "inspection.answer",
+    )
+
+
+def test_cosigning_shows_the_cosigner_in_the_inspections_history(engine, time_machine):
+    from inspections.daily.services import daily_check_cosign, daily_check_submit
+
+    time_machine.move_to("2026-12-01T07:50:00+08:00")
+    cycle_open(month=D(2026, 12, 1))
+    assignment = Assignment.objects.get(rule__code="L4-OPEN", premises=engine.outlet_a, period_start=D(2026, 12, 1))
+    inspection = inspection_start(assignment=assignment, by=engine.officer)
+    answer_all(inspection, engine.officer)
+    time_machine.move_to("2026-12-01T08:10:00+08:00")
+    daily_check_submit(inspection=inspection, by=engine.officer)
+    daily_check_cosign(inspection=inspection, by=engine.outlethead)
+    latest = inspection.history.first()
+    assert (latest.cosigned_by, latest.history_user, latest.history_change_reason) == (
+        engine.outlethead,
+        engine.outlethead,
+        "inspection.cosign",
+    )
+    assert latest.cosigned_at is not None
+
+
+def test_checklist_versions_and_items_are_audited_and_reasons_read_in_the_readers_language(engine):
+    template = _weekly(engine)
+    inspection = _submitted_security_check(engine, fail=())
+    items = [
+        {
+            f: getattr(item, f)
+            for f in ("code", "defence", "text", "text_en", "guidance", "answer_type", "photo_on_fail")
+        }
+        for item in inspection.version.items.all()
+    ]
+    items[0]["text"] = "营业场所出入口门禁完好"
+    new_version = checklist_revise(template=template, items=items, by=engine.headoffice, note="门禁表述调整")
+    assert new_version.number == 2
+    assert new_version.history.get().history_change_reason == "checklist.revise"
+    item = new_version.items.get(code=items[0]["code"])
+    assert (item.history.get().text, item.history.get().history_user) == ("营业场所出入口门禁完好", engine.headoffice)
+    reason = inspection.history.first().history_change_reason
+    assert reason == "inspection.submit"
+    assert reason_text(reason) == "已提交"
+    with translation.override("en"):
+        assert reason_text(reason) == "Submitted"
+    assert reason_text("门禁表述调整") == "门禁表述调整"  # a typed reason is shown as typed

@@ -1,8 +1,9 @@
-"""Template helpers of the shared mechanisms: the bell, attachment lists, PDF resource URLs."""
+"""Template helpers of the shared mechanisms: the bell, attachment lists, PDF resource URLs, audit reasons."""
 
 from django import template
 
 from core import selectors
+from safetybank.audit import reason_text
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def attachment_list(obj):
 def pdf_storage_url(name: str) -> str:
     """A stored file as the PDF renderer's fetcher reads it: ``{{ attachment.file.name|pdf_storage_url }}``."""
     return f"storage:{name}" if name else ""
+
+
+@register.filter
+def change_reason(value: str | None) -> str:
+    """An audit record's reason in the reader's language: ``{{ h.history_change_reason|change_reason }}``."""
+    return reason_text(value)

@@ -31,6 +31,7 @@ from core.services import notify, signature_sign
 from inspections.choices import AnswerType, Purpose, Result
 from inspections.models import Answer, Hazard, Inspection
 from inspections.services import answer_save, assignment_complete, inspection_facts, inspection_submit
+from safetybank.audit import set_reason
 
 COSIGNED = frozenset({Purpose.DAILY_OPEN, Purpose.DAILY_CLOSE, Purpose.VAULT_DUAL})
 DAILY = COSIGNED | {Purpose.SELF_SERVICE_PATROL, Purpose.CIT_TRIP}
@@ -163,6 +164,10 @@ def daily_check_cosign(*, inspection: Inspection, by: User, ip: str | None = Non
         raise ValidationError(_("The co-sign window closed at the end of the day of the check."))
     post = Post.OUTLET_HEAD if Post.OUTLET_HEAD in _posts(by) else by.post
     with transaction.atomic():
+        # Re-read under a lock: two people co-signing at once, only the first counts.
+        locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+        if locked.cosigned_at:
+            raise ValidationError(_("This check is already co-signed."))
         signature = signature_sign(
             subject=inspection,
             kind=SignatureKind.COSIGN,
@@ -171,8 +176,10 @@ def daily_check_cosign(*, inspection: Inspection, by: User, ip: str | None = Non
             ip=ip,
             post=post,
         )
-        Inspection.objects.filter(pk=inspection.pk).update(cosigned_at=signature.signed_at, cosigned_by=by)
+        # Saved row by row with its reason, so the audit trail shows the co-signer.
         inspection.cosigned_at, inspection.cosigned_by = signature.signed_at, by
+        set_reason(inspection, "inspection.cosign", by=by)
+        inspection.save(update_fields=["cosigned_at", "cosigned_by"])
         assignment_complete(inspection, late=is_late(inspection))
     return signature
 

@@ -26,6 +26,7 @@ from core.selectors import superior_of
 from core.services import attachments_create, notify
 from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus
 from inspections.models import Answer, Hazard, HazardEvent, HazardPlan, HazardPolicy, Inspection
+from safetybank.audit import set_reason
 
 OPEN_FOR_WORK = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
 
@@ -71,8 +72,9 @@ def _event(
     return event
 
 
-def _save(hazard: Hazard, reason: str) -> None:
-    hazard._change_reason = reason
+def _save(hazard: Hazard, reason: str, by: User | None = None) -> None:
+    """Save with the change reason's code (``safetybank.audit.REASONS``) and who, for the audit trail."""
+    set_reason(hazard, reason, by=by)
     hazard.save()
 
 
@@ -238,7 +240,7 @@ def hazard_raise(
         hazard.repeat_of = previous
         hazard.escalation_level = EscalationLevel.SECURITY
         hazard.escalated_at = found_at
-    _save(hazard, _("Reported"))
+    _save(hazard, "hazard.report", found_by)
     if previous is not None:
         note = _("Repeat finding: %(code)s was closed on %(date)s.") % {
             "code": previous.code,
@@ -311,7 +313,7 @@ def hazard_grade(*, hazard: Hazard, by: User, grade: str, reason: str) -> Hazard
         raise ValidationError(_("A danger rectified on the spot cannot be major."))
     old = hazard.get_grade_display()
     hazard.grade = grade
-    _save(hazard, _("Grade changed"))
+    _save(hazard, "hazard.grade", by)
     _event(
         hazard,
         kind=HazardEventKind.GRADED,
@@ -345,7 +347,7 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
         hazard.status = HazardStatus.ASSIGNED
     if hazard.overdue_since and deadline >= timezone.localdate():
         hazard.overdue_since = None  # a new deadline (escalation stays as it was)
-    _save(hazard, _("Assigned"))
+    _save(hazard, "hazard.assign", by)
     text = _("%(person)s, by %(date)s") % {"person": responsible, "date": f"{deadline:%Y-%m-%d}"}
     if note.strip():
         text = f"{text}. {note.strip()}"
@@ -400,7 +402,7 @@ def hazard_plan_save(
     plan.time_limit = time_limit
     plan.updated_by = by
     plan.updated_at = timezone.now()
-    plan._change_reason = _("Governance plan saved")
+    set_reason(plan, "hazard.plan", by=by)
     plan.save()
     _event(hazard, kind=HazardEventKind.PLAN_SAVED, by=by, from_status=hazard.status)
     return plan
@@ -418,7 +420,7 @@ def hazard_start(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
         if plan is None or not plan.is_complete:
             raise ValidationError(_("A major hidden danger needs its governance plan before rectification starts."))
     hazard.status = HazardStatus.RECTIFYING
-    _save(hazard, _("Rectification started"))
+    _save(hazard, "hazard.start", by)
     _event(hazard, kind=HazardEventKind.STARTED, by=by, from_status=HazardStatus.ASSIGNED, note=note.strip())
     return hazard
 
@@ -436,7 +438,7 @@ def hazard_submit_fix(*, hazard: Hazard, by: User, note: str, uploads: Iterable)
         note=note,
         uploads=uploads,
         kind=HazardEventKind.SUBMITTED,
-        reason=_("Submitted for verification"),
+        reason="hazard.submit_fix",
     )
 
 
@@ -452,7 +454,7 @@ def _submit_rectification(hazard: Hazard, *, by: User, note: str, uploads: Itera
     hazard.rectified_by = by
     if hazard.responsible_id is None:
         hazard.responsible = by
-    _save(hazard, reason)
+    _save(hazard, reason, by)
     _event(hazard, kind=kind, by=by, from_status=from_status, note=note.strip(), uploads=uploads)
     _notify_verifiers(hazard)
     return hazard
@@ -479,7 +481,7 @@ def hazard_fix_on_spot(*, hazard: Hazard, by: User, note: str, uploads: Iterable
         note=note,
         uploads=uploads,
         kind=HazardEventKind.FIXED_ON_SPOT,
-        reason=_("Rectified on the spot"),
+        reason="hazard.fix_on_spot",
     )
 
 
@@ -507,7 +509,7 @@ def hazard_verify(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
     hazard.status = HazardStatus.CLOSED
     hazard.verified_by = by
     hazard.closed_at = timezone.now()
-    _save(hazard, _("Verified and closed"))
+    _save(hazard, "hazard.verify", by)
     _event(hazard, kind=HazardEventKind.VERIFIED, by=by, from_status=HazardStatus.SUBMITTED, note=note.strip())
     _notify_responsible(
         hazard, kind="hazard.closed", title=gettext_lazy("Hidden danger %(code)s is verified and closed")
@@ -526,7 +528,7 @@ def hazard_send_back(*, hazard: Hazard, by: User, reason: str) -> Hazard:
     if not reason.strip():
         raise ValidationError(_("Say why the rectification is sent back."))
     hazard.status = HazardStatus.RECTIFYING
-    _save(hazard, _("Sent back"))
+    _save(hazard, "hazard.send_back", by)
     _event(hazard, kind=HazardEventKind.SENT_BACK, by=by, from_status=HazardStatus.SUBMITTED, note=reason.strip())
     _notify_responsible(
         hazard,
@@ -562,7 +564,7 @@ def hazards_mark_overdue(*, today: datetime.date | None = None) -> dict[str, int
                 continue
             if hazard.overdue_since is None:
                 hazard.overdue_since = hazard.deadline + datetime.timedelta(days=1)
-                _save(hazard, _("Overdue"))
+                _save(hazard, "hazard.overdue")
                 _event(
                     hazard,
                     kind=HazardEventKind.OVERDUE,
@@ -575,7 +577,7 @@ def hazards_mark_overdue(*, today: datetime.date | None = None) -> dict[str, int
             if level > hazard.escalation_level:
                 hazard.escalation_level = level
                 hazard.escalated_at = hazard.escalated_at or timezone.now()
-                _save(hazard, _("Escalated"))
+                _save(hazard, "hazard.escalate")
                 _event(
                     hazard,
                     kind=HazardEventKind.ESCALATED,
@@ -613,6 +615,6 @@ def hazard_policy_save(*, by: User, **values) -> HazardPolicy:
         setattr(policy, name, value)
     if not policy.escalate_after_days:
         raise ValidationError(_("Escalate after at least one day."))
-    policy._change_reason = _("Settings changed")
+    set_reason(policy, "hazard.settings", by=by)
     policy.save()
     return policy
