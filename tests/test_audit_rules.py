@@ -25,8 +25,6 @@ BULK_WRITES = {"update", "bulk_update", "bulk_create"}
 
 # (file, model, method): UPDATEs of columns outside the audit, each explained at the call.
 ALLOWED = {
-    # A round's progress bar (``excluded_fields=["progress"]``).
-    ("responsibilities/services.py", "LetterRound", "update"),
     # The "reminded once" claim of a planned drill (``excluded_fields=["reminded_on"]``).
     ("drills/services.py", "Drill", "update"),
 }
