@@ -91,16 +91,5 @@ class FacilityTestForm(forms.Form):
         return value
 
 
-class LedgerPeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DATE)
-    end = forms.DateField(label=_("Until"), widget=DATE)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The end of the period must not be before its start."))
-        return data
-
-
 class PremisesChoiceForm(forms.Form):
     premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.none())

@@ -24,6 +24,7 @@ from inspections.hazards.selectors import hazards_for
 from reports.choices import ActivityKind, ReportKind
 from reports.models import Report
 from reports.scope import UnitReader
+from reports.selectors import activities_for, report_signatures, reports_for
 from safetybank.charts import bar_chart, stacked_bar
 from safetybank.pdf import render_pdf
 
@@ -81,8 +82,6 @@ def _photos(report: Report) -> dict:
     photos: dict = {"activities": {}, "hazards": {}}
     activity_ids = [a["pk"] for a in report.numbers.get("activities", [])]
     if activity_ids:
-        from reports.selectors import activities_for
-
         for activity in activities_for(user=reader).filter(pk__in=activity_ids):
             photos["activities"][activity.pk] = [a for a in attachments_of(activity) if a.is_image][:PHOTOS_PER_ROW]
     hazard_ids = {
@@ -96,8 +95,6 @@ def _photos(report: Report) -> dict:
 
 def report_context(report: Report) -> dict:
     """The template context in the active language."""
-    from reports.services import report_signatures
-
     numbers = copy.deepcopy(report.numbers)  # photos are added for the template, never saved
     photos = _photos(report)
     for key in ("activities", "found_list", "rectified_list", "open_list"):
@@ -135,8 +132,6 @@ def render_report(report: Report, *, language: str) -> bytes:
 
 def build_report_document(document, progress) -> DocumentSpec:
     """``core.documents`` builder: the requester's report, through their scope (404-equivalent: an error)."""
-    from reports.selectors import reports_for
-
     report = reports_for(user=document.requested_by).get(pk=int(document.params.get("report", 0)))
     progress(30)
     return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), context=report_context(report))

@@ -21,28 +21,16 @@ from branches.choices import Post
 from branches.models import Unit, User
 from core.choices import SignatureKind
 from core.models import canonical_content
-from core.selectors import has_signed, signatures_of
 from core.services import attachments_create, notify, signature_sign
 from reports.choices import ReportKind, ReportStatus
+from reports.documents import render_report
 from reports.models import Activity, Campaign, Report, ReportFile
+from reports.rules import signature_refusal
 from reports.scope import UnitReader
 from reports.selectors import open_issues, report_numbers, report_units
+from safetybank.periods import month_bounds, quarter_bounds
 
 # --------------------------------------------------------------------------- periods
-
-
-def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = day.replace(day=1)
-    return start, (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-
-
-def quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return start, month_bounds(start.replace(month=start.month + 2))[1]
-
-
-def previous_month(today: datetime.date) -> datetime.date:
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 # --------------------------------------------------------------------------- generation
@@ -263,24 +251,6 @@ def signing_content(report: Report) -> str:
     )
 
 
-def signature_refusal(*, report: Report, user) -> str | None:
-    """Why ``user`` may not sign ``report`` as its unit head, or None."""
-    if report.kind != ReportKind.HAZARD_QUARTERLY:
-        return _("Only the quarterly hidden-danger statistics are signed.")
-    if not report.is_frozen:
-        return _("Finalise the table before it is signed.")
-    today = timezone.localdate()
-    heads = report.unit_id == user.unit_id and user.post == Post.PRESIDENT
-    acting = user.actings.filter(
-        post=Post.PRESIDENT, unit_id=report.unit_id, start_date__lte=today, end_date__gte=today
-    ).exists()
-    if not (heads or acting):
-        return _("Only the head of %(unit)s signs this table.") % {"unit": report.unit}
-    if has_signed(report, signer=user, kind=SignatureKind.LEDGER_SIGNOFF):
-        return _("You have already signed this.")
-    return None
-
-
 def report_sign(*, report: Report, by: User, ip: str | None = None):
     refusal = signature_refusal(report=report, user=by)
     if refusal:
@@ -291,18 +261,12 @@ def report_sign(*, report: Report, by: User, ip: str | None = None):
     )
 
 
-def report_signatures(report: Report):
-    return signatures_of(report, SignatureKind.LEDGER_SIGNOFF).select_related("signer")
-
-
 # --------------------------------------------------------------------------- PDFs
 
 
 def report_pdf(*, report: Report, language: str) -> bytes:
     """The PDF of a version. A frozen version's PDF is rendered once per language and kept, so
     what was filed is what is downloaded later; a draft is rendered fresh each time."""
-    from reports.documents import render_report
-
     if report.is_frozen:
         cached = ReportFile.objects.filter(report=report, language=language).first()
         if cached is not None:
