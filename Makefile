@@ -16,6 +16,7 @@ run: system $(VENV)/.installed compilemessages migrate seed serve
 test: system test-system $(VENV)/.installed-dev compilemessages
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

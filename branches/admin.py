@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from branches import services
 from branches.forms import AuditedAdminPasswordChangeForm
 from branches.models import Acting, Contract, Premises, RefusedAccess, Unit, User
-from core.admin import AuditedAdmin, ReadOnlyAdmin
+from safetybank.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Unit)

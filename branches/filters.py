@@ -6,6 +6,13 @@ from branches.choices import Area, Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 
 
+def premises_in_scope(request):
+    """The premises a filter offers: those the signed-in user may see (for ``ModelChoiceFilter(queryset=...)``)."""
+    # A callable queryset: django-filter's ModelChoiceFilter keeps its own ``queryset`` and ignores a
+    # narrowed ``extra["queryset"]``, so the scope is applied here, per request.
+    return Premises.objects.for_user(request.user) if request else Premises.objects.none()
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Narrows every model-choice filter to the signed-in user's scope."""
 

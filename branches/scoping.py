@@ -12,27 +12,26 @@ Rules:
 - managers (presidents, leaders in charge, security departments) see the subtree of
   their unit; a department looks at the unit it belongs to;
 - premises staff (security officers, outlet heads, tellers, employees) see their home
-  premises, premises they contract or act for, and premises other features assign
-  to them (``register_premises_provider``);
+  premises, premises they contract or act for, and premises they are assigned to
+  inspect this month or last (a self-service bank they patrol, a premises they
+  inspect for another unit);
 - an acting arrangement adds the acted-for unit or premises for its date range.
+
+Every rule is in ``_compute_scope`` below. It reads only through the person's own relations
+(``user.contracts``, ``user.actings``, ``user.inspection_assignments``), so this module
+imports no model and ``branches.models`` can build its querysets on it without a cycle.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-_premises_providers: list[Callable] = []
-
-
-def register_premises_provider(provider: Callable) -> None:
-    """Let a feature add premises to a person's scope: ``provider(user) -> iterable of premises ids``."""
-    if provider not in _premises_providers:
-        _premises_providers.append(provider)
+from branches.choices import PREMISES_POSTS, Post
+from safetybank.periods import previous_month
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,6 @@ def forget_scope(user) -> None:
 
 
 def _compute_scope(user) -> UserScope:
-    from branches.choices import PREMISES_POSTS, Post
-    from branches.models import Acting, Unit
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return UserScope()
     if user.is_superuser or user.post == Post.HEAD_OFFICE_SECURITY:
@@ -97,15 +93,18 @@ def _compute_scope(user) -> UserScope:
             scope.unit_paths.append(root.path)
             scope.anchor_paths.append(root.path)
 
+    # Premises, each with the unit that owns it: (premises id, unit id, unit path).
+    owned = ("premises_id", "premises__unit_id", "premises__unit__path")
+    premises: set[tuple[int, int, str]] = set()
     if user.home_premises_id:
-        scope.premises_ids.add(user.home_premises_id)
-    scope.premises_ids.update(user.contracts.values_list("premises_id", flat=True))
+        home = user.__class__.objects.filter(pk=user.pk)  # __class__, not type(): request.user is a lazy proxy
+        premises.update(home.values_list("home_premises_id", "home_premises__unit_id", "home_premises__unit__path"))
+    premises.update(user.contracts.values_list(*owned))
 
     today = timezone.localdate()
-    actings = Acting.objects.filter(user=user, start_date__lte=today, end_date__gte=today).select_related("unit")
-    for acting in actings:
+    for acting in user.current_actings(on=today).select_related("unit", "premises__unit"):
         if acting.premises_id:
-            scope.premises_ids.add(acting.premises_id)
+            premises.add((acting.premises_id, acting.premises.unit_id, acting.premises.unit.path))
         elif acting.unit_id:
             if acting.post in PREMISES_POSTS:
                 scope.exact_unit_ids.add(acting.unit_id)
@@ -117,13 +116,14 @@ def _compute_scope(user) -> UserScope:
                 scope.unit_paths.append(acted_root.path)
                 scope.anchor_paths.append(acted_root.path)
 
-    for provider in _premises_providers:
-        scope.premises_ids.update(provider(user))
+    # Inspection assignments of this month or last (the reverse relation of inspections.Assignment).
+    assigned = user.inspection_assignments.filter(premises__isnull=False, period_end__gte=previous_month(today))
+    premises.update(assigned.values_list(*owned).distinct())
 
-    if scope.premises_ids:
-        owners = Unit.objects.filter(premises__pk__in=scope.premises_ids).values_list("pk", "path").distinct()
-        for unit_id, path in owners:
-            scope.premises_unit_ids.add(unit_id)
+    for premises_id, unit_id, path in premises:
+        scope.premises_ids.add(premises_id)
+        scope.premises_unit_ids.add(unit_id)
+        if path not in scope.anchor_paths:
             scope.anchor_paths.append(path)
     return scope
 

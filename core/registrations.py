@@ -1,5 +1,6 @@
 """What core itself registers with its own mechanisms: the business-calendar PDF and a head-office task."""
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,12 +10,13 @@ from branches.permissions import can
 from core import selectors
 from core.documents import DocumentSpec, register_document
 from core.tasks_registry import TaskItem, register_task_provider
+from safetybank.params import parse_year
 
 
 def build_business_calendar(document, progress) -> DocumentSpec:
     try:
-        year = int(document.params.get("year") or timezone.localdate().year)
-    except (TypeError, ValueError):
+        year = parse_year(document.params.get("year") or timezone.localdate().year)
+    except ValidationError:
         year = timezone.localdate().year
     days = list(selectors.calendar_of_year(year))
     progress(40)

@@ -24,6 +24,7 @@ from core.documents import document_kind
 from core.forms import CalendarDayForm
 from core.models import CalendarDay, Notification
 from core.tasks_registry import tasks_for
+from safetybank.params import year_param
 
 
 def client_ip(request) -> str | None:
@@ -79,19 +80,11 @@ def notifications_read_all(request):
 # --------------------------------------------------------------------------- business calendar
 
 
-def _year_param(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
-
-
 @login_required
 def calendar_year(request):
     """The holidays and make-up working days of one year; head office adds days here."""
     require(request, "calendar.view")
-    year = _year_param(request)
+    year = year_param(request)
     may_manage = can(request.user, "calendar.manage")
     form = None
     if request.method == "POST":

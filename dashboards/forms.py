@@ -1,33 +1,13 @@
-"""Forms of the dashboards: the month picker and head office's risk weights."""
+"""Forms of the dashboards: head office's risk weights (the month comes from ``safetybank.params``)."""
 
 from __future__ import annotations
-
-import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.models import RiskWeights
 from dashboards.services import WEIGHT_FIELDS
-from safetybank.forms import SafeForm, SafeModelForm
-
-
-class MonthForm(SafeForm):
-    """``?month=YYYY-MM``; anything else is a clear error and the current month is shown."""
-
-    month = forms.CharField(required=False)
-
-    def clean_month(self) -> datetime.date | None:
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            return None
-        try:
-            day = datetime.datetime.strptime(value, "%Y-%m").date()
-        except ValueError:
-            raise forms.ValidationError(_("Enter the month as YYYY-MM, for example 2026-06.")) from None
-        if not 2000 <= day.year <= 2100:
-            raise forms.ValidationError(_("Choose a month between 2000 and 2100."))
-        return day
+from safetybank.forms import SafeModelForm
 
 
 class RiskWeightsForm(SafeModelForm):

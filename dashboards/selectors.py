@@ -32,8 +32,9 @@ from branches.models import Premises, Unit
 from branches.scoping import user_scope
 from dashboards.models import RiskWeights
 from inspections.choices import Level
-from inspections.cycles import month_end, month_start
+from inspections.daily.selectors import DailyCoverage, daily_coverage
 from inspections.selectors import Cell, compliance_counts
+from safetybank.periods import month_end, month_start, months_back
 
 # --------------------------------------------------------------------------- scope and period
 
@@ -46,14 +47,6 @@ def dashboard_root(user) -> Unit | None:
     if user.unit_id is None:
         return None
     return units.filter(pk=user.unit.scope_root.pk).first()
-
-
-def months_back(month: datetime.date, n: int) -> list[datetime.date]:
-    """The ``n`` months ending with ``month`` (first days), oldest first."""
-    months = [month_start(month)]
-    while len(months) < n:
-        months.insert(0, month_start(months[0] - datetime.timedelta(days=1)))
-    return months
 
 
 @dataclass
@@ -128,15 +121,6 @@ def sum_cells(cells: dict[str, Cell]) -> Cell:
     for cell in cells.values():
         total.add(cell)
     return total
-
-
-def daily_figures(*, user, unit: Unit, month: datetime.date, today: datetime.date, cells: dict, tree: Tree):
-    """Daily-check coverage from the lead's ``daily_coverage``; until that module exists, the L4 level."""
-    try:
-        from inspections.daily.selectors import daily_coverage
-    except ImportError:  # pragma: no cover - the daily-check module arrives with issue 4
-        return None, level_cells(cells, tree)[Level.L4_PREMISES]
-    return daily_coverage(user=user, start=month, end=month_end(month), unit=unit, today=today), None
 
 
 # --------------------------------------------------------------------------- risk early warning
@@ -384,7 +368,7 @@ def trend(*, user, unit: Unit, tree: Tree, month: datetime.date, today: datetime
         cells = compliance_counts(user=user, month=m, today=today)
         total = sum_cells(level_cells(cells, tree))
         hazards = hazard_counts(user=user, start=m, end=month_end(m), unit=unit, today=today)
-        daily, _fallback = daily_figures(user=user, unit=unit, month=m, today=today, cells=cells, tree=tree)
+        daily = daily_coverage(user=user, start=m, end=month_end(m), unit=unit, today=today)
         points.append(
             TrendPoint(
                 month=m,
@@ -394,7 +378,7 @@ def trend(*, user, unit: Unit, tree: Tree, month: datetime.date, today: datetime
                 hazards_found=hazards.found,
                 hazards_rectified=hazards.rectified,
                 hazards_open=hazards.open,
-                daily_rate=round(daily.rate * 100, 1) if daily and daily.rate is not None else None,
+                daily_rate=round(daily.rate * 100, 1) if daily.rate is not None else None,
             )
         )
     return points
@@ -407,8 +391,7 @@ class Dashboard:
     today: datetime.date
     ancestors: list[Unit]
     levels: dict[str, Cell]
-    daily: object | None  # inspections.daily.selectors.DailyCoverage
-    daily_fallback: Cell | None
+    daily: DailyCoverage
     hazards: object  # HazardCounts
     drills: object  # DrillCounts
     letters: object  # Coverage
@@ -438,7 +421,6 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     cells = compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
     risks = risk_rows(user=user, tree=tree, cells=cells, month=month, today=today, weights=weights)
-    daily, fallback = daily_figures(user=user, unit=unit, month=month, today=today, cells=cells, tree=tree)
     _overdue, _failed, schedule = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
     root = dashboard_root(user)
     visible_ancestors = set(Unit.objects.for_user(user).filter(pk__in=unit.ancestor_ids).values_list("pk", flat=True))
@@ -449,8 +431,7 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
         today=today,
         ancestors=ancestors,
         levels=level_cells(cells, tree),
-        daily=daily,
-        daily_fallback=fallback,
+        daily=daily_coverage(user=user, start=month, end=end, unit=unit, today=today),
         hazards=hazard_counts(user=user, start=month, end=end, unit=unit, today=today),
         drills=drill_counts(user=user, unit=unit, start=month, end=end, today=today),
         letters=letter_coverage(user=user, unit=unit, year=month.year, with_names=False),

@@ -5,8 +5,6 @@ Scope first (a unit or premises outside the user's subtree is a 404), then the p
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -19,24 +17,19 @@ from django.views.decorators.http import require_http_methods
 from branches.models import Premises, Unit
 from branches.permissions import can, require
 from dashboards import selectors
-from dashboards.forms import MonthForm, RiskWeightsForm
+from dashboards.forms import RiskWeightsForm
 from dashboards.models import RiskWeights
 from dashboards.services import WEIGHT_FIELDS, risk_weights_update
 from inspections.choices import HazardCategory, HazardGrade, Level
-from inspections.cycles import month_start
 from safetybank.charts import bar_chart, line_chart, stacked_bar
 from safetybank.exports import tabular_response
+from safetybank.params import month_param
+from safetybank.periods import next_month, previous_month
 
 
 def _month(request) -> tuple:
-    """The month asked for (first day); a bad value is reported and the current month shown."""
-    form = MonthForm(request.GET)
-    today = timezone.localdate()
-    if not form.is_valid():
-        for error in form.errors.get("month", []):
-            messages.error(request, error)
-        return month_start(today), today
-    return month_start(form.cleaned_data["month"] or today), today
+    """The month asked for (first day) and today; a bad value is reported and the current month shown."""
+    return month_param(request), timezone.localdate()
 
 
 def _unit(request, unit_pk: int | None) -> Unit:
@@ -110,8 +103,8 @@ def dashboard(request, unit_pk: int | None = None):
             "level_rows": [(code, label, board.levels[code]) for code, label in Level.choices],
             "grade_rows": [(label, board.hazards.by_grade[code]) for code, label in HazardGrade.choices],
             "category_rows": [(label, board.hazards.by_category[code]) for code, label in HazardCategory.choices],
-            "previous": month_start(month.replace(day=1) - datetime.timedelta(days=1)),
-            "following": month_start(month.replace(day=28) + datetime.timedelta(days=7)),
+            "previous": previous_month(month),
+            "following": next_month(month),
             "risks": board.risks[:20],
             "risk_components": RISK_COLUMNS,
             "weight_rows": [(title, getattr(board.weights, weight)) for _n, title, weight in RISK_COLUMNS],

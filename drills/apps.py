@@ -7,10 +7,7 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Emergency plans and drills")
 
     def ready(self):
-        from branches.orphans import register_orphan_provider
-        from core.tasks_registry import register_task_provider
         from drills import permissions  # noqa: F401  (declares the actions)
-        from drills.providers import drill_tasks, orphaned_plan_roles
+        from drills.registrations import register
 
-        register_task_provider(drill_tasks)
-        register_orphan_provider(orphaned_plan_roles)
+        register()

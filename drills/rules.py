@@ -25,6 +25,7 @@ from branches.choices import PremisesKind, UnitKind
 from branches.models import Premises, Unit
 from drills.choices import DrillKind, DrillStatus, RuleState
 from drills.models import AnnualDrillPlan, Drill
+from safetybank.periods import month_end, quarter_bounds
 
 REMIND_DAYS = 30
 
@@ -82,12 +83,6 @@ class RulePeriod:
     @property
     def state_label(self):
         return RuleState(self.state).label
-
-
-def _month_end(year: int, month: int) -> datetime.date:
-    if month == 12:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
 
 
 def rule_state(*, done: int, planned: int, required: int, end: datetime.date, today: datetime.date) -> str:
@@ -153,7 +148,7 @@ def evaluate(
             period(
                 RULE_MONTHLY,
                 datetime.date(year, month, 1),
-                _month_end(year, month),
+                month_end(datetime.date(year, month, 1)),
                 targets.drills_per_month,
                 drills,
             )
@@ -168,7 +163,7 @@ def evaluate(
                 period(
                     RULE_OUTLET_QUARTER,
                     q_start,
-                    _month_end(year, quarter * 3 + 3),
+                    quarter_bounds(q_start)[1],
                     targets.outlet_drills_per_quarter,
                     at_outlet,
                     premises=outlet,

@@ -14,6 +14,7 @@ from branches.models import Unit, User
 from drills import rules
 from drills.choices import DrillStatus, RuleState
 from drills.models import Drill, DrillParticipant, DrillProblem, EmergencyPlan, PlanRole, StudySession
+from safetybank.periods import month_end, months_between
 
 STUDY_PER_MONTH = 2
 
@@ -137,21 +138,13 @@ def drill_counts(
     )
 
 
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
-
-
 def study_by_month(
     *, user: User, unit: Unit, start: datetime.date, end: datetime.date, today: datetime.date | None = None
 ) -> list[tuple[Unit, datetime.date, int, bool]]:
     """Sessions per sub-branch and month: (sub-branch, month, count, month complete). Below two is flagged."""
     today = today or timezone.localdate()
     subs = rules.sub_branches_of(unit)
-    months = _months(start, end)
+    months = months_between(start, end)
     if not subs or not months:
         return []
     counts: Counter = Counter()
@@ -168,6 +161,6 @@ def study_by_month(
     result = []
     for sub in subs:
         for month in months:
-            complete = rules._month_end(month.year, month.month) < today
+            complete = month_end(month) < today
             result.append((sub, month, counts[sub.pk, month], complete))
     return result

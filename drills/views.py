@@ -35,18 +35,12 @@ from drills.forms import (
     StudySessionForm,
 )
 from drills.models import AnnualDrillPlan, Drill, EmergencyPlan, PlanRole, StudySession
+from safetybank.params import year_param
+from safetybank.periods import add_months
 
 
 def _page(request, queryset, size=25):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 # --------------------------------------------------------------------------- emergency plans
@@ -199,7 +193,7 @@ def plan_role_delete(request, pk: int):
 @login_required
 def drill_list(request):
     require(request, "drill.view")
-    year = _year(request)
+    year = year_param(request)
     drills = selectors.drills_for(user=request.user).filter(planned_date__year=year)
     status = request.GET.get("status", "")
     if status in DrillStatus.values:
@@ -376,7 +370,7 @@ def _programme_unit(request) -> Unit:
 @login_required
 def programme(request):
     require(request, "drill.programme")
-    unit, year = _programme_unit(request), _year(request)
+    unit, year = _programme_unit(request), year_param(request)
     today = timezone.localdate()
     visible = Drill.objects.for_user(request.user)
     sections = []
@@ -452,7 +446,7 @@ def study_list(request):
     if request.user.unit:
         root = request.user.unit.scope_root
         if Unit.objects.for_user(request.user).filter(pk=root.pk).exists():
-            start = (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1)
+            start = add_months(today, -5)  # this month and the five before
             rows: dict = {}
             for sub, month, count, complete in selectors.study_by_month(
                 user=request.user, unit=root, start=start, end=today, today=today

@@ -7,8 +7,7 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("Security facilities")
 
     def ready(self):
-        from core.tasks_registry import register_task_provider
         from facilities import permissions  # noqa: F401  (declares the actions)
-        from facilities.selectors import facility_tasks
+        from facilities.registrations import register
 
-        register_task_provider(facility_tasks)
+        register()

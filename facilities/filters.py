@@ -2,10 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, SearchMixin
+from branches.filters import ScopedFilterSet, SearchMixin, premises_in_scope
 from facilities.choices import FacilityKind, FacilityStatus, InvestmentKind, TestKind, TestResult
 from facilities.models import Facility, FacilityTest, Investment
-from incidents.filters import premises_in_scope
 
 DATE = {"type": "date"}
 

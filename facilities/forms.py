@@ -91,16 +91,5 @@ class FacilityTestForm(SafeForm):
         return value
 
 
-class LedgerPeriodForm(SafeForm):
-    start = forms.DateField(label=_("From"), widget=DATE)
-    end = forms.DateField(label=_("Until"), widget=DATE)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The end of the period must not be before its start."))
-        return data
-
-
 class PremisesChoiceForm(SafeForm):
     premises = forms.ModelChoiceField(label=_("Premises"), queryset=Premises.objects.none())

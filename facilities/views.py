@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +19,13 @@ from core.selectors import signatures_of
 from core.views import client_ip
 from facilities import selectors, services
 from facilities.filters import FacilityFilter, FacilityTestFilter, InvestmentFilter
-from facilities.forms import CadenceForm, FacilityForm, FacilityTestForm, InvestmentForm, LedgerPeriodForm
+from facilities.forms import CadenceForm, FacilityForm, FacilityTestForm, InvestmentForm
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from facilities.tables import FacilityTable, FacilityTestTable, InvestmentTable
 from safetybank.exports import tabular_response
+from safetybank.params import date_range_param
 from safetybank.pdf import render_pdf
+from safetybank.periods import month_bounds
 
 # --------------------------------------------------------------------------- facilities
 
@@ -190,26 +189,12 @@ def due_list(request):
 # --------------------------------------------------------------------------- ledger PDF
 
 
-def _month_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = today.replace(day=1)
-    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return start, end
-
-
 @login_required
 def ledger_pdf(request, premises_pk: int):
     """The signed detection and calibration ledger of one premises for a period (default: this month)."""
     premises = get_object_or_404(Premises.objects.for_user(request.user), pk=premises_pk)
     require(request, "facility.view")
-    start, end = _month_bounds(timezone.localdate())
-    if request.GET:
-        form = LedgerPeriodForm(request.GET)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(f"{reverse('facilities:test_list')}?premises={premises.pk}")
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    start, end = date_range_param(request, default=month_bounds(timezone.localdate()))
     tests = list(
         selectors.tests_for(user=request.user)
         .filter(facility__premises=premises, tested_on__range=(start, end))

@@ -2,18 +2,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, SearchMixin
-from branches.models import Premises
+from branches.filters import ScopedFilterSet, SearchMixin, premises_in_scope
 from incidents.choices import IncidentKind, IncidentStatus
 from incidents.models import Incident
 
 DATE = {"type": "date"}
-
-
-def premises_in_scope(request):
-    # A callable queryset: django-filter's ModelChoiceFilter keeps its own ``queryset`` and ignores a
-    # narrowed ``extra["queryset"]``, so the scope is applied here, per request.
-    return Premises.objects.for_user(request.user) if request else Premises.objects.none()
 
 
 class IncidentFilter(SearchMixin, ScopedFilterSet):

@@ -9,7 +9,6 @@ caught up by the next run.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,20 +21,9 @@ from branches.models import Acting, Contract, Premises, Unit, User
 from core.selectors import WorkingCalendar
 from inspections.choices import Period, Target
 from inspections.models import Assignment, ChecklistVersion, FrequencyRule, InspectionCycle
+from safetybank.periods import month_end, month_start, next_month, quarter_bounds
 
 DAY = datetime.timedelta(days=1)
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month_end(month) + DAY).replace(day=1)
 
 
 def default_month(now: datetime.datetime | None = None) -> datetime.date:
@@ -70,8 +58,7 @@ def _periods(
     if rule.period == Period.QUARTER:
         if (month.month - 1) % 3:
             return []
-        quarter_last = month_end(first.replace(month=month.month + 2))
-        return [Window(first, cal.last_working_day(first, quarter_last))]
+        return [Window(first, cal.last_working_day(first, quarter_bounds(first)[1]))]
     if rule.period == Period.SEASON:
         start, end = rule.season_start_month or 1, rule.season_end_month or 12
         in_season = start <= month.month <= end if start <= end else (month.month >= start or month.month <= end)

@@ -23,10 +23,11 @@ from branches.demo import SeedContext, seed_step
 from branches.models import Unit, User
 from core.services import attachment_create
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
-from inspections.cycles import cycle_open, month_start
-from inspections.daily.services import COSIGNED
+from inspections.cycles import cycle_open
+from inspections.daily.rules import COSIGNED
 from inspections.models import DEFENCE_TO_CATEGORY, Answer, Assignment, Inspection
 from inspections.services import hazard_raise, standard_content_install
+from safetybank.periods import add_months, month_start, next_month
 
 HISTORY_MONTHS = 3
 ON_TIME, LATE = 0.86, 0.06  # the rest is missed
@@ -39,13 +40,6 @@ FINDINGS = {
     "civil": "登记簿有漏签",
     "cash": "交接登记不完整",
 }
-
-
-def _months_back(today: datetime.date, n: int) -> datetime.date:
-    month = month_start(today)
-    for _ in range(n):
-        month = month_start(month - datetime.timedelta(days=1))
-    return month
 
 
 def _photo(text: str) -> SimpleUploadedFile:
@@ -68,12 +62,12 @@ def seed_inspections(ctx: SeedContext) -> None:
     head_office = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
     if head_office is None:
         return
-    start = _months_back(ctx.today, HISTORY_MONTHS)
+    start = add_months(ctx.today, -HISTORY_MONTHS)
     standard_content_install(head_office=head_office, valid_from=datetime.date(start.year - 1, 1, 1))
     month = start
     while month <= month_start(ctx.today):
         cycle_open(month=month)
-        month = month_start(month + datetime.timedelta(days=32))
+        month = next_month(month)
 
     due = (
         Assignment.objects.filter(cycle__month__gte=start, period_end__lt=ctx.today, inspections__isnull=True)

@@ -145,14 +145,3 @@ def answer_rows(inspection) -> list[tuple]:
         ):
             photos.setdefault(attachment.object_id, []).append(attachment)
     return [(answer, photos.get(answer.pk, [])) for answer in answers]
-
-
-def assigned_premises(user) -> list[int]:
-    """Premises a person is assigned to inspect this month or last (a self-service bank they patrol,
-    a premises they inspect for another unit): the scoping chokepoint adds them to their scope."""
-    since = month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
-    return list(
-        Assignment.objects.filter(assignee=user, premises__isnull=False, period_end__gte=since)
-        .values_list("premises_id", flat=True)
-        .distinct()
-    )

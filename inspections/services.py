@@ -25,7 +25,6 @@ from core.selectors import superior_of
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.content.checklists import RULES, TEMPLATES
-from inspections.cycles import month_end, month_start, next_month
 from inspections.hazards.services import hazard_raise  # noqa: F401
 from inspections.models import (
     DEFENCE_TO_CATEGORY,
@@ -41,6 +40,7 @@ from inspections.models import (
 from inspections.rules import may_correct
 from safetybank.audit import set_reason
 from safetybank.forms import clean_text
+from safetybank.periods import month_end, month_start, next_month
 
 # --------------------------------------------------------------------------- standard content
 

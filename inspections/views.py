@@ -4,8 +4,6 @@ compliance grid. Thin: scope first (404), then post (403), then one service call
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +20,6 @@ from core.services import attachments_create
 from core.views import client_ip
 from inspections import selectors, services
 from inspections.choices import Level
-from inspections.cycles import month_start
 from inspections.forms import (
     AcknowledgeForm,
     ChecklistItemFormSet,
@@ -34,7 +31,9 @@ from inspections.forms import (
 from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
 from inspections.rules import may_correct
 from safetybank.forms import clean_text, strip_controls
+from safetybank.params import month_param
 from safetybank.pdf import render_pdf
+from safetybank.periods import month_start, next_month, previous_month
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -388,21 +387,12 @@ def rule_edit(request, pk: int):
     return render(request, "inspections/rule_form.html", {"rule": rule, "form": form})
 
 
-def _month_param(request) -> datetime.date:
-    raw = request.GET.get("month", "")
-    try:
-        return datetime.datetime.strptime(raw, "%Y-%m").date()
-    except ValueError:
-        return month_start(timezone.localdate())
-
-
 @login_required
 def compliance(request):
     require(request, "compliance.view")
-    month = _month_param(request)
+    month = month_param(request)
     grid = selectors.compliance_grid(user=request.user, month=month)
-    previous = (month - datetime.timedelta(days=1)).replace(day=1)
-    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    previous, following = previous_month(month), next_month(month)
     return render(
         request,
         "inspections/compliance.html",
@@ -419,7 +409,7 @@ def compliance_cell(request, premises_pk: int, level: str):
     require(request, "compliance.view")
     if level not in Level.values:
         return HttpResponse(status=404)
-    month = _month_param(request)
+    month = month_param(request)
     from django.db.models import Q
 
     assignments = (

@@ -7,13 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from core.documents import register_document
-        from core.tasks_registry import register_task_provider
         from reports import permissions  # noqa: F401  (declares the actions)
-        from reports.documents import build_report_document
-        from reports.selectors import report_tasks
+        from reports.registrations import register
 
-        register_task_provider(report_tasks)
-        register_document(
-            "reports.report", label=_("Summary report"), build=build_report_document, action="report.view"
-        )
+        register()

@@ -15,12 +15,12 @@ from branches.models import Unit, User
 from reports.choices import ActivityKind, ReportKind, ReportStatus
 from reports.models import Activity, Campaign, Report
 from reports.services import (
-    previous_month,
     report_finalise,
     report_publish,
     report_save_sections,
     reports_generate_month,
 )
+from safetybank.periods import previous_month
 
 THEMES = {
     2025: "人人讲安全、个个会应急——查找身边安全隐患",

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from branches.choices import Area, PremisesKind
-from core.documents import DocumentSpec
 from core.selectors import attachments_of
 from drills.choices import DrillKind
 from facilities.choices import InvestmentKind
@@ -26,6 +25,7 @@ from inspections.hazards.selectors import hazards_for
 from reports.choices import ActivityKind, ReportKind
 from reports.models import Report
 from reports.scope import UnitReader
+from reports.selectors import activities_for, report_signatures
 from safetybank.charts import bar_chart, stacked_bar
 from safetybank.pdf import render_pdf
 
@@ -84,8 +84,6 @@ def _photos(report: Report) -> dict:
     photos: dict = {"activities": {}, "hazards": {}}
     activity_ids = [a["pk"] for a in report.numbers.get("activities", [])]
     if activity_ids:
-        from reports.selectors import activities_for
-
         for activity in activities_for(user=reader).filter(pk__in=activity_ids):
             photos["activities"][activity.pk] = [a for a in attachments_of(activity) if a.is_image][:PHOTOS_PER_ROW]
     hazard_ids = {
@@ -99,8 +97,6 @@ def _photos(report: Report) -> dict:
 
 def report_context(report: Report) -> dict:
     """The template context in the active language."""
-    from reports.services import report_signatures
-
     numbers = copy.deepcopy(report.numbers)  # photos are added for the template, never saved
     photos = _photos(report)
     for key in ("activities", "found_list", "rectified_list", "open_list"):
@@ -134,17 +130,3 @@ def render_report(report: Report, *, language: str) -> bytes:
     with override(language):
         context = report_context(report)
     return render_pdf(TEMPLATES[report.kind], context, language=language)
-
-
-def build_report_document(document, progress) -> DocumentSpec:
-    """``core.documents`` builder: the requester's report, through their scope (404-equivalent: an error)."""
-    from reports.selectors import reports_for
-    from reports.services import report_pdf
-
-    report = reports_for(user=document.requested_by).get(pk=int(document.params.get("report", 0)))
-    progress(30)
-    if report.is_frozen:  # the filed PDF, byte for byte, as the download serves it
-        language = document.language if document.language in TEMPLATE_LANGUAGES else settings.LANGUAGE_CODE
-        pdf = report_pdf(report=report, language=language)
-        return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), pdf=pdf)
-    return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), context=report_context(report))

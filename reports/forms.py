@@ -13,6 +13,7 @@ from core.forms import AttachmentField
 from reports.choices import ActivityKind
 from reports.selectors import REPORT_UNIT_KINDS
 from safetybank.forms import SafeForm
+from safetybank.params import parse_month
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 20000
@@ -50,11 +51,7 @@ class MonthForm(SafeForm):
     month = forms.CharField(label=_("Month"), max_length=20, widget=forms.TextInput(attrs={"type": "month"}))
 
     def clean_month(self):
-        value = self.cleaned_data["month"]
-        try:
-            month = datetime.date.fromisoformat(f"{value}-01")
-        except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="month") from None
+        month = parse_month(self.cleaned_data["month"])
         if month > timezone.localdate():
             raise forms.ValidationError(_("Reports are written for months that have begun."), code="future")
         return month

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
+from core.choices import SignatureKind
+from core.selectors import signatures_of
 from core.tasks_registry import TaskItem
 from drills.selectors import drill_counts
 from facilities.selectors import security_counts
@@ -25,9 +27,11 @@ from inspections.hazards.selectors import hazard_counts, hazards_for
 from inspections.selectors import STATES, compliance_counts
 from reports.choices import ReportKind, ReportStatus
 from reports.models import Activity, Campaign, Report
+from reports.rules import signature_refusal
 from reports.scope import UnitReader
 from responsibilities.choices import CommitteeRole
 from responsibilities.selectors import agreements_for, committee_of, letter_coverage, roster_of
+from safetybank.periods import months_between
 
 REPORT_UNIT_KINDS = (UnitKind.HEAD_OFFICE, UnitKind.BRANCH, UnitKind.SUB_BRANCH)
 NAMES_LIMIT = 30
@@ -61,6 +65,11 @@ def campaigns_for(*, user) -> QuerySet[Campaign]:
     return Campaign.objects.visible_to(user).select_related("unit")
 
 
+def report_signatures(report: Report):
+    """The unit head's signatures on a quarterly table."""
+    return signatures_of(report, SignatureKind.LEDGER_SIGNOFF).select_related("signer")
+
+
 def activities_for(*, user) -> QuerySet[Activity]:
     return Activity.objects.for_user(user).select_related("unit", "recorded_by")
 
@@ -69,7 +78,6 @@ def report_tasks(user) -> list[TaskItem]:
     """ "My tasks": drafts to finish and finalised reports to publish (security departments);
     quarterly statistics waiting for the unit head's signature (presidents)."""
     from branches.permissions import can
-    from reports.services import signature_refusal
 
     if not getattr(user, "is_authenticated", False):
         return []
@@ -103,14 +111,6 @@ def report_tasks(user) -> list[TaskItem]:
 
 
 # --------------------------------------------------------------------------- numbers
-
-
-def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return months
 
 
 def _money(value: Decimal) -> str:
@@ -231,7 +231,7 @@ def _joint_defence(reader, unit: Unit, start: datetime.date, end: datetime.date)
 
 def _inspections(reader, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
     levels = {level: dict.fromkeys(STATES, 0) for level in Level.values}
-    for month in _months(start, end):
+    for month in months_between(start, end):
         for (_target, level), cell in compliance_counts(user=reader, month=month, today=today).items():
             for state in STATES:
                 levels[level][state] += getattr(cell, state)

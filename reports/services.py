@@ -20,31 +20,20 @@ from django.utils.translation import gettext_lazy, override
 from branches.choices import Post
 from branches.models import Unit, User
 from core.choices import SignatureKind
+from core.documents import DocumentSpec
 from core.models import canonical_content
-from core.selectors import has_signed, signatures_of
 from core.services import attachments_create, notify, signature_sign
 from reports.choices import ReportKind, ReportStatus
+from reports.documents import TEMPLATE_LANGUAGES, TEMPLATES, render_report, report_context, report_title
 from reports.models import Activity, Campaign, Report, ReportFile
+from reports.rules import signature_refusal
 from reports.scope import UnitReader
-from reports.selectors import open_issues, report_numbers, report_units
+from reports.selectors import open_issues, report_numbers, report_signatures, report_units, reports_for
 from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
+from safetybank.periods import month_bounds, quarter_bounds
 
 # --------------------------------------------------------------------------- periods
-
-
-def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = day.replace(day=1)
-    return start, (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-
-
-def quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    start = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    return start, month_bounds(start.replace(month=start.month + 2))[1]
-
-
-def previous_month(today: datetime.date) -> datetime.date:
-    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
 # --------------------------------------------------------------------------- generation
@@ -267,24 +256,6 @@ def signing_content(report: Report) -> str:
     )
 
 
-def signature_refusal(*, report: Report, user) -> str | None:
-    """Why ``user`` may not sign ``report`` as its unit head, or None."""
-    if report.kind != ReportKind.HAZARD_QUARTERLY:
-        return _("Only the quarterly hidden-danger statistics are signed.")
-    if not report.is_frozen:
-        return _("Finalise the table before it is signed.")
-    today = timezone.localdate()
-    heads = report.unit_id == user.unit_id and user.post == Post.PRESIDENT
-    acting = user.actings.filter(
-        post=Post.PRESIDENT, unit_id=report.unit_id, start_date__lte=today, end_date__gte=today
-    ).exists()
-    if not (heads or acting):
-        return _("Only the head of %(unit)s signs this table.") % {"unit": report.unit}
-    if has_signed(report, signer=user, kind=SignatureKind.LEDGER_SIGNOFF):
-        return _("You have already signed this.")
-    return None
-
-
 def report_sign(*, report: Report, by: User, ip: str | None = None):
     refusal = signature_refusal(report=report, user=by)
     if refusal:
@@ -303,10 +274,6 @@ def report_sign(*, report: Report, by: User, ip: str | None = None):
     return signature
 
 
-def report_signatures(report: Report):
-    return signatures_of(report, SignatureKind.LEDGER_SIGNOFF).select_related("signer")
-
-
 # --------------------------------------------------------------------------- PDFs
 
 
@@ -321,8 +288,6 @@ def report_file_store(*, report: Report, language: str) -> ReportFile:
     """The one producer of a frozen version's PDF in one language: made on finalising, again on
     signing and publishing (or at the first download after, should that job not have run), and
     kept. Every path (download, ZIP, background document) serves this stored file."""
-    from reports.documents import render_report
-
     state = report_file_state(report)
     stored = ReportFile.objects.filter(report=report, language=language).first()
     if stored is not None and stored.state == state:
@@ -367,12 +332,21 @@ def _store_files_after_commit(report: Report) -> None:
 def report_pdf(*, report: Report, language: str) -> bytes:
     """The PDF of a version: a frozen version's stored file (``report_file_store``), so what was
     filed is what is downloaded later; a draft is rendered fresh each time."""
-    from reports.documents import render_report
-
     if not report.is_frozen:
         return render_report(report, language=language)
     with report_file_store(report=report, language=language).file.open("rb") as handle:
         return handle.read()
+
+
+def build_report_document(document, progress) -> DocumentSpec:
+    """``core.documents`` builder: the requester's report, through their scope (404-equivalent: an error)."""
+    report = reports_for(user=document.requested_by).get(pk=int(document.params.get("report", 0)))
+    progress(30)
+    if report.is_frozen:  # the filed PDF, byte for byte, as the download serves it
+        language = document.language if document.language in TEMPLATE_LANGUAGES else settings.LANGUAGE_CODE
+        pdf = report_pdf(report=report, language=language)
+        return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), pdf=pdf)
+    return DocumentSpec(template=TEMPLATES[report.kind], title=report_title(report), context=report_context(report))
 
 
 # --------------------------------------------------------------------------- Safety Month

@@ -6,7 +6,8 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from reports.services import previous_month, report_files_store, reports_generate_month
+from reports.services import report_files_store, reports_generate_month
+from safetybank.periods import previous_month
 
 
 @shared_task(name="reports.generate_month")

@@ -22,25 +22,23 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.permissions import can, require
 from core.views import client_ip
-from reports import selectors, services
+from reports import rules, selectors, services
 from reports.choices import ReportKind, ReportStatus
 from reports.documents import report_title
 from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSafetyMonthForm, MonthForm, SectionsForm
 from reports.models import Report
 from reports.selectors import open_issues
 from safetybank.outbox import enqueue
+from safetybank.params import month_param
+from safetybank.periods import previous_month, quarter_bounds
 
 LANGUAGES = ("zh-hans", "en")
 
 
 def _month(request) -> datetime.date:
-    """The month shown: ?month=YYYY-MM, else last month. Nonsense falls back to last month."""
-    default = services.previous_month(timezone.localdate())
-    try:
-        month = datetime.date.fromisoformat(f"{request.GET.get('month', '')}-01")
-    except ValueError:
-        return default
-    return month if datetime.date(2000, 1, 1) <= month <= timezone.localdate() else default
+    """The month shown: ?month=YYYY-MM, else last month; a bad or future one is reported and last month shown."""
+    today = timezone.localdate()
+    return month_param(request, default=previous_month(today), latest=today)
 
 
 def _kind(request) -> str:
@@ -49,7 +47,7 @@ def _kind(request) -> str:
 
 
 def _period_start(kind: str, month: datetime.date) -> datetime.date:
-    return services.quarter_bounds(month)[0] if kind == ReportKind.HAZARD_QUARTERLY else month
+    return quarter_bounds(month)[0] if kind == ReportKind.HAZARD_QUARTERLY else month
 
 
 def _report(request, pk: int, action: str = "report.view") -> Report:
@@ -126,8 +124,8 @@ def _detail_context(request, report: Report, form=None, correction_form=None) ->
         .filter(unit=report.unit, kind=report.kind, period_start=report.period_start)
         .order_by("-version"),
         "can_edit": can(request.user, "report.edit") and report.is_current,
-        "signatures": list(services.report_signatures(report)),
-        "sign_refusal": services.signature_refusal(report=report, user=request.user)
+        "signatures": list(selectors.report_signatures(report)),
+        "sign_refusal": rules.signature_refusal(report=report, user=request.user)
         if report.kind == ReportKind.HAZARD_QUARTERLY and can(request.user, "report.sign")
         else _("Not yours to sign."),
         "languages": LANGUAGES,

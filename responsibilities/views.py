@@ -35,15 +35,8 @@ from responsibilities.forms import (
     SignForm,
 )
 from responsibilities.models import CommitteeMember, DutyDay, Letter, LetterTemplate
+from safetybank.params import year_param
 from safetybank.pdf import render_pdf
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    return min(max(year, 2000), 2100)
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -67,7 +60,7 @@ def _unit_param(request, queryset, default: Unit | None) -> Unit | None:
 @login_required
 def letter_list(request):
     require(request, "letter.view")
-    year = _year(request)
+    year = year_param(request)
     letters = selectors.letters_for(user=request.user).filter(year=year).exclude(status=LetterStatus.SUPERSEDED)
     status = request.GET.get("status", "")
     if status in LetterStatus.values:
@@ -242,7 +235,7 @@ def _coverage_unit(request) -> Unit:
 def coverage(request):
     require(request, "letter.coverage")
     unit = _coverage_unit(request)
-    year = _year(request)
+    year = year_param(request)
     context = {
         "unit": unit,
         "year": year,

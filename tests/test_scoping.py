@@ -91,3 +91,27 @@ def test_subtree_query_count_is_constant_on_a_five_level_tree():
     with CaptureQueriesContext(connection) as queries:
         assert codes(Premises.objects.for_user(president)) == ["DEEP", "DEEPER"]
     assert len(queries) == shallow
+
+
+def test_premises_assigned_for_inspection_are_in_scope_this_month_and_the_next(org, time_machine):
+    from inspections.cycles import cycle_open
+    from inspections.models import Assignment
+    from inspections.services import standard_content_install
+
+    standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+    time_machine.move_to("2026-12-08 10:00:00+08:00")
+    cycle_open(month=datetime.date(2026, 12, 1))
+    assignment = (
+        Assignment.objects.filter(premises=org.outlet_b, period_end__lte="2026-12-31").order_by("period_end").last()
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(assignee=org.officer)  # another branch's outlet
+
+    def officer_sees():
+        return codes(Premises.objects.for_user(User.objects.get(pk=org.officer.pk)))
+
+    # PA2: the self-service bank the December cycle gave the officer to patrol; PB: assigned by hand.
+    assert officer_sees() == ["PA", "PA2", "PB"]
+    time_machine.move_to("2027-01-20 10:00:00+08:00")
+    assert officer_sees() == ["PA", "PA2", "PB"]
+    time_machine.move_to("2027-02-01 10:00:00+08:00")
+    assert officer_sees() == ["PA"]

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from inspections.choices import AssignmentStatus, InspectionStatus, Level, Purpose
-from inspections.daily.services import COSIGNED, DAILY
+from inspections.daily.rules import COSIGNED, DAILY, cosigners_of
 from inspections.models import Assignment, Inspection
+from safetybank.periods import month_end
 
 
 def todays_checks(*, user, today: datetime.date | None = None):
@@ -31,8 +32,6 @@ def todays_checks(*, user, today: datetime.date | None = None):
 
 def cosigns_pending(*, user, today: datetime.date | None = None):
     """Submitted two-person checks of today at premises where ``user`` may co-sign, not yet co-signed."""
-    from inspections.daily.services import cosigners_of
-
     today = today or timezone.localdate()
     candidates = (
         Inspection.objects.for_user(user)
@@ -102,8 +101,6 @@ def daily_coverage(*, user, start: datetime.date, end: datetime.date, unit=None,
 
 def register_rows(*, user, premises, month: datetime.date):
     """Every daily check of one premises in one month, for the printed register (台账)."""
-    from inspections.cycles import month_end
-
     return (
         Inspection.objects.for_user(user)
         .filter(
@@ -120,8 +117,6 @@ def register_rows(*, user, premises, month: datetime.date):
 
 def missed_days(*, user, premises, month: datetime.date, today=None):
     """Daily checks of the month that were never done, for the register."""
-    from inspections.cycles import month_end
-
     today = today or timezone.localdate()
     return (
         Assignment.objects.for_user(user)

@@ -29,21 +29,12 @@ from core.choices import SignatureKind
 from core.selectors import opening_hours
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, Purpose, Result
+from inspections.daily.rules import cosigners_of, needs_cosign, purpose_of
 from inspections.models import Answer, Hazard, Inspection
 from inspections.services import answer_save, assignment_complete, inspection_facts, inspection_submit
 from safetybank.audit import set_reason
 
-COSIGNED = frozenset({Purpose.DAILY_OPEN, Purpose.DAILY_CLOSE, Purpose.VAULT_DUAL})
-DAILY = COSIGNED | {Purpose.SELF_SERVICE_PATROL, Purpose.CIT_TRIP}
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
-
-
-def purpose_of(inspection: Inspection) -> str:
-    return inspection.version.template.purpose
-
-
-def needs_cosign(inspection: Inspection) -> bool:
-    return purpose_of(inspection) in COSIGNED
 
 
 def check_day(inspection: Inspection) -> datetime.date:
@@ -129,22 +120,6 @@ def daily_check_submit(
                     title=gettext_lazy("Co-sign needed: %(what)s at %(where)s"),
                 )
     return hazards
-
-
-def cosigners_of(inspection: Inspection) -> list[User]:
-    """Who may co-sign: the outlet head of the premises (or whoever acts for them); for a vault,
-    any other custodian of it as well."""
-    today = timezone.localdate()
-    heads = list(User.objects.filter(is_active=True, home_premises=inspection.premises, post=Post.OUTLET_HEAD)) + [
-        acting.user
-        for acting in inspection.premises.acting_set.filter(
-            post=Post.OUTLET_HEAD, start_date__lte=today, end_date__gte=today, user__is_active=True
-        ).select_related("user")
-    ]
-    if purpose_of(inspection) == Purpose.VAULT_DUAL:
-        heads += list(User.objects.filter(is_active=True, home_premises=inspection.premises))
-    unique = {person.pk: person for person in heads}
-    return list(unique.values())
 
 
 def daily_check_cosign(*, inspection: Inspection, by: User, ip: str | None = None):

@@ -3,8 +3,6 @@ group, submission with the stated time, the co-signature and the monthly registe
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,12 +17,12 @@ from branches.permissions import require
 from core.selectors import signatures_of
 from core.views import client_ip
 from inspections.choices import Defence
-from inspections.cycles import month_start
-from inspections.daily import selectors, services
+from inspections.daily import rules, selectors, services
 from inspections.forms import DailySubmitForm
 from inspections.models import Assignment
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
+from safetybank.params import month_param
 from safetybank.pdf import render_pdf
 
 
@@ -73,7 +71,7 @@ def check(request, pk: int):
     context = {
         "inspection": inspection,
         "groups": _grouped(rows),
-        "needs_cosign": services.needs_cosign(inspection),
+        "needs_cosign": rules.needs_cosign(inspection),
         "signatures": signatures_of(inspection),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "is_late": inspection.is_submitted and services.is_late(inspection),
@@ -82,9 +80,9 @@ def check(request, pk: int):
         return render(request, "inspections/daily/check_form.html", context)
     context["can_cosign"] = (
         inspection.is_submitted
-        and services.needs_cosign(inspection)
+        and rules.needs_cosign(inspection)
         and not inspection.cosigned_at
-        and request.user.pk in {p.pk for p in services.cosigners_of(inspection)}
+        and request.user.pk in {p.pk for p in rules.cosigners_of(inspection)}
         and request.user.pk != inspection.inspector_id
     )
     return render(request, "inspections/daily/check_detail.html", context)
@@ -136,7 +134,7 @@ def submit(request, pk: int):
             {
                 "inspection": inspection,
                 "groups": _grouped(rows),
-                "needs_cosign": services.needs_cosign(inspection),
+                "needs_cosign": rules.needs_cosign(inspection),
                 "now": form.data.get("performed_at") or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                 "submit_errors": exc.messages,
             },
@@ -167,10 +165,7 @@ def register_pdf(request, premises_pk: int):
     """The daily register (台账) of one premises for one month: what police and auditors read on paper."""
     premises = get_object_or_404(Premises.objects.for_user(request.user), pk=premises_pk)
     require(request, "inspection.view")
-    try:
-        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
-    except ValueError:
-        month = month_start(timezone.localdate())
+    month = month_param(request)
     rows = list(selectors.register_rows(user=request.user, premises=premises, month=month))
     signatures = {}
     for inspection in rows:

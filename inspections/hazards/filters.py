@@ -5,9 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, SearchMixin
+from branches.filters import ScopedFilterSet, SearchMixin, premises_in_scope
 from branches.models import User
-from incidents.filters import premises_in_scope
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.models import Hazard
 

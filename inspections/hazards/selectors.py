@@ -12,6 +12,7 @@ from django.utils import timezone
 from branches.choices import Post
 from branches.permissions import effective_posts
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
+from inspections.hazards.rules import verify_refusal
 from inspections.models import Hazard, HazardEvent
 
 # --------------------------------------------------------------------------- counts
@@ -151,8 +152,6 @@ def hazards_to_fix(*, user) -> QuerySet[Hazard]:
 
 def hazards_to_verify(*, user) -> list[Hazard]:
     """Dangers waiting for verification that ``user`` may verify (see ``verify_refusal``)."""
-    from inspections.hazards.services import verify_refusal
-
     waiting = hazards_for(user=user).filter(status=HazardStatus.SUBMITTED).select_related("source_inspection")
     return [hazard for hazard in waiting[:200] if verify_refusal(hazard=hazard, user=user) is None]
 

@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from branches.choices import Post
 from branches.models import Premises, User
-from branches.permissions import MANAGERS, can, effective_posts
+from branches.permissions import can
 from core.selectors import superior_of
 from core.services import attachments_create, notify
 from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus
+from inspections.hazards.rules import may_fix_on_spot, may_verify, may_work_on, verify_refusal
 from inspections.models import Answer, Hazard, HazardEvent, HazardPlan, HazardPolicy, Inspection
 from safetybank.audit import set_reason
 
@@ -135,34 +136,6 @@ def _notify_major(hazard: Hazard) -> None:
 def _notify_responsible(hazard: Hazard, *, kind: str, title, params: dict | None = None) -> None:
     if hazard.responsible_id and hazard.responsible.is_active:
         _notify_many([hazard.responsible], kind=kind, hazard=hazard, title=title, params=params)
-
-
-def is_premises_staff(user: User, hazard: Hazard) -> bool:
-    return user.home_premises_id is not None and user.home_premises_id == hazard.premises_id
-
-
-def verify_refusal(*, hazard: Hazard, user: User) -> str | None:
-    """Why ``user`` may not verify (or send back) ``hazard``, or None when they may.
-
-    Never the rectifier, the responsible person or staff of the inspected premises; the verifier is
-    the inspector who found it (in an inspection) or the security department with it in scope.
-    """
-    if user.pk in (hazard.rectified_by_id, hazard.responsible_id):
-        return _("Whoever rectified a hidden danger, or is responsible for it, cannot verify it.")
-    if is_premises_staff(user, hazard):
-        return _("Staff of the inspected premises cannot verify its hidden dangers.")
-    if not Hazard.objects.for_user(user).filter(pk=hazard.pk).exists():
-        return _("This hidden danger is outside your scope.")
-    if user.is_superuser or effective_posts(user) & MANAGERS:
-        return None
-    inspection = hazard.source_inspection
-    if inspection is not None and inspection.inspector_id == user.pk:
-        return None
-    return _("Only the inspector or the security department may verify a hidden danger.")
-
-
-def may_verify(*, hazard: Hazard, user: User) -> bool:
-    return verify_refusal(hazard=hazard, user=user) is None
 
 
 def _default_deadline(grade: str, *, today: datetime.date | None = None) -> datetime.date:
@@ -361,13 +334,6 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
     return hazard
 
 
-def may_work_on(hazard: Hazard, by: User) -> bool:
-    """The responsible person, or someone who manages hidden dangers with this one in scope."""
-    if by.pk == hazard.responsible_id:
-        return True
-    return can(by, "hazard.manage") and Hazard.objects.for_user(by).filter(pk=hazard.pk).exists()
-
-
 @transaction.atomic
 def hazard_plan_save(
     *,
@@ -458,11 +424,6 @@ def _submit_rectification(hazard: Hazard, *, by: User, note: str, uploads: Itera
     _event(hazard, kind=kind, by=by, from_status=from_status, note=note.strip(), uploads=uploads)
     _notify_verifiers(hazard)
     return hazard
-
-
-def may_fix_on_spot(hazard: Hazard, by: User) -> bool:
-    """Who found it, staff of the premises, or whoever may work on it."""
-    return by.pk == hazard.found_by_id or is_premises_staff(by, hazard) or may_work_on(hazard, by)
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from branches.permissions import can, log_refusal, require
 from branches.viewmixins import ScopedListView
 from core.selectors import attachments_of
 from inspections.choices import HazardGrade, HazardStatus
-from inspections.hazards import forms, selectors, services
+from inspections.hazards import forms, rules, selectors, services
 from inspections.hazards.filters import HazardFilter
 from inspections.hazards.tables import HazardTable
 from inspections.models import Hazard, HazardPlan, HazardPolicy
@@ -142,7 +142,7 @@ def _body_context(request, hazard: Hazard, **action_forms) -> dict:
         plan = hazard.plan
     except ObjectDoesNotExist:
         plan = None
-    works = services.may_work_on(hazard, user)
+    works = rules.may_work_on(hazard, user)
     allowed = {
         "assign": status in (HazardStatus.REPORTED, HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)
         and can(user, "hazard.manage"),
@@ -155,11 +155,11 @@ def _body_context(request, hazard: Hazard, **action_forms) -> dict:
         "submit": status == HazardStatus.RECTIFYING and works,
         "fix": status == HazardStatus.REPORTED
         and hazard.grade == HazardGrade.GENERAL
-        and services.may_fix_on_spot(hazard, user),
-        "verify": status == HazardStatus.SUBMITTED and services.may_verify(hazard=hazard, user=user),
+        and rules.may_fix_on_spot(hazard, user),
+        "verify": status == HazardStatus.SUBMITTED and rules.may_verify(hazard=hazard, user=user),
     }
     if status == HazardStatus.SUBMITTED and not allowed["verify"] and can(user, "hazard.verify"):
-        verify_note = services.verify_refusal(hazard=hazard, user=user)
+        verify_note = rules.verify_refusal(hazard=hazard, user=user)
     else:
         verify_note = ""
     defaults = {
@@ -309,7 +309,7 @@ def hazard_plan(request, pk: int):
         messages.info(request, _("Only a major hidden danger needs a governance plan."))
         return redirect(hazard)
     plan = HazardPlan.objects.filter(hazard=hazard).first()
-    editable = hazard.is_open and services.may_work_on(hazard, request.user)
+    editable = hazard.is_open and rules.may_work_on(hazard, request.user)
     if request.method == "POST" and not editable:
         _forbid(request, "hazard.manage")
     form = forms.PlanForm(request.POST or None, instance=plan)

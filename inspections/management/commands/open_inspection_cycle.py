@@ -1,8 +1,8 @@
-import datetime
-
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from inspections.cycles import cycle_open, default_month
+from safetybank.params import parse_month
 
 
 class Command(BaseCommand):
@@ -14,9 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, month=None, **options):
         if month:
             try:
-                first = datetime.datetime.strptime(month, "%Y-%m").date()
-            except ValueError:
-                raise CommandError(f"{month!r} is not a month; write it as YYYY-MM, e.g. 2026-12.") from None
+                first = parse_month(month)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
         else:
             first = default_month()
         cycle, created = cycle_open(month=first)

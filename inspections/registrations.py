@@ -1,17 +1,18 @@
-"""What the inspection engine puts on a person's "my tasks" list."""
+"""What the inspection engine registers with the shared mechanisms: "my tasks" (and, through
+``inspections.hazards.registrations``, the hidden-danger tasks and orphaned items)."""
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tasks_registry import TaskItem
+from core.tasks_registry import TaskItem, register_task_provider
 from inspections.choices import Level
+from inspections.daily.selectors import cosigns_pending
+from inspections.hazards import registrations as hazards
 from inspections.selectors import open_assignments_for
 
 
 def inspection_tasks(user) -> list[TaskItem]:
-    from inspections.daily.selectors import cosigns_pending
-
     today = timezone.localdate()
     items = [
         TaskItem(
@@ -38,3 +39,8 @@ def inspection_tasks(user) -> list[TaskItem]:
             )
         )
     return items
+
+
+def register() -> None:
+    register_task_provider(inspection_tasks)
+    hazards.register()

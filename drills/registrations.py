@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from branches.orphans import OrphanItem
+from branches.orphans import OrphanItem, register_orphan_provider
 from branches.permissions import can
-from core.tasks_registry import TaskItem
+from core.tasks_registry import TaskItem, register_task_provider
 from drills import selectors
 from drills.models import PlanRole
 
@@ -50,3 +50,8 @@ def orphaned_plan_roles(user, left_people) -> list[OrphanItem]:
         )
         for role in roles
     ]
+
+
+def register() -> None:
+    register_task_provider(drill_tasks)
+    register_orphan_provider(orphaned_plan_roles)

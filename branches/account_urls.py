@@ -1,0 +1,18 @@
+"""Signing in and out and changing one's password, at /accounts/.
+
+No namespace: Django's auth views and the forced-password-change middleware use these names as they are.
+"""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from branches.views import PasswordChangeView, PasswordSetView
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The one-time link of a password reset (branches.services.staff_reset_password); Django's token.
+    path("password/set/<uidb64>/<token>/", PasswordSetView.as_view(), name="password_reset_confirm"),
+]

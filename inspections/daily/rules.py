@@ -1,0 +1,38 @@
+"""Which checks are daily and two-person, and who may co-sign one: the predicates the daily-check
+services enforce and the queues and pages show. Selectors and services both import them from here."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from branches.choices import Post
+from branches.models import User
+from inspections.choices import Purpose
+from inspections.models import Inspection
+
+COSIGNED = frozenset({Purpose.DAILY_OPEN, Purpose.DAILY_CLOSE, Purpose.VAULT_DUAL})
+DAILY = COSIGNED | {Purpose.SELF_SERVICE_PATROL, Purpose.CIT_TRIP}
+
+
+def purpose_of(inspection: Inspection) -> str:
+    return inspection.version.template.purpose
+
+
+def needs_cosign(inspection: Inspection) -> bool:
+    return purpose_of(inspection) in COSIGNED
+
+
+def cosigners_of(inspection: Inspection) -> list[User]:
+    """Who may co-sign: the outlet head of the premises (or whoever acts for them); for a vault,
+    any other custodian of it as well."""
+    today = timezone.localdate()
+    heads = list(User.objects.filter(is_active=True, home_premises=inspection.premises, post=Post.OUTLET_HEAD)) + [
+        acting.user
+        for acting in inspection.premises.acting_set.filter(
+            post=Post.OUTLET_HEAD, start_date__lte=today, end_date__gte=today, user__is_active=True
+        ).select_related("user")
+    ]
+    if purpose_of(inspection) == Purpose.VAULT_DUAL:
+        heads += list(User.objects.filter(is_active=True, home_premises=inspection.premises))
+    unique = {person.pk: person for person in heads}
+    return list(unique.values())

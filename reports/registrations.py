@@ -1,0 +1,13 @@
+"""What reports register with the shared mechanisms: "my tasks" and the background PDF."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.documents import register_document
+from core.tasks_registry import register_task_provider
+from reports.selectors import report_tasks
+from reports.services import build_report_document
+
+
+def register() -> None:
+    register_task_provider(report_tasks)
+    register_document("reports.report", label=_("Summary report"), build=build_report_document, action="report.view")
