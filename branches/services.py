@@ -145,3 +145,28 @@ def acting_create(*, form, by: User) -> Acting:
     acting.save()
     forget_scope(acting.user)
     return acting
+
+
+# Details the staff edit form changes directly; unit, post and home premises change by transfer
+# (``staff_transfer``), leaving by ``staff_leave``, the password by the password services.
+STAFF_DETAIL_FIELDS = frozenset({"full_name", "employee_number", "phone", "email", "start_date", "language"})
+
+
+@transaction.atomic
+def staff_details_update(*, staff: User, by: User, reason: str = "", **fields) -> User:
+    """Change a person's details as the staff edit form does, for callers without a form (the XLSX import).
+
+    Only ``STAFF_DETAIL_FIELDS`` may be given; the audit row carries ``reason`` (default "Details edited").
+    """
+    unknown = set(fields) - STAFF_DETAIL_FIELDS
+    if unknown:
+        raise ValueError(f"staff_details_update cannot change {', '.join(sorted(unknown))}")
+    if not staff.is_active:
+        raise ValidationError(_("This person has left; re-activate them on their page."))
+    for name, value in fields.items():
+        setattr(staff, name, value)
+    if "employee_number" in fields:
+        staff.employee_number = staff.employee_number or None  # unique: empty means none
+    _with_reason(staff, reason or _("Details edited"))
+    staff.save()
+    return staff

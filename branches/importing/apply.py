@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.importing.parse import (
@@ -19,8 +20,7 @@ from branches.importing.parse import (
 )
 from branches.importing.plan import CREATE, UPDATE, ImportReport, RowReport, import_plan
 from branches.models import Premises, Unit
-from branches.scoping import forget_scope
-from branches.services import staff_create
+from branches.services import STAFF_DETAIL_FIELDS, staff_create, staff_details_update, staff_leave, staff_transfer
 
 IMPORT_REASON = "XLSX import"
 
@@ -92,18 +92,30 @@ def _apply_premises(rows: list[RowReport], units: _UnitsByCode) -> None:
 
 
 def _apply_staff(rows: list[RowReport], units: _UnitsByCode, *, by) -> None:
+    """Each staff row goes through the services the staff pages use, with the same effects and audit."""
+    today = timezone.localdate()
     for row in _changed(rows):
         v = row.values
-        fields = {k: v[k] for k in STAFF_FIELDS if k in v}
-        if "employee_number" in fields:
-            fields["employee_number"] = fields["employee_number"] or None  # unique: empty means none
-        fields["unit"] = units[v["unit_code"]]
+        unit = units[v["unit_code"]]
         if "home_premises_code" in v:
             code = v["home_premises_code"]
-            fields["home_premises"] = Premises.objects.get(code=code) if code else None
-        if row.existing is None:
-            # The one way an account is born: an initial password, changed at first sign-in.
-            _user, row.initial_password = staff_create(by=by, username=row.key, **fields)
+            home = Premises.objects.get(code=code) if code else None
         else:
-            _save(row.existing, fields)
-            forget_scope(row.existing)
+            home = row.existing.home_premises if row.existing else None
+        if row.existing is None:
+            fields = {k: v[k] for k in STAFF_FIELDS if k in v}
+            fields["employee_number"] = fields.get("employee_number") or None  # unique: empty means none
+            # The one way an account is born: an initial password, changed at first sign-in.
+            _user, row.initial_password = staff_create(by=by, username=row.key, unit=unit, home_premises=home, **fields)
+            continue
+        staff = row.existing
+        details = {k: v[k] for k in STAFF_DETAIL_FIELDS if k in v and (getattr(staff, k) or None) != (v[k] or None)}
+        if details:  # the edit form
+            staff_details_update(staff=staff, by=by, reason=IMPORT_REASON, **details)
+        if (staff.unit_id, staff.post, staff.home_premises_id) != (unit.pk, v["post"], home.pk if home else None):
+            # The transfer form: a new post ends contracts a security department member held.
+            staff_transfer(
+                staff=staff, unit=unit, post=v["post"], home_premises=home, by=by, reason=IMPORT_REASON, on=today
+            )
+        if v.get("end_date") and staff.is_active:  # the leaving form: account closed, sessions ended
+            staff_leave(staff=staff, end_date=v["end_date"], by=by, reason=IMPORT_REASON)

@@ -230,6 +230,8 @@ STAFF_SHEET = SheetSpec(
             example="zh-hans",
             keep_if_blank=True,
         ),
+        # Filled in for someone who leaves: the account closes as on the "Record leaving" form.
+        Column("end_date", gettext_lazy("end date"), parse=_parse_date, keep_if_blank=True),
     ),
 )
 

@@ -38,6 +38,9 @@ from branches.importing.parse import (
 from branches.models import Premises, Unit, User
 from branches.scoping import user_scope
 
+# Posts that keep their contracted premises through a transfer (as ``staff_transfer`` decides).
+CONTRACTING_POSTS = (Post.SECURITY_DEPARTMENT, Post.HEAD_OFFICE_SECURITY)
+
 # ---------------------------------------------------------------------------
 # The report
 # ---------------------------------------------------------------------------
@@ -320,7 +323,10 @@ class _Planner:
         usernames = [r.key for r in rows if r.key]
         numbers = [r.values["employee_number"] for r in rows if r.values.get("employee_number")]
         existing = {
-            u.username: u for u in User.objects.filter(username__in=usernames).select_related("unit", "home_premises")
+            u.username: u
+            for u in User.objects.filter(username__in=usernames)
+            .select_related("unit", "home_premises__unit")
+            .prefetch_related("contracted_premises")
         }
         in_scope = set(User.objects.for_user(self.user).filter(username__in=usernames).values_list("pk", flat=True))
         number_owners = dict(
@@ -345,8 +351,8 @@ class _Planner:
                     row.errors.append(_("You cannot change your own account by import."))
                 elif row.existing.pk not in in_scope or row.existing.is_superuser:
                     row.errors.append(_("The username “%(value)s” is already taken.") % {"value": row.key})
-                elif not row.existing.is_active:
-                    row.errors.append(_("This person has left; re-activate them on their page, not by import."))
+            elif v.get("end_date"):
+                row.errors.append(_("A new person cannot be imported as having left; leave the end date empty."))
             if v.get("post") == Post.HEAD_OFFICE_SECURITY and not self.sees_everything:
                 row.errors.append(_("Only head office may give the post “%(post)s”.") % {"post": Post(v["post"]).label})
             number = v.get("employee_number")
@@ -362,14 +368,38 @@ class _Planner:
             )
             if v.get("home_premises_code") and unit_ok:
                 self._check_home_premises(row, v["home_premises_code"], premises)
+            elif "home_premises_code" not in v and unit_ok and row.existing and row.existing.home_premises_id:
+                # The column is left out, so the home premises stays: it must belong to the (new) unit.
+                home = row.existing.home_premises
+                self._check_home_premises(row, home.code, {home.code: home})
             if row.existing is not None and not row.errors:
-                self._changes(row, STAFF_FIELDS)
-                old_unit = row.existing.unit.code if row.existing.unit_id else ""
-                self._code_change(row, _("unit"), old_unit, v["unit_code"])
-                if "home_premises_code" in v:
-                    old_home = row.existing.home_premises.code if row.existing.home_premises_id else ""
-                    self._code_change(row, _("home premises"), old_home, v["home_premises_code"])
+                self._staff_changes(row)
         self.report.rows.extend(rows)
+
+    def _staff_changes(self, row: RowReport) -> None:
+        """What the staff services will do: edit details, transfer, end contracts, record leaving."""
+        v, staff = row.values, row.existing
+        self._changes(row, STAFF_FIELDS)
+        old_unit = staff.unit.code if staff.unit_id else ""
+        self._code_change(row, _("unit"), old_unit, v["unit_code"])
+        if "home_premises_code" in v:
+            old_home = staff.home_premises.code if staff.home_premises_id else ""
+            self._code_change(row, _("home premises"), old_home, v["home_premises_code"])
+        end_date = v.get("end_date")
+        if not staff.is_active:
+            if row.changes or end_date != staff.end_date:
+                row.changes.clear()
+                row.errors.append(_("This person has left; re-activate them on their page, not by import."))
+            return
+        contracted = list(staff.contracted_premises.all())
+        if contracted and (end_date or v["post"] not in CONTRACTING_POSTS):
+            row.changes.append(
+                _("Contracted premises end: %(premises)s") % {"premises": "、".join(str(p) for p in contracted)}
+            )
+        if end_date:
+            label = User._meta.get_field("end_date").verbose_name
+            row.changes.append(f"{label}: — → {_describe(end_date)}")
+            row.changes.append(_("Leaves: the account is closed and every session of this person ends."))
 
     def _check_home_premises(self, row: RowReport, code: str, premises: dict[str, Premises]) -> None:
         column = STAFF_SHEET.column("home_premises_code")
