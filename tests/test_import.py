@@ -370,7 +370,8 @@ def test_importing_security_department_staff_as_teller_ends_contracts_as_the_tra
     assert _outcome("security", 0)["contracts"] == ["PA", "PA2"]  # the form's change was rolled back
 
     data = workbook(staff=[STAFF_HEADER, ["security", "孙保卫", "B1-SEC", "teller", "", "", "security@example.com"]])
-    (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    with translation.override("en"):  # the client's requests switched to the page language
+        (row,) = import_plan(file=upload(data), user=org.headoffice).rows
     assert any("Contracted premises end" in change and "北街自助银行" in change for change in row.changes)
 
     imported = _by_import(client, data, "security")
@@ -414,7 +415,8 @@ def test_importing_a_leaver_closes_the_account_as_the_leaving_form_does(signed_i
             ["security", "孙保卫", "B1-SEC", "security_department", "", "", "security@example.com", last_day],
         ]
     )
-    (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    with translation.override("en"):
+        (row,) = import_plan(file=upload(data), user=org.headoffice).rows
     assert any(change.startswith("Leaves:") for change in row.changes)
 
     imported = _by_import(client, data, "security")
@@ -445,3 +447,12 @@ def test_a_leaver_row_for_someone_new_or_a_changed_leaver_is_refused(org):
     newcomer, leaver = import_plan(file=upload(data), user=org.security).rows
     assert "cannot be imported as having left" in newcomer.errors[0]
     assert "has left" in leaver.errors[0]
+
+
+def test_a_move_without_the_home_premises_column_keeps_a_home_that_must_fit_the_new_unit(org):
+    header = ["username", "full_name", "unit_code", "post"]
+    data = workbook(staff=[header, ["officer", "周安全", "S2A", "security_officer"]])
+    (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    assert "does not belong to unit “S2A”" in row.errors[0]
+    assert import_apply(file=upload(data), user=org.headoffice).applied is False
+    assert User.objects.get(username="officer").unit == org.sub1

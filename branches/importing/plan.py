@@ -382,9 +382,11 @@ class _Planner:
         self._changes(row, STAFF_FIELDS)
         old_unit = staff.unit.code if staff.unit_id else ""
         self._code_change(row, _("unit"), old_unit, v["unit_code"])
-        if "home_premises_code" in v:
-            old_home = staff.home_premises.code if staff.home_premises_id else ""
-            self._code_change(row, _("home premises"), old_home, v["home_premises_code"])
+        old_home = staff.home_premises.code if staff.home_premises_id else ""
+        new_home = v.get("home_premises_code", old_home)
+        self._code_change(row, _("home premises"), old_home, new_home)
+        # A new unit, post or home premises is a transfer (``staff_transfer``).
+        transfer = (old_unit, staff.post, old_home) != (v["unit_code"], v["post"], new_home)
         end_date = v.get("end_date")
         if not staff.is_active:
             if row.changes or end_date != staff.end_date:
@@ -392,7 +394,7 @@ class _Planner:
                 row.errors.append(_("This person has left; re-activate them on their page, not by import."))
             return
         contracted = list(staff.contracted_premises.all())
-        if contracted and (end_date or v["post"] not in CONTRACTING_POSTS):
+        if contracted and (end_date or (transfer and v["post"] not in CONTRACTING_POSTS)):
             row.changes.append(
                 _("Contracted premises end: %(premises)s") % {"premises": "、".join(str(p) for p in contracted)}
             )
