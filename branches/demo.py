@@ -34,14 +34,7 @@ from django.utils import timezone
 
 from branches.choices import Area, DepartmentKind, Post, PremisesKind, UnitKind
 from branches.models import Acting, Premises, Unit, User
-from branches.services import (
-    STAFF_DETAIL_FIELDS,
-    staff_create,
-    staff_details_update,
-    staff_leave,
-    staff_set_contracts,
-    staff_transfer,
-)
+from branches.services import staff_change, staff_create, staff_leave, staff_set_contracts
 
 SEED = 2026
 REASON = "Demo data"
@@ -94,11 +87,9 @@ class SeedContext:
         """A member of staff, created and changed through the staff services, as on the staff pages.
 
         New: ``staff_create``, then no password at all (generated people are not logins; the demo
-        logins get theirs in ``_demo_logins``). Existing: details as the edit form
-        (``staff_details_update``), unit, post and home premises as a transfer (which ends
-        contracts with the post). ``is_active=False`` with an ``end_date``: ``staff_leave``
-        (account closed, sessions ended). A value already right is not saved again, so a second
-        run writes nothing, audit trail included.
+        logins get theirs in ``_demo_logins``). Existing: ``staff_change`` (edit, transfer).
+        ``is_active=False`` with an ``end_date``: ``staff_leave`` (account closed, sessions ended).
+        A value already right is not saved again, so a second run writes nothing, audit trail included.
         """
         values = dict(values)
         leaves_on = values.pop("end_date", None) if values.pop("is_active", True) is False else None
@@ -110,33 +101,23 @@ class SeedContext:
             user.must_change_password = False
             user._change_reason = REASON
             user.save(update_fields=["password", "must_change_password"])
+            if leaves_on is not None:
+                staff_leave(staff=user, end_date=leaves_on, by=self.actor, reason=REASON)
             self.stats["user", "created"] += 1
-        else:
-            changed = False
-            details = {k: v for k, v in values.items() if k in STAFF_DETAIL_FIELDS and getattr(user, k) != v}
-            if details and user.is_active:
-                staff_details_update(staff=user, by=self.actor, reason=REASON, **details)
-                changed = True
-            unit, post = values.get("unit", user.unit), values.get("post", user.post)
-            home = values.get("home_premises", user.home_premises)
-            if user.is_active and (user.unit_id, user.post, user.home_premises_id) != (
-                unit.pk,
-                post,
-                home.pk if home else None,
-            ):
-                staff_transfer(
-                    staff=user, unit=unit, post=post, home_premises=home, by=self.actor, reason=REASON, on=self.today
-                )
-                changed = True
-            if any(getattr(user, k) != v for k, v in flags.items()):  # the admin's flags: no page changes them
-                for name, value in flags.items():
-                    setattr(user, name, value)
-                user._change_reason = REASON
-                user.save(update_fields=list(flags))
-                changed = True
-            self.stats["user", "updated" if changed else "unchanged"] += 1
-        if leaves_on is not None and user.is_active:
-            staff_leave(staff=user, end_date=leaves_on, by=self.actor, reason=REASON)
+            return user
+        changed = False
+        if user.is_active:  # someone who left stays left: no page brings them back either
+            place = {k: values.pop(k, getattr(user, k)) for k in ("unit", "post", "home_premises")}
+            changed = staff_change(
+                staff=user, by=self.actor, reason=REASON, on=self.today, end_date=leaves_on, **place, **values
+            )
+        if any(getattr(user, k) != v for k, v in flags.items()):  # the admin's flags: no page changes them
+            for name, value in flags.items():
+                setattr(user, name, value)
+            user._change_reason = REASON
+            user.save(update_fields=list(flags))
+            changed = True
+        self.stats["user", "updated" if changed else "unchanged"] += 1
         return user
 
     def changed(self) -> int:

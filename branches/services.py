@@ -170,3 +170,37 @@ def staff_details_update(*, staff: User, by: User, reason: str = "", **fields) -
     _with_reason(staff, reason or _("Details edited"))
     staff.save()
     return staff
+
+
+@transaction.atomic
+def staff_change(
+    *,
+    staff: User,
+    by: User,
+    reason: str,
+    on: datetime.date,
+    unit: Unit,
+    post: str,
+    home_premises: Premises | None,
+    end_date: datetime.date | None = None,
+    **details,
+) -> bool:
+    """Bring a person to these values the way the staff pages would, for callers that hold a whole row.
+
+    Details as the edit form (``staff_details_update``), a new unit, post or home premises as a
+    transfer (``staff_transfer``: contracts end with the post), an ``end_date`` as leaving
+    (``staff_leave``: account closed, sessions ended). Only what differs is written, so the same
+    values again write nothing, audit trail included. Returns whether anything was written.
+    """
+    if not staff.is_active:
+        raise ValidationError(_("This person has left; re-activate them on their page."))
+    changed = {k: v for k, v in details.items() if (getattr(staff, k) or None) != (v or None)}
+    if changed:
+        staff_details_update(staff=staff, by=by, reason=reason, **changed)
+    home_id = home_premises.pk if home_premises else None
+    moves = (staff.unit_id, staff.post, staff.home_premises_id) != (unit.pk, post, home_id)
+    if moves:
+        staff_transfer(staff=staff, unit=unit, post=post, home_premises=home_premises, by=by, reason=reason, on=on)
+    if end_date is not None:
+        staff_leave(staff=staff, end_date=end_date, by=by, reason=reason)
+    return bool(changed) or moves or end_date is not None

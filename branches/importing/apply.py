@@ -20,7 +20,7 @@ from branches.importing.parse import (
 )
 from branches.importing.plan import CREATE, UPDATE, ImportReport, RowReport, import_plan
 from branches.models import Premises, Unit
-from branches.services import STAFF_DETAIL_FIELDS, staff_create, staff_details_update, staff_leave, staff_transfer
+from branches.services import STAFF_DETAIL_FIELDS, staff_change, staff_create
 
 IMPORT_REASON = "XLSX import"
 
@@ -108,14 +108,15 @@ def _apply_staff(rows: list[RowReport], units: _UnitsByCode, *, by) -> None:
             # The one way an account is born: an initial password, changed at first sign-in.
             _user, row.initial_password = staff_create(by=by, username=row.key, unit=unit, home_premises=home, **fields)
             continue
-        staff = row.existing
-        details = {k: v[k] for k in STAFF_DETAIL_FIELDS if k in v and (getattr(staff, k) or None) != (v[k] or None)}
-        if details:  # the edit form
-            staff_details_update(staff=staff, by=by, reason=IMPORT_REASON, **details)
-        if (staff.unit_id, staff.post, staff.home_premises_id) != (unit.pk, v["post"], home.pk if home else None):
-            # The transfer form: a new post ends contracts a security department member held.
-            staff_transfer(
-                staff=staff, unit=unit, post=v["post"], home_premises=home, by=by, reason=IMPORT_REASON, on=today
-            )
-        if v.get("end_date") and staff.is_active:  # the leaving form: account closed, sessions ended
-            staff_leave(staff=staff, end_date=v["end_date"], by=by, reason=IMPORT_REASON)
+        details = {k: v[k] for k in STAFF_DETAIL_FIELDS if k in v}
+        staff_change(
+            staff=row.existing,
+            by=by,
+            reason=IMPORT_REASON,
+            on=today,
+            unit=unit,
+            post=v["post"],
+            home_premises=home,
+            end_date=v.get("end_date"),
+            **details,
+        )
