@@ -6,10 +6,12 @@ premises of every kind and about 150 staff with Chinese names across every post.
 
 The seed is a list of steps (``SEED_STEPS``); a feature adds its own with the
 ``@seed_step`` decorator in its own module (imported by ``load_seed_steps``). Each step
-receives a ``SeedContext`` and writes only through ``ctx.upsert``, keyed on natural keys
-(codes, usernames, and dates for date-dependent rows), which saves a row only when a
-value differs. So running the seed twice on the same day changes nothing, not even the
-audit trail, and running it on a later day adds that day's rows and no duplicates.
+receives a ``SeedContext`` and writes through the apps' services, staff through
+``ctx.person`` (the staff services: create, edit, transfer, leave) and other rows through
+``ctx.upsert``, keyed on natural keys (codes, usernames, and dates for date-dependent
+rows); both save a row only when a value differs. So running the seed twice on the same
+day changes nothing in any table, not even the audit trail, and running it on a later day
+adds that day's rows and no duplicates.
 Randomness comes from fixed seeds (``random.Random(2026)``), so every run plans the
 same bank.
 """
@@ -31,7 +33,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from branches.choices import Area, DepartmentKind, Post, PremisesKind, UnitKind
-from branches.models import Acting, Contract, Premises, Unit, User
+from branches.models import Acting, Premises, Unit, User
+from branches.services import staff_change, staff_create, staff_leave, staff_set_contracts
 
 SEED = 2026
 REASON = "Demo data"
@@ -74,6 +77,50 @@ class SeedContext:
             obj.save()
         self.stats[name, "updated" if changed else "unchanged"] += 1
         return obj
+
+    @property
+    def actor(self) -> User:
+        """Who the seed acts as in the staff services: the demo superuser. Before it exists (the first
+        people of a first run) an unsaved stand-in with the same rights: the seed is an administrator's tool."""
+        found = self.staff.get("admin") or User.objects.filter(username="admin", is_superuser=True).first()
+        return found or User(username="seed_demo", is_superuser=True)
+
+    def person(self, username: str, values: dict[str, Any]) -> User:
+        """A member of staff, created and changed through the staff services, as on the staff pages.
+
+        New: ``staff_create``, then no password at all (generated people are not logins; the demo
+        logins get theirs in ``_demo_logins``). Existing: ``staff_change`` (edit, transfer).
+        ``is_active=False`` with an ``end_date``: ``staff_leave`` (account closed, sessions ended).
+        A value already right is not saved again, so a second run writes nothing, audit trail included.
+        """
+        values = dict(values)
+        leaves_on = values.pop("end_date", None) if values.pop("is_active", True) is False else None
+        flags = {k: values.pop(k) for k in ("is_staff", "is_superuser") if k in values}
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user, _initial = staff_create(by=self.actor, username=username, **values, **flags)
+            user.set_unusable_password()
+            user.must_change_password = False
+            user._change_reason = REASON
+            user.save(update_fields=["password", "must_change_password"])
+            if leaves_on is not None:
+                staff_leave(staff=user, end_date=leaves_on, by=self.actor, reason=REASON)
+            self.stats["user", "created"] += 1
+            return user
+        changed = False
+        if user.is_active:  # someone who left stays left: no page brings them back either
+            place = {k: values.pop(k, getattr(user, k)) for k in ("unit", "post", "home_premises")}
+            changed = staff_change(
+                staff=user, by=self.actor, reason=REASON, on=self.today, end_date=leaves_on, **place, **values
+            )
+        if any(getattr(user, k) != v for k, v in flags.items()):  # the admin's flags: no page changes them
+            for name, value in flags.items():
+                setattr(user, name, value)
+            user._change_reason = REASON
+            user.save(update_fields=list(flags))
+            changed = True
+        self.stats["user", "updated" if changed else "unchanged"] += 1
+        return user
 
     def changed(self) -> int:
         return sum(n for (_model, action), n in self.stats.items() if action != "unchanged")
@@ -310,11 +357,10 @@ def seed_organisation(ctx: SeedContext) -> None:
             "employee_number": employee_number,
             "email": f"{username}@qhrcb.example" if manager else "",
             "start_date": datetime.date(rng.randint(1998, 2025), rng.randint(1, 12), rng.randint(1, 28)),
-            "is_active": True,
         }
         if username == "admin":
             values |= {"is_staff": True, "is_superuser": True}
-        ctx.staff[username] = ctx.upsert(User, {"username": username}, values)
+        ctx.staff[username] = ctx.person(username, values)
         return ctx.staff[username]
 
     def people(where: str, post: str, count: int, unit_code: str, home: Premises | None = None) -> list[User]:
@@ -350,11 +396,17 @@ def seed_organisation(ctx: SeedContext) -> None:
         people(escort.code, Post.SECURITY_OFFICER, 1, branch_code, escort)
         people(escort.code, Post.EMPLOYEE, 3, branch_code, escort)
         # Contracting: each security-department member inspects a share of the branch's premises weekly.
+        shares: dict[User, list[Premises]] = {guard: [] for guard in guards}
         for index, place in enumerate(
             p for p in branch_premises[branch_code] if p.kind != PremisesKind.OFFICE_BUILDING
         ):
-            contractor = guards[min(index // 4, len(guards) - 1)]
-            ctx.upsert(Contract, {"user": contractor, "premises": place}, {})
+            shares[guards[min(index // 4, len(guards) - 1)]].append(place)
+        for guard, places in shares.items():
+            if set(guard.contracts.values_list("premises_id", flat=True)) == {p.pk for p in places}:
+                ctx.stats["contract", "unchanged"] += 1
+            else:
+                staff_set_contracts(staff=guard, premises=places, by=ctx.actor)
+                ctx.stats["contract", "updated"] += 1
     _demo_logins(ctx)
 
 

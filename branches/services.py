@@ -250,3 +250,61 @@ def acting_save(*, acting: Acting, by: User) -> Acting:
 def acting_create(*, form, by: User) -> Acting:
     """Save the acting form through ``acting_save``."""
     return acting_save(acting=form.save(commit=False), by=by)
+
+
+# Details the staff edit form changes directly; unit, post and home premises change by transfer
+# (``staff_transfer``), leaving by ``staff_leave``, the password by the password services.
+STAFF_DETAIL_FIELDS = frozenset({"full_name", "employee_number", "phone", "email", "start_date", "language"})
+
+
+@transaction.atomic
+def staff_details_update(*, staff: User, by: User, reason: str = "", **fields) -> User:
+    """Change a person's details as the staff edit form does, for callers without a form (the XLSX import).
+
+    Only ``STAFF_DETAIL_FIELDS`` may be given; the audit row carries ``reason`` (default "Details edited").
+    """
+    unknown = set(fields) - STAFF_DETAIL_FIELDS
+    if unknown:
+        raise ValueError(f"staff_details_update cannot change {', '.join(sorted(unknown))}")
+    if not staff.is_active:
+        raise ValidationError(_("This person has left; re-activate them on their page."))
+    for name, value in fields.items():
+        setattr(staff, name, value)
+    if "employee_number" in fields:
+        staff.employee_number = staff.employee_number or None  # unique: empty means none
+    # The same rules as the edit form (branches.rules: never oneself, never a superior).
+    return staff_save(staff=staff, by=by, reason=reason or str(_("Details edited")))
+
+
+@transaction.atomic
+def staff_change(
+    *,
+    staff: User,
+    by: User,
+    reason: str,
+    on: datetime.date,
+    unit: Unit,
+    post: str,
+    home_premises: Premises | None,
+    end_date: datetime.date | None = None,
+    **details,
+) -> bool:
+    """Bring a person to these values the way the staff pages would, for callers that hold a whole row.
+
+    Details as the edit form (``staff_details_update``), a new unit, post or home premises as a
+    transfer (``staff_transfer``: contracts end with the post), an ``end_date`` as leaving
+    (``staff_leave``: account closed, sessions ended). Only what differs is written, so the same
+    values again write nothing, audit trail included. Returns whether anything was written.
+    """
+    if not staff.is_active:
+        raise ValidationError(_("This person has left; re-activate them on their page."))
+    changed = {k: v for k, v in details.items() if (getattr(staff, k) or None) != (v or None)}
+    if changed:
+        staff_details_update(staff=staff, by=by, reason=reason, **changed)
+    home_id = home_premises.pk if home_premises else None
+    moves = (staff.unit_id, staff.post, staff.home_premises_id) != (unit.pk, post, home_id)
+    if moves:
+        staff_transfer(staff=staff, unit=unit, post=post, home_premises=home_premises, by=by, reason=reason, on=on)
+    if end_date is not None:
+        staff_leave(staff=staff, end_date=end_date, by=by, reason=reason)
+    return bool(changed) or moves or end_date is not None

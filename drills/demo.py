@@ -80,9 +80,8 @@ def seed_emergency_plans(ctx: SeedContext) -> None:
             )
     # A teller of 新华路支行营业部 who left in September still holds the door-keeper role.
     outlet_s1b = ctx.premises["P-S1B-01"]
-    leaver = ctx.upsert(
-        User,
-        {"username": LEAVER},
+    leaver = ctx.person(  # created, then leaving recorded, through the staff services
+        LEAVER,
         {
             "full_name": "郑离职",
             "unit": ctx.units["S1B"],

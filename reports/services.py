@@ -70,10 +70,11 @@ def report_generate(
         if report is not None:
             if report.is_frozen:
                 return report
-            report.numbers = numbers
+            problems = report.problems if report.problems.strip() else _draft_text(numbers, language)
+            if report.numbers == numbers and report.problems == problems:
+                return report  # nothing moved: running again (the daily job, the demo seed) writes no audit row
+            report.numbers, report.problems = numbers, problems
             report.generated_at = timezone.now()
-            if not report.problems.strip():
-                report.problems = _draft_text(numbers, language)
             set_reason(report, "report.regenerate")
             report.save()
             return report

@@ -6,9 +6,12 @@ import re
 
 import openpyxl
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from branches.choices import Post, PremisesKind
 from branches.importing import build_template, import_apply, import_plan
@@ -283,3 +286,173 @@ def test_filled_in_template_in_chinese_imports(org):
     report = import_apply(file=io.BytesIO(out.getvalue()), user=org.security)
     assert report.applied
     assert Premises.objects.get(code="PT1").kind == PremisesKind.OUTLET
+
+
+# ---------------------------------------------------------------------------
+# Staff changes go through the same services as the staff pages: the import of a
+# post change, a move and a leaver ends up exactly where the forms would.
+# ---------------------------------------------------------------------------
+
+
+def _sessions_of(person) -> int:
+    return sum(
+        str(s.get_decoded().get("_auth_user_id")) == str(person.pk)
+        for s in Session.objects.filter(expire_date__gt=timezone.now())
+    )
+
+
+def _outcome(username: str, since: int) -> dict:
+    """What the staff page, the scope and the audit trail show of a person after a change."""
+    person = User.objects.select_related("unit", "home_premises").get(username=username)
+    return {
+        "unit": person.unit.code,
+        "post": person.post,
+        "home": person.home_premises.code if person.home_premises else None,
+        "active": person.is_active,
+        "end_date": person.end_date,
+        "can_sign_in": person.has_usable_password(),
+        "contracts": sorted(person.contracts.values_list("premises__code", flat=True)),
+        "scope": sorted(Premises.objects.for_user(person).values_list("code", flat=True)),
+        "sessions": _sessions_of(person),
+        "history": [
+            (h.history_type, h.history_change_reason, h.history_user_id, h.unit_id, h.post, h.home_premises_id)
+            + (h.is_active, h.end_date)
+            for h in person.history.filter(history_id__gt=since).order_by("history_id")
+        ],
+    }
+
+
+def _by_form_then_undone(client, username: str, url_name: str, data: dict) -> dict:
+    """Post the staff page's form, note the outcome, and roll it back so the import starts from the same state."""
+    person = User.objects.get(username=username)
+    since = User.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    with transaction.atomic():
+        response = client.post(reverse(f"branches:{url_name}", args=[person.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        outcome = _outcome(username, since)
+        transaction.set_rollback(True)
+    return outcome
+
+
+def _by_import(client, data: bytes, username: str) -> dict:
+    since = User.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    report_url = client.post(reverse("branches:import"), {"file": upload(data)})["Location"]
+    result = client.post(report_url)
+    assert result.status_code == 200 and "导入完成" in result.content.decode()
+    return _outcome(username, since)
+
+
+@pytest.fixture
+def signed_in(org):
+    """The people changed are signed in elsewhere: the security department member twice, the officer once."""
+    for person in (org.security, org.security, org.officer):
+        Client().force_login(person)
+    return org
+
+
+def test_importing_security_department_staff_as_teller_ends_contracts_as_the_transfer_form_does(signed_in, login):
+    org = signed_in
+    client = login(org.headoffice)
+    today = timezone.localdate()
+    assert _outcome("security", 0)["contracts"] == ["PA", "PA2"]
+    by_form = _by_form_then_undone(
+        client,
+        "security",
+        "staff_transfer",
+        {
+            "unit": org.b1_security.pk,
+            "post": Post.TELLER,
+            "home_premises": "",
+            "effective": today,
+            "reason": "XLSX import",
+        },
+    )
+    assert _outcome("security", 0)["contracts"] == ["PA", "PA2"]  # the form's change was rolled back
+
+    data = workbook(staff=[STAFF_HEADER, ["security", "孙保卫", "B1-SEC", "teller", "", "", "security@example.com"]])
+    with translation.override("en"):  # the client's requests switched to the page language
+        (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    assert any("Contracted premises end" in change and "北街自助银行" in change for change in row.changes)
+
+    imported = _by_import(client, data, "security")
+    assert imported == by_form
+    assert imported["post"] == Post.TELLER and imported["contracts"] == []
+    assert "PA" not in imported["scope"] and "PA2" not in imported["scope"]
+    assert [h[1] for h in imported["history"]] == [f"于 {today.isoformat()} 调动：XLSX import"]  # page language
+
+
+def test_importing_a_move_to_another_unit_changes_scope_as_the_transfer_form_does(signed_in, login):
+    org = signed_in
+    client = login(org.headoffice)
+    today = timezone.localdate()
+    form_data = {
+        "unit": org.sub2.pk,
+        "post": Post.SECURITY_OFFICER,
+        "home_premises": org.outlet_b.pk,
+        "effective": today,
+        "reason": "XLSX import",
+    }
+    by_form = _by_form_then_undone(client, "officer", "staff_transfer", form_data)
+    row = ["officer", "周安全", "S2A", "security_officer", "PB", "", "officer@example.com"]
+    imported = _by_import(client, workbook(staff=[STAFF_HEADER, row]), "officer")
+    assert imported == by_form
+    assert imported["unit"] == "S2A" and imported["scope"] == ["PB"]
+    assert [h[1] for h in imported["history"]] == [f"于 {today.isoformat()} 调动：XLSX import"]
+
+
+def test_importing_a_leaver_closes_the_account_as_the_leaving_form_does(signed_in, login):
+    org = signed_in
+    client = login(org.headoffice)
+    last_day = timezone.localdate()
+    assert _sessions_of(org.security) == 2
+    by_form = _by_form_then_undone(
+        client, "security", "staff_leave", {"end_date": last_day, "reason": "XLSX import", "confirm": "on"}
+    )
+    header = [*STAFF_HEADER, "end_date"]
+    data = workbook(
+        staff=[
+            header,
+            ["security", "孙保卫", "B1-SEC", "security_department", "", "", "security@example.com", last_day],
+        ]
+    )
+    with translation.override("en"):
+        (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    assert any(change.startswith("Leaves:") for change in row.changes)
+
+    imported = _by_import(client, data, "security")
+    assert imported == by_form
+    assert not imported["active"] and not imported["can_sign_in"] and imported["end_date"] == last_day
+    assert imported["sessions"] == 0 and imported["contracts"] == [] and imported["scope"] == []
+    assert [h[1] for h in imported["history"]] == [f"于 {last_day.isoformat()} 离职：XLSX import"]
+    assert _sessions_of(org.officer) == 1  # nobody else was signed out
+
+    # The same file again: the person has left with that date already, so nothing changes.
+    audit_rows = User.history.filter(username="security").count()
+    again = import_apply(file=upload(data), user=org.headoffice)
+    assert again.applied and again.counts["unchanged"] == 1
+    assert User.history.filter(username="security").count() == audit_rows
+
+
+def test_a_leaver_row_for_someone_new_or_a_changed_leaver_is_refused(org):
+    org.officer.is_active, org.officer.end_date = False, datetime.date(2026, 9, 30)
+    org.officer.save()
+    header = [*STAFF_HEADER, "end_date"]
+    data = workbook(
+        staff=[
+            header,
+            ["newcomer", "陈新", "S1A", "teller", "PA", "", "", "2026-09-30"],
+            ["officer", "周安全", "S1A", "teller", "PA", "", "officer@example.com", "2026-09-30"],
+        ]
+    )
+    newcomer, leaver = import_plan(file=upload(data), user=org.security).rows
+    assert "cannot be imported as having left" in newcomer.errors[0]
+    assert "has left" in leaver.errors[0]
+
+
+def test_a_move_without_the_home_premises_column_keeps_a_home_that_must_fit_the_new_unit(org):
+    header = ["username", "full_name", "unit_code", "post"]
+    data = workbook(staff=[header, ["officer", "周安全", "S2A", "security_officer"]])
+    (row,) = import_plan(file=upload(data), user=org.headoffice).rows
+    assert "does not belong to unit “S2A”" in row.errors[0]
+    assert import_apply(file=upload(data), user=org.headoffice).applied is False
+    assert User.objects.get(username="officer").unit == org.sub1
