@@ -12,3 +12,9 @@ class FacilitiesConfig(AppConfig):
         from facilities.selectors import facility_tasks
 
         register_task_provider(facility_tasks)
+
+        from core.attachment_owners import register_attachment_owner
+        from facilities.models import FacilityTest
+        from facilities.selectors import tests_for
+
+        register_attachment_owner(FacilityTest, tests_for, action="facility.view")

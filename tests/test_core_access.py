@@ -18,11 +18,14 @@ IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 
 
 def _photo_of_outlet_a(org):
+    """A photo of a drill at outlet A: every post in branch 1 may open the drill (and so the photo)."""
+    from tests.test_drills_access import _drill
+
     out = io.BytesIO()
     Image.new("RGB", (64, 48), "green").save(out, "JPEG")
     form = AttachmentForm(files={"file": SimpleUploadedFile("p.jpg", out.getvalue())})
     assert form.is_valid()
-    attachment_create(owner=org.outlet_a, upload=form.cleaned_data["file"], by=org.officer)
+    attachment_create(owner=_drill(org), upload=form.cleaned_data["file"], by=org.officer)
 
 
 def _attachment(org):

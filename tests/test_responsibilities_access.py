@@ -16,6 +16,7 @@ from tests.access import ALL, AccessCase, check_access, check_post_only
 IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 MANAGERS = ("headoffice", "security")
 NOT_MANAGERS = ("president", "outlethead", "officer", "outsider")
+LETTER_READERS = ("headoffice", "president", "security", "officer")
 
 
 def _round(org):
@@ -59,15 +60,18 @@ def _agreement(org):
 
 ACCESS_CASES = [
     AccessCase("responsibilities:letter_list", ok=ALL),
-    AccessCase("responsibilities:letter_detail", setup=_round, args=_officers_letter, ok=IN_B1, hidden=("outsider",)),
-    AccessCase("responsibilities:letter_pdf", setup=_round, args=_officers_letter, ok=IN_B1, hidden=("outsider",)),
+    # The officer's own letter: the officer and those who follow coverage, not a colleague at the same outlet.
+    *[
+        AccessCase(name, setup=_round, args=_officers_letter, ok=LETTER_READERS, hidden=("outlethead", "outsider"))
+        for name in ("responsibilities:letter_detail", "responsibilities:letter_pdf")
+    ],
     AccessCase(
         "responsibilities:letter_paper",
         setup=_round,
         args=_officers_letter,
         ok=MANAGERS,
-        forbidden=("president", "outlethead", "officer"),
-        hidden=("outsider",),
+        forbidden=("president", "officer"),
+        hidden=("outlethead", "outsider"),
     ),
     AccessCase("responsibilities:round_list", ok=MANAGERS, forbidden=NOT_MANAGERS),
     AccessCase(
@@ -171,3 +175,17 @@ def test_only_managers_issue_rounds_and_arrange_duty_in_their_scope(client, org)
     assert client.post(reverse("responsibilities:roster_assign", args=[org.sub2.pk])).status_code == 404
     client.force_login(org.president)
     assert client.post(reverse("responsibilities:round_countersign", args=[1])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_officer_lists_only_their_own_letter_while_the_security_department_lists_the_scope(client, org):
+    _round(org)
+    own, colleague = Letter.objects.get(party_user=org.officer), Letter.objects.get(party_user=org.outlethead)
+    client.force_login(org.officer)
+    page = client.get(reverse("responsibilities:letter_list")).content.decode()
+    assert own.get_absolute_url() in page and colleague.get_absolute_url() not in page
+    assert client.get(colleague.get_absolute_url()).status_code == 404
+    assert client.get(reverse("responsibilities:letter_pdf", args=[colleague.pk])).status_code == 404
+    client.force_login(org.security)
+    page = client.get(reverse("responsibilities:letter_list")).content.decode()
+    assert own.get_absolute_url() in page and colleague.get_absolute_url() in page
