@@ -259,6 +259,11 @@ class PostCase:
         return set(self.outcomes) >= set(POST_PERSONAS)
 
 
+def post_params(cases: list[PostCase]) -> list:
+    """The cases as pytest parameters, each with its marks and a readable id."""
+    return [pytest.param(case, marks=case.marks, id=case.id) for case in cases]
+
+
 def data_fingerprint() -> dict[str, list]:
     """Every row of every table of the project, for telling whether a request changed anything."""
     rows = {}
@@ -303,8 +308,21 @@ def check_post(client, org, case: PostCase) -> None:
         else:
             good = status == expected and not changed
         if not good:
-            failures.append(f"{persona or 'anonymous'}: {status}, changed {changed or 'nothing'}; expected {expected}")
+            errors = _form_errors(response) if expected in (OK, SHOWN) else ""
+            failures.append(
+                f"{persona or 'anonymous'}: {status}, changed {changed or 'nothing'}; expected {expected}{errors}"
+            )
     assert not failures, f"POST {url}: " + "; ".join(failures)
+
+
+def _form_errors(response) -> str:
+    """The form errors of a re-rendered page, so a case with wrong data says why."""
+    for context in response.context or []:
+        for value in context.flatten().values():
+            errors = getattr(value, "errors", None)
+            if errors and hasattr(value, "is_bound"):
+                return f" (form errors: {dict(errors)})"
+    return ""
 
 
 def allowed_methods(callback) -> set[str] | None:

@@ -11,6 +11,7 @@ from tests.access import (
     check_post,
     declared_url_names,
     post_cases,
+    post_params,
 )
 
 
@@ -21,7 +22,7 @@ def test_access_matrix(client, org, case):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", [pytest.param(c, marks=c.marks, id=c.id) for c in POST_CASES])
+@pytest.mark.parametrize("case", post_params(POST_CASES))
 def test_post_matrix(client, shared_org, case):
     check_post(client, shared_org, case)
 

@@ -12,7 +12,16 @@ from PIL import Image
 from core.forms import AttachmentForm
 from core.models import Attachment, GeneratedDocument
 from core.services import attachment_create
-from tests.access import ALL, AccessCase, check_access, check_post_only
+from tests.access import (
+    ALL,
+    POST_PERSONAS,
+    AccessCase,
+    PostCase,
+    check_access,
+    check_post,
+    check_post_only,
+    post_params,
+)
 
 IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 
@@ -75,6 +84,58 @@ POST_ONLY = {
     "calendar_day_delete": [1],
     "document_request": ["core.business_calendar"],
 }
+
+
+def _officers_notification(org):
+    from django.utils.translation import gettext_lazy
+
+    from core.services import notify
+
+    notify(user=org.officer, kind="test.hello", title=gettext_lazy("Hello"), url="/", email=False)
+
+
+def _notification(org):
+    from core.models import Notification
+
+    return [Notification.objects.get(user=org.officer).pk]
+
+
+def _calendar_day(org):
+    from core.models import CalendarDay
+
+    return [CalendarDay.objects.filter(date__year=2026).first().pk]
+
+
+NOT_HO = tuple(p for p in POST_PERSONAS if p != "headoffice")
+OTHERS_THAN_OFFICER = tuple(p for p in POST_PERSONAS if p != "officer")
+
+POST_CASES = [
+    # Only one's own notifications: the others have none to mark, or may not open the officer's.
+    PostCase("notifications_read_all", setup=_officers_notification, ok=("officer",), shown=OTHERS_THAN_OFFICER),
+    PostCase(
+        "notification_open",
+        setup=_officers_notification,
+        args=_notification,
+        ok=("officer",),
+        hidden=OTHERS_THAN_OFFICER,
+    ),
+    PostCase(
+        "business_calendar",
+        data={"date": "2027-01-01", "kind": "holiday", "festival": "new_year", "note": "", "reason": "国务院通知"},
+        ok=("headoffice",),
+        forbidden=NOT_HO,
+    ),
+    PostCase(
+        "calendar_day_delete", args=_calendar_day, data={"reason": "录入有误"}, ok=("headoffice",), forbidden=NOT_HO
+    ),
+    PostCase("document_request", args=lambda org: ["core.business_calendar"], data={"year": "2026"}, ok=POST_PERSONAS),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_core_post_matrix(client, shared_org, case):
+    check_post(client, shared_org, case)
 
 
 @pytest.mark.django_db
