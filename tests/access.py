@@ -20,6 +20,7 @@ escalation attempt) may name only the personas they are about.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import importlib
 import inspect
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db import transaction
 from django.urls import reverse
@@ -238,6 +240,7 @@ class PostCase:
     data: Callable | dict | None = None  # org -> POST data, built afresh for each persona (uploads)
     setup: Callable | None = field(default=None, compare=False)  # org -> None
     label: str = ""  # tells apart several cases of one action
+    at: str = ""  # ISO date-time the posts happen at (time rules), else now
     marks: tuple = ()  # e.g. an xfail while a fix is on another branch
 
     @property
@@ -282,9 +285,13 @@ def _changed(before: dict, after: dict) -> list[str]:
 
 def check_post(client, org, case: PostCase) -> None:
     """Each persona (and anonymous) posts in a savepoint that is rolled back, so each starts from the same data."""
-    if case.setup:
-        case.setup(org)
-    url = reverse(case.url_name, args=case.args(org) if case.args else [])
+    with time_machine.travel(case.at, tick=False) if case.at else contextlib.nullcontext():
+        if case.setup:
+            case.setup(org)
+        _post_as_each(client, org, case, reverse(case.url_name, args=case.args(org) if case.args else []))
+
+
+def _post_as_each(client, org, case: PostCase, url: str) -> None:
     before = data_fingerprint()
     failures = []
     for persona, expected in {None: "login", **case.outcomes}.items():
