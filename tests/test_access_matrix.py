@@ -57,3 +57,16 @@ def test_every_view_that_accepts_post_has_a_post_case_for_every_persona():
     missing = [name or str(pattern.pattern) for pattern, name in _our_patterns() if accepts_post(pattern.callback)]
     missing = [name for name in missing if name not in full]
     assert not missing, f"POST actions without a full PostCase: {missing}"
+
+
+def test_the_walker_tells_post_actions_from_pages():
+    from django.urls import resolve, reverse
+
+    def accepts(name):
+        return accepts_post(resolve(reverse(name)).func)
+
+    assert accepts("business_calendar")  # a page whose form posts to itself
+    assert accepts("notifications_read_all")  # require_POST
+    assert accepts("branches:unit_create")  # a class with a post handler
+    assert not accepts("notifications")  # require_GET
+    assert not accepts("home")  # reads no POST data
