@@ -66,10 +66,6 @@ class Org:
 
 @pytest.fixture
 def org(db):
-    return _build_org()
-
-
-def _build_org() -> Org:
     from branches.choices import DepartmentKind, Post, PremisesKind, UnitKind
     from tests.factories import ContractFactory, PremisesFactory, UnitFactory, UserFactory
 
@@ -120,10 +116,6 @@ def _build_org() -> Org:
 def colleagues(org):
     """``org`` plus a teller of outlet A: another post at the officer's own premises, for the
     matrices that ask what a colleague may do (kept out of ``org`` so its head counts stay)."""
-    return _add_teller(org)
-
-
-def _add_teller(org: Org) -> Org:
     from branches.choices import Post
     from tests.factories import UserFactory
 
@@ -131,22 +123,6 @@ def _add_teller(org: Org) -> Org:
         username="teller", full_name="郑柜员", unit=org.sub1, home_premises=org.outlet_a, post=Post.TELLER
     )
     return org
-
-
-@pytest.fixture(scope="module")
-def shared_org(django_db_setup, django_db_blocker):
-    """``colleagues`` built once per test module (the POST matrices): it lives in a transaction
-    that is rolled back after the module; each test still runs in its own savepoint."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield _add_teller(_build_org())
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

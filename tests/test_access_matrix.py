@@ -24,8 +24,8 @@ def test_access_matrix(client, org, case):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", post_params(POST_CASES))
-def test_post_matrix(client, shared_org, case):
-    check_post(client, shared_org, case)
+def test_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 def _named_patterns(resolver, namespace=""):

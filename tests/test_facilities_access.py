@@ -267,8 +267,8 @@ POST_CASES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", post_params(POST_CASES))
-def test_facilities_and_incidents_post_matrix(client, shared_org, case):
-    check_post(client, shared_org, case)
+def test_facilities_and_incidents_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 @pytest.mark.django_db

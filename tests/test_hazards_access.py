@@ -195,8 +195,8 @@ POST_CASES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", post_params(POST_CASES))
-def test_hazards_post_matrix(client, shared_org, case):
-    check_post(client, shared_org, case)
+def test_hazards_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 @pytest.mark.django_db
