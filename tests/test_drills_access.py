@@ -200,7 +200,7 @@ POST_CASES = [
             "premises": [org.outlet_a.pk],
             "kind": "on_site",
             "scenario": "持刀抢劫柜面",
-            "planned_date": "2026-12-20",
+            "planned_date": (datetime.date.today() + datetime.timedelta(days=20)).isoformat(),
         },
         **CREATE,
     ),

@@ -1,6 +1,8 @@
 """Access matrix of the hidden-danger pages: anonymous → sign in, in scope → 200, out of scope → 404,
 wrong post → 403; the workflow actions are POST only."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -54,8 +56,6 @@ POST_ONLY = {"inspections:hazard_action": [1, "verify"]}
 
 
 def _assigned(org):
-    import datetime
-
     from inspections.hazards.services import hazard_assign
 
     _hazard(org)
@@ -86,10 +86,11 @@ def _photos(prefix):
     return lambda org: {f"{prefix}-note": "已更换锁具", f"{prefix}-photos": photo()}
 
 
+IN_A_MONTH = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
 HAZARD_MANAGERS = ("headoffice", "president", "security")  # hazard.manage, hazard.grade in scope
 WORKERS = (*HAZARD_MANAGERS, "outlethead", "officer")
 _POLICY = {"escalate_after_days": 5, "repeat_window_days": 90, "general_deadline_days": 30, "major_deadline_days": 90}
-_ASSIGN = lambda org: {"assign-responsible": org.outlethead.pk, "assign-deadline": "2026-12-20", "assign-note": ""}  # noqa: E731
+_ASSIGN = lambda org: {"assign-responsible": org.outlethead.pk, "assign-deadline": IN_A_MONTH, "assign-note": ""}  # noqa: E731
 
 POST_CASES = [
     PostCase(
@@ -113,7 +114,7 @@ POST_CASES = [
         "inspections:hazard_plan",
         setup=_major,
         args=_pk,
-        data={**PLAN, "time_limit": "2026-12-31"},
+        data={**PLAN, "time_limit": IN_A_MONTH},
         ok=(*HAZARD_MANAGERS, "outlethead"),
         forbidden=("officer", "teller"),
         hidden=("outsider",),
