@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from branches.choices import DepartmentKind, Post, UnitKind
 from branches.models import Premises, Unit, User
+from branches.permissions import can
+from core.attachment_owners import attachment_owner
 from core.choices import CalendarDayKind
 from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
 
@@ -220,15 +222,17 @@ def attachments_of(obj: Model) -> QuerySet[Attachment]:
 
 
 def attachment_for_user(pk: int, user: User) -> Attachment | None:
-    """The attachment, if ``user`` may see the object it belongs to (the scoping chokepoint decides)."""
+    """The attachment, if ``user`` may open the object it belongs to, asked of the selector and
+    action that object's own detail view uses (``core.attachment_owners``); else None."""
     attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()
     if attachment is None:
         return None
-    model = attachment.content_type.model_class()
-    queryset = model._default_manager.all() if model is not None else None
-    if queryset is None or not hasattr(queryset, "for_user"):
-        return None  # an owner without a scope is never served
-    if not queryset.for_user(user).filter(pk=attachment.object_id).exists():
+    owner = attachment_owner(attachment.content_type.model_class())
+    if owner is None:
+        return None  # an owner that did not say how it is opened is never served
+    if owner.action and not can(user, owner.action):
+        return None
+    if not owner.opens(user=user).filter(pk=attachment.object_id).exists():
         return None
     return attachment
 

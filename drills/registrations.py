@@ -55,3 +55,11 @@ def orphaned_plan_roles(user, left_people) -> list[OrphanItem]:
 def register() -> None:
     register_task_provider(drill_tasks)
     register_orphan_provider(orphaned_plan_roles)
+
+    from core.attachment_owners import register_attachment_owner
+    from drills.models import Drill, EmergencyPlan, StudySession
+    from drills.selectors import drills_for, plans_for, study_sessions_for
+
+    register_attachment_owner(Drill, drills_for, action="drill.view")
+    register_attachment_owner(EmergencyPlan, plans_for, action="plan.view")
+    register_attachment_owner(StudySession, study_sessions_for, action="study.view")

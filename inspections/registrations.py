@@ -44,3 +44,21 @@ def inspection_tasks(user) -> list[TaskItem]:
 def register() -> None:
     register_task_provider(inspection_tasks)
     hazards.register()
+
+    from core.attachment_owners import register_attachment_owner
+    from inspections.hazards.selectors import hazards_for
+    from inspections.models import Answer, Hazard, HazardEvent
+    from inspections.selectors import inspections_for
+
+    # Photos of an answer open with its inspection; evidence of a hazard event with its hazard.
+    register_attachment_owner(
+        Answer,
+        lambda *, user: Answer.objects.filter(inspection__in=inspections_for(user=user)),
+        action="inspection.view",
+    )
+    register_attachment_owner(Hazard, hazards_for, action="hazard.view")
+    register_attachment_owner(
+        HazardEvent,
+        lambda *, user: HazardEvent.objects.filter(hazard__in=hazards_for(user=user)),
+        action="hazard.view",
+    )

@@ -11,3 +11,14 @@ from reports.services import build_report_document
 def register() -> None:
     register_task_provider(report_tasks)
     register_document("reports.report", label=_("Summary report"), build=build_report_document, action="report.view")
+
+    from core.attachment_owners import register_attachment_owner
+    from reports.models import Activity
+    from reports.selectors import activities_for, campaigns_for
+
+    # An activity's photos open on its campaign's page: the activity and its campaign in scope.
+    register_attachment_owner(
+        Activity,
+        lambda *, user: activities_for(user=user).filter(campaign__in=campaigns_for(user=user)),
+        action="campaign.view",
+    )

@@ -1,4 +1,5 @@
-"""What this app registers with the shared mechanisms: "my tasks" and orphaned items."""
+"""What this app registers with the shared mechanisms: "my tasks", orphaned items and how its
+attachments (letter scans, agreement scans) are opened."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from django.utils.translation import gettext as _
 
 from branches.orphans import OrphanItem, register_orphan_provider
 from branches.permissions import can
+from core.attachment_owners import register_attachment_owner
 from core.tasks_registry import TaskItem, register_task_provider
 from responsibilities import selectors
 from responsibilities.choices import LetterStatus
+from responsibilities.models import JointDefenceAgreement, Letter
 
 SIGNING_DAYS = 14  # a letter is due two weeks after it was issued
 
@@ -96,3 +99,5 @@ def unsigned_letters_of_people_who_left(user, left_people) -> list[OrphanItem]:
 def register() -> None:
     register_task_provider(responsibility_tasks)
     register_orphan_provider(unsigned_letters_of_people_who_left)
+    register_attachment_owner(Letter, selectors.letters_for, action="letter.view")
+    register_attachment_owner(JointDefenceAgreement, selectors.agreements_for, action="agreement.view")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
+from branches.permissions import can
 from core.selectors import WorkingCalendar
 from responsibilities.choices import SIGNED_STATUSES, LetterKind, LetterStatus
 from responsibilities.models import (
@@ -30,7 +31,13 @@ ROSTER_UNIT_KINDS = (UnitKind.HEAD_OFFICE, UnitKind.BRANCH, UnitKind.SUB_BRANCH)
 
 
 def letters_for(*, user) -> QuerySet[Letter]:
-    return Letter.objects.for_user(user).select_related("issuing_unit", "signatory", "unit", "premises")
+    """The letters ``user`` may list and open (list, detail, PDF, scans): within scope, every letter for
+    those who follow the coverage (security departments, presidents, leaders in charge, head office);
+    for everyone else only their own — the ones they are the party to or sign."""
+    letters = Letter.objects.for_user(user)
+    if not can(user, "letter.coverage"):
+        letters = letters.filter(Q(signatory_id=user.pk) | Q(party_user_id=user.pk))
+    return letters.select_related("issuing_unit", "signatory", "unit", "premises")
 
 
 def letters_to_sign(*, user) -> QuerySet[Letter]:

@@ -113,6 +113,19 @@ def org(db):
 
 
 @pytest.fixture
+def colleagues(org):
+    """``org`` plus a teller of outlet A: another post at the officer's own premises, for the
+    matrices that ask what a colleague may do (kept out of ``org`` so its head counts stay)."""
+    from branches.choices import Post
+    from tests.factories import UserFactory
+
+    org.teller = UserFactory(
+        username="teller", full_name="郑柜员", unit=org.sub1, home_premises=org.outlet_a, post=Post.TELLER
+    )
+    return org
+
+
+@pytest.fixture
 def login(client):
     """``login(user)`` signs the test client in as that person and returns the client."""
 

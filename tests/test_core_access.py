@@ -12,17 +12,29 @@ from PIL import Image
 from core.forms import AttachmentForm
 from core.models import Attachment, GeneratedDocument
 from core.services import attachment_create
-from tests.access import ALL, AccessCase, check_access, check_post_only
+from tests.access import (
+    ALL,
+    POST_PERSONAS,
+    AccessCase,
+    PostCase,
+    check_access,
+    check_post,
+    check_post_only,
+    post_params,
+)
 
 IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 
 
 def _photo_of_outlet_a(org):
+    """A photo of a drill at outlet A: every post in branch 1 may open the drill (and so the photo)."""
+    from tests.test_drills_access import _drill
+
     out = io.BytesIO()
     Image.new("RGB", (64, 48), "green").save(out, "JPEG")
     form = AttachmentForm(files={"file": SimpleUploadedFile("p.jpg", out.getvalue())})
     assert form.is_valid()
-    attachment_create(owner=org.outlet_a, upload=form.cleaned_data["file"], by=org.officer)
+    attachment_create(owner=_drill(org), upload=form.cleaned_data["file"], by=org.officer)
 
 
 def _attachment(org):
@@ -73,6 +85,58 @@ POST_ONLY = {
     "document_request": ["core.business_calendar"],
     "document_retry": [1],
 }
+
+
+def _officers_notification(org):
+    from django.utils.translation import gettext_lazy
+
+    from core.services import notify
+
+    notify(user=org.officer, kind="test.hello", title=gettext_lazy("Hello"), url="/", email=False)
+
+
+def _notification(org):
+    from core.models import Notification
+
+    return [Notification.objects.get(user=org.officer).pk]
+
+
+def _calendar_day(org):
+    from core.models import CalendarDay
+
+    return [CalendarDay.objects.filter(date__year=2026).first().pk]
+
+
+NOT_HO = tuple(p for p in POST_PERSONAS if p != "headoffice")
+OTHERS_THAN_OFFICER = tuple(p for p in POST_PERSONAS if p != "officer")
+
+POST_CASES = [
+    # Only one's own notifications: the others have none to mark, or may not open the officer's.
+    PostCase("notifications_read_all", setup=_officers_notification, ok=("officer",), shown=OTHERS_THAN_OFFICER),
+    PostCase(
+        "notification_open",
+        setup=_officers_notification,
+        args=_notification,
+        ok=("officer",),
+        hidden=OTHERS_THAN_OFFICER,
+    ),
+    PostCase(
+        "business_calendar",
+        data={"date": "2027-01-01", "kind": "holiday", "festival": "new_year", "note": "", "reason": "国务院通知"},
+        ok=("headoffice",),
+        forbidden=NOT_HO,
+    ),
+    PostCase(
+        "calendar_day_delete", args=_calendar_day, data={"reason": "录入有误"}, ok=("headoffice",), forbidden=NOT_HO
+    ),
+    PostCase("document_request", args=lambda org: ["core.business_calendar"], data={"year": "2026"}, ok=POST_PERSONAS),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_core_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 @pytest.mark.django_db

@@ -83,6 +83,13 @@ def test_another_kind_of_file_is_refused(org):
     assert "既不是照片" in errors_of("notes.docx", b"PK\x03\x04 some zip")
 
 
+def _owner(org):
+    """An object whose page every post of branch 1 may open: a drill at outlet A."""
+    from tests.test_drills_access import _drill
+
+    return _drill(org)
+
+
 def test_the_content_decides_not_the_name(org):
     form = AttachmentForm(files={"file": upload("scan.txt", pdf_bytes(), "text/plain")})
     assert form.is_valid(), form.errors
@@ -93,7 +100,7 @@ def test_the_content_decides_not_the_name(org):
 def test_photos_are_re_encoded_without_location_but_keep_the_capture_time(org, settings):
     form = AttachmentForm(files={"file": upload("../../etc/门锁.jpeg", jpeg_with_gps(), "image/jpeg")})
     assert form.is_valid(), form.errors
-    attachment = attachment_create(owner=org.outlet_a, upload=form.cleaned_data["file"], by=org.officer)
+    attachment = attachment_create(owner=_owner(org), upload=form.cleaned_data["file"], by=org.officer)
 
     stored = Path(attachment.file.path)
     assert stored.is_relative_to(Path(settings.MEDIA_ROOT))
@@ -124,7 +131,7 @@ def test_several_photos_at_once_report_each_bad_one(org):
 def test_an_attachment_of_branch_one_is_404_for_an_outsider(org, login):
     checked = AttachmentForm(files={"file": upload("门锁.jpg", jpeg_with_gps())})
     assert checked.is_valid()
-    attachment = attachment_create(owner=org.outlet_a, upload=checked.cleaned_data["file"], by=org.officer)
+    attachment = attachment_create(owner=_owner(org), upload=checked.cleaned_data["file"], by=org.officer)
     url = reverse("attachment", args=[attachment.pk])
 
     assert login(org.outsider).get(url).status_code == 404
@@ -141,7 +148,7 @@ def test_an_attachment_of_branch_one_is_404_for_an_outsider(org, login):
 def test_a_hostile_file_name_cannot_break_the_download_header(org, login):
     checked = AttachmentForm(files={"file": upload('a"; filename=evil.html\r\n.pdf', pdf_bytes())})
     assert checked.is_valid()
-    attachment = attachment_create(owner=org.outlet_a, upload=checked.cleaned_data["file"], by=org.officer)
+    attachment = attachment_create(owner=_owner(org), upload=checked.cleaned_data["file"], by=org.officer)
     response = login(org.security).get(reverse("attachment", args=[attachment.pk]))
     assert attachment.original_name == "a filename=evil.html.pdf"
     assert response["Content-Disposition"] == 'attachment; filename="a filename=evil.html.pdf"'
@@ -149,7 +156,7 @@ def test_a_hostile_file_name_cannot_break_the_download_header(org, login):
 
 
 def test_an_attachment_of_an_unscoped_owner_is_never_served(org, login):
-    # A calendar day has no for_user: files hung on such an object are refused to everyone.
+    # A calendar day declares no selector: files hung on such an object are refused to everyone.
     day = CalendarDay.objects.first()
     checked = AttachmentForm(files={"file": upload("x.pdf", pdf_bytes())})
     assert checked.is_valid()

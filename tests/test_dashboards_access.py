@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.access import AccessCase, check_access
+from tests.access import POST_PERSONAS, AccessCase, PostCase, check_access, check_post, post_params
 
 LEADERS_B1 = ("headoffice", "president", "security")
 PREMISES_STAFF = ("outlethead", "officer")
@@ -35,6 +35,22 @@ ACCESS_CASES = [
     ),
 ]
 POST_ONLY: dict = {}
+
+_WEIGHTS = {"overdue_danger": 6, "escalated_danger": 8, "missed_check": 2, "failed_test": 4, "overdue_test": 3}
+POST_CASES = [
+    PostCase(
+        "dashboards:weights",
+        data={**_WEIGHTS, "no_recent_drill": 3, "drill_window_days": 90, "reason": "加重逾期隐患"},
+        ok=("headoffice",),
+        forbidden=tuple(p for p in POST_PERSONAS if p != "headoffice"),
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_dashboards_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 @pytest.mark.parametrize("case", ACCESS_CASES, ids=lambda c: c.id)

@@ -13,7 +13,7 @@ from facilities.models import Cadence, Facility, FacilityTest, Investment
 from facilities.services import facility_save, facility_test_record, investment_save
 from incidents.models import Incident
 from incidents.services import incident_report
-from tests.access import ALL, AccessCase, check_access
+from tests.access import ALL, POST_PERSONAS, AccessCase, PostCase, check_access, check_post, post_params
 
 IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 
@@ -37,19 +37,8 @@ def _ledger(org):
     facility_test_record(
         facility=facility, test_kind="alarm_monthly", tested_on=timezone.localdate(), result="pass", by=org.officer
     )
-    investment_save(
-        investment=Investment(premises=org.outlet_a, amount=Decimal("1200"), description="更换报警探头"),
-        by=org.security,
-    )
-    incident_report(
-        incident=Incident(
-            premises=org.outlet_a,
-            kind="theft",
-            occurred_at=timezone.now() - datetime.timedelta(hours=2),
-            description="营业厅客户手机被盗",
-        ),
-        by=org.officer,
-    )
+    _investment_setup(org)
+    _ledger_incident(org)
 
 
 def _facility(org):
@@ -158,6 +147,128 @@ ACCESS_CASES = [
 ]
 
 POST_ONLY: dict = {}  # every page of these apps answers GET; their POSTs are tested in the feature tests
+
+
+def _alarm(org):
+    return [make_alarm(org).pk]
+
+
+def _investment_setup(org):
+    investment_save(
+        investment=Investment(premises=org.outlet_a, amount=Decimal("1200"), description="更换报警探头"),
+        by=org.security,
+    )
+
+
+def _officers_incident(org):
+    _ledger_incident(org)
+    return _incident(org)
+
+
+def _ledger_incident(org):
+    incident_report(
+        incident=Incident(
+            premises=org.outlet_a,
+            kind="theft",
+            occurred_at=timezone.now() - datetime.timedelta(hours=2),
+            description="营业厅客户手机被盗",
+        ),
+        by=org.officer,
+    )
+
+
+def _facility_data(org, **changes):
+    return {
+        "premises": org.outlet_a.pk,
+        "kind": "intrusion_alarm",
+        "name": "入侵报警主机",
+        "status": "in_use",
+    } | changes
+
+
+def _investment_data(org, **changes):
+    data = {"premises": org.outlet_a.pk, "kind": "purchase", "facility_kind": "cctv", "date": "2026-03-02"}
+    return data | {"amount": "800", "description": "新增摄像头"} | changes
+
+
+STAFF_OF_A = ("outlethead", "officer", "teller")
+NOT_HO = tuple(p for p in POST_PERSONAS if p != "headoffice")
+_TODAY = lambda: timezone.localdate().isoformat()  # noqa: E731
+
+POST_CASES = [
+    PostCase(
+        "facilities:facility_create",
+        data=_facility_data,
+        ok=(*MANAGERS_B1, "outlethead"),
+        forbidden=("president", "officer", "teller", "outsider"),
+    ),
+    PostCase(
+        "facilities:facility_update",
+        args=_alarm,
+        data=lambda org: _facility_data(org, name="营业厅入侵报警主机（新）"),
+        ok=(*MANAGERS_B1, "outlethead"),
+        forbidden=("president", "officer", "teller"),
+        hidden=("outsider",),
+    ),
+    PostCase(
+        "facilities:test_create",
+        args=_alarm,
+        data=lambda org: {"test_kind": "alarm_monthly", "tested_on": _TODAY(), "result": "pass", "notes": ""},
+        ok=(*MANAGERS_B1, "outlethead", "officer"),
+        forbidden=("president", "teller"),
+        hidden=("outsider",),
+    ),
+    PostCase(
+        "facilities:cadence_update",
+        args=_cadence,
+        data={"every": 2, "unit": "month", "remind_days": 5, "is_active": "on", "reason": "调整"},
+        ok=("headoffice",),
+        forbidden=NOT_HO,
+    ),
+    PostCase(
+        "facilities:investment_create",
+        data=_investment_data,
+        ok=MANAGERS_B1,
+        forbidden=("president", *STAFF_OF_A, "outsider"),
+    ),
+    PostCase(
+        "facilities:investment_update",
+        setup=_investment_setup,
+        args=_investment,
+        data=lambda org: _investment_data(org, amount="1500"),
+        ok=MANAGERS_B1,
+        forbidden=("president", *STAFF_OF_A),
+        hidden=("outsider",),
+    ),
+    # Anyone reports an incident at their own premises; outlet A is not the outsider's to choose.
+    PostCase(
+        "incidents:incident_create",
+        data=lambda org: {
+            "premises": org.outlet_a.pk,
+            "kind": "theft",
+            "occurred_at": "2026-03-02T10:00",
+            "description": "营业厅客户手机被盗",
+            "loss_amount": "0",
+        },
+        ok=(*WATCHERS, *STAFF_OF_A),
+        refused=("outsider",),
+    ),
+    # The follow-up is the security department's; the reporter and leadership only read it.
+    PostCase(
+        "incidents:incident_update",
+        args=_officers_incident,
+        data={"status": "investigating", "follow_up": "已报警", "loss_amount": "500", "reason": "跟进"},
+        ok=MANAGERS_B1,
+        forbidden=("president", "officer"),
+        hidden=("outlethead", "teller", "outsider"),
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_facilities_and_incidents_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 @pytest.mark.django_db

@@ -7,7 +7,15 @@ import pytest
 from reports.choices import ReportKind
 from reports.models import Campaign, Report
 from reports.services import campaign_save, report_generate
-from tests.access import ALL, AccessCase, check_access, check_post_only
+from tests.access import (
+    ALL,
+    AccessCase,
+    PostCase,
+    check_access,
+    check_post,
+    check_post_only,
+    post_params,
+)
 
 MAY = datetime.date(2026, 5, 1)
 READERS = ("headoffice", "president", "security")
@@ -80,6 +88,90 @@ POST_ONLY = {
     "reports:report_sign": [1],
     "reports:campaign_report": [1],
 }
+
+
+SECTIONS = {"rules_text": "落实制度", "problems": "报警延迟", "measures": "更换主机"}
+
+
+def _sections_saved(org, unit=None, kind=ReportKind.MONTHLY, start=MAY, end=datetime.date(2026, 5, 31)):
+    from reports.services import report_save_sections
+
+    report = report_generate(unit=unit or org.sub1, kind=kind, start=start, end=end)
+    report_save_sections(report=report, by=org.security, **SECTIONS)
+    return [report.pk]
+
+
+def _finalised(org, unit=None, kind=ReportKind.MONTHLY, start=MAY, end=datetime.date(2026, 5, 31)):
+    from reports.services import report_finalise
+
+    [pk] = _sections_saved(org, unit, kind, start, end)
+    report_finalise(report=Report.objects.get(pk=pk), by=org.security)
+    return [pk]
+
+
+def _quarterly_of_branch1(org):
+    return _finalised(
+        org, org.branch1, ReportKind.HAZARD_QUARTERLY, datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)
+    )
+
+
+STAFF_OF_A = ("outlethead", "officer", "teller")
+MANAGERS = ("headoffice", "security")
+EDIT = {"ok": MANAGERS, "forbidden": ("president", *STAFF_OF_A), "hidden": ("outsider",)}  # a sub-branch 1 report
+CREATE = {"ok": MANAGERS, "forbidden": ("president", *STAFF_OF_A, "outsider")}
+
+POST_CASES = [
+    # Drafts are generated in the background after commit: the request itself writes nothing yet.
+    PostCase("reports:report_generate", data={"month": "2026-05"}, shown=MANAGERS, forbidden=CREATE["forbidden"]),
+    PostCase("reports:report_sections", setup=_report, args=_report_pk, data=SECTIONS, **EDIT),
+    PostCase("reports:report_regenerate", setup=_report, args=_report_pk, **EDIT),
+    PostCase("reports:report_finalise", args=_sections_saved, **EDIT),
+    PostCase("reports:report_publish", args=_finalised, **EDIT),
+    PostCase("reports:report_correct", args=_finalised, data={"reason": "数字有误"}, **EDIT),
+    # The quarterly table of branch 1 is signed by its head; outlet staff do not see branch 1's reports.
+    PostCase(
+        "reports:report_sign",
+        args=_quarterly_of_branch1,
+        ok=("president",),
+        forbidden=MANAGERS,
+        hidden=(*STAFF_OF_A, "outsider"),
+    ),
+    PostCase(
+        "reports:campaign_create",
+        data=lambda org: {
+            "unit": org.branch1.pk,
+            "year": 2027,
+            "theme": "安全月",
+            "start": "2027-06-01",
+            "end": "2027-06-30",
+        },
+        **CREATE,
+    ),
+    PostCase(
+        "reports:activity_create",
+        setup=_campaign,
+        args=_campaign_pk,
+        data=lambda org: {
+            "unit": org.sub1.pk,
+            "date": "2026-06-16",
+            "kind": "consultation_day",
+            "title": "咨询日",
+            "participants": 12,
+        },
+        ok=("headoffice", "security", "outlethead", "officer"),
+        forbidden=("president", "teller"),
+        hidden=("outsider",),
+    ),
+    PostCase(
+        "reports:campaign_report", setup=_campaign, args=_campaign_pk, data=lambda org: {"unit": org.sub1.pk}, **EDIT
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_reports_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
 
 
 @pytest.mark.django_db
