@@ -473,7 +473,7 @@ POST_CASES: list[PostCase] = [
         forbidden=(*NOT_MANAGERS_IN_B1, "outsider"),
     ),
     # Escalation (issue 15): security may not make anyone head office, act as its own president, or
-    # reset (and so learn) the password of its president. (branches/rules.py).
+    # reset (and so learn) the password of its president (branches/rules.py).
     PostCase(
         "branches:staff_update",
         label="security makes the officer head office",
