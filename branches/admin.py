@@ -48,8 +48,7 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     change_password_form = AuditedAdminPasswordChangeForm
 
     def save_model(self, request, obj, form, change):
-        reason = _("Changed by an administrator") if change else _("Account created by an administrator")
-        services.staff_save(staff=obj, by=request.user, reason=str(reason))
+        services.staff_save(staff=obj, by=request.user, reason="admin.change" if change else "staff.admin_create")
 
     def log_change(self, request, obj, message):
         # The password form prepared the new password; saving it here, with the request, audits who set it.
@@ -58,7 +57,7 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):
                 staff=obj,
                 password=obj.__dict__.pop("_admin_new_password"),
                 by=request.user,
-                reason=str(_("Password changed by an administrator")),
+                reason="staff.admin_password",
             )
         return super().log_change(request, obj, message)
 

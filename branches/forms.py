@@ -28,7 +28,7 @@ class LinkSetPasswordForm(SetPasswordForm):
             staff=self.user,
             password=self.cleaned_data["new_password1"],
             by=self.user,
-            reason=_("Password set with the one-time link"),
+            reason="staff.password_link",
         )
 
 

@@ -18,6 +18,7 @@ from branches import rules
 from branches.choices import Post
 from branches.models import Acting, Contract, Premises, Unit, User
 from branches.scoping import forget_scope
+from safetybank.audit import set_reason
 
 # Letters and digits that cannot be mistaken for each other when read aloud at a counter.
 _PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
@@ -53,7 +54,7 @@ def staff_create(*, by: User, password: str | None = None, **fields) -> tuple[Us
     initial = password or generate_initial_password()
     user.set_password(initial)
     user.must_change_password = True
-    _with_reason(user, _("Account created"))
+    set_reason(user, "staff.create", by=by)
     user.full_clean(exclude=["password"])
     user.save()
     return user, initial
@@ -73,7 +74,10 @@ def staff_save(*, staff: User, by: User, reason: str = "") -> User:
     rules.check(by=by, action=rules.GRANT_POST, person=before)
     if before is None or any(getattr(before, name) != getattr(staff, name) for name in _PLACE_FIELDS):
         rules.check(by=by, action=rules.GRANT_POST, post=staff.post, unit=staff.unit, premises=staff.home_premises)
-    _with_reason(staff, reason or _("Details edited"))
+    if reason:
+        _with_reason(staff, reason)  # as the person typed it
+    else:
+        set_reason(staff, "staff.edit", by=by)
     staff.save()
     forget_scope(staff)
     return staff
@@ -151,8 +155,7 @@ def staff_reset_password(*, staff: User, by: User) -> None:
         )
     staff.set_unusable_password()
     staff.must_change_password = False  # they choose their own password through the link
-    _with_reason(staff, _("Password reset by %(by)s: set-password link sent") % {"by": by})
-    staff._history_user = by
+    set_reason(staff, "staff.password_reset", by=by)  # who reset it is the history's user
     staff.save()
     _end_sessions(staff)
     from branches.tasks import send_set_password_link
@@ -241,7 +244,7 @@ def acting_save(*, acting: Acting, by: User) -> Acting:
         unit=acting.unit,
         premises=acting.premises,
     )
-    _with_reason(acting, _("Acting arranged"))
+    set_reason(acting, "acting.arrange", by=by)
     acting.save()
     forget_scope(acting.user)
     return acting
@@ -273,7 +276,7 @@ def staff_details_update(*, staff: User, by: User, reason: str = "", **fields) -
     if "employee_number" in fields:
         staff.employee_number = staff.employee_number or None  # unique: empty means none
     # The same rules as the edit form (branches.rules: never oneself, never a superior).
-    return staff_save(staff=staff, by=by, reason=reason or str(_("Details edited")))
+    return staff_save(staff=staff, by=by, reason=reason)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from branches import rules, services
 from branches.choices import Post
 from branches.models import Acting, RefusedAccess, User
 from branches.permissions import can
+from safetybank.audit import reason_text
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,8 +226,10 @@ def test_a_reset_never_shows_the_password_and_mails_a_one_time_link(
 
     # Audited: who reset whom, when — on the person's page.
     latest = User.objects.get(pk=org.officer.pk).history.latest()
-    assert latest.history_user == org.security and "孙保卫 重置了密码" in latest.history_change_reason
-    assert "孙保卫 重置了密码" in manager.get(reverse("branches:staff_detail", args=[org.officer.pk])).content.decode()
+    assert latest.history_user == org.security
+    assert reason_text(latest.history_change_reason) == "已重置密码：已发送设置密码链接"
+    page = manager.get(reverse("branches:staff_detail", args=[org.officer.pk])).content.decode()
+    assert "已重置密码：已发送设置密码链接" in page and "孙保卫" in page
 
     # Only the officer gets the link, in their language.
     (message,) = mail.outbox
@@ -274,7 +277,7 @@ def test_an_administrators_password_change_is_audited_and_ends_sessions(org, cli
     assert response.status_code == 302
     officer = User.objects.get(pk=org.officer.pk)
     latest = officer.history.latest()
-    assert latest.history_user == root and latest.history_change_reason == "由管理员修改密码"
+    assert latest.history_user == root and reason_text(latest.history_change_reason) == "由管理员修改密码"
     assert officer.check_password(new) and officer.must_change_password
     assert officers_phone.get(reverse("home")).status_code == 302
 
@@ -299,7 +302,7 @@ def test_an_administrators_change_of_a_post_goes_through_the_service_and_is_audi
     assert response.status_code == 302
     latest = User.objects.get(pk=officer.pk).history.latest()
     assert latest.post == Post.OUTLET_HEAD
-    assert latest.history_user == root and latest.history_change_reason == "由管理员修改"
+    assert latest.history_user == root and reason_text(latest.history_change_reason) == "在管理后台修改"
 
 
 def test_the_xlsx_import_cannot_create_a_president_either(org):
