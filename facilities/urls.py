@@ -6,9 +6,9 @@ app_name = "facilities"
 
 urlpatterns = [
     path("", views.FacilityListView.as_view(), name="facility_list"),
-    path("new/", views.FacilityCreateView.as_view(), name="facility_create"),
+    path("new/", views.FacilityEditView.as_view(), name="facility_create"),
     path("<int:pk>/", views.FacilityDetailView.as_view(), name="facility_detail"),
-    path("<int:pk>/edit/", views.FacilityUpdateView.as_view(), name="facility_update"),
+    path("<int:pk>/edit/", views.FacilityEditView.as_view(), name="facility_update"),
     path("<int:pk>/test/", views.test_create, name="test_create"),
     path("due/", views.due_list, name="due_list"),
     path("tests/", views.FacilityTestListView.as_view(), name="test_list"),
@@ -19,6 +19,6 @@ urlpatterns = [
     path("cadences/", views.cadence_list, name="cadence_list"),
     path("cadences/<int:pk>/edit/", views.cadence_update, name="cadence_update"),
     path("investments/", views.InvestmentListView.as_view(), name="investment_list"),
-    path("investments/new/", views.InvestmentCreateView.as_view(), name="investment_create"),
-    path("investments/<int:pk>/edit/", views.InvestmentUpdateView.as_view(), name="investment_update"),
+    path("investments/new/", views.InvestmentEditView.as_view(), name="investment_create"),
+    path("investments/<int:pk>/edit/", views.InvestmentEditView.as_view(), name="investment_update"),
 ]

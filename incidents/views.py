@@ -9,31 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from branches.permissions import can, require
-from branches.viewmixins import ScopedListView
 from incidents import selectors, services
 from incidents.filters import IncidentFilter
 from incidents.forms import IncidentFollowUpForm, IncidentReportForm
 from incidents.models import Incident
 from incidents.tables import IncidentTable
 from safetybank.exports import tabular_response
+from safetybank.views import ObjectListView
 
 
-class IncidentListView(ScopedListView):
-    model = Incident
+class IncidentListView(ObjectListView):
+    selector = selectors.incidents_for
     action = "incident.report"
+    export_action = "incident.export"
     table_class = IncidentTable
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
 
-    def get_queryset(self):
-        return selectors.incidents_for(user=self.request.user)
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sees_all"] = can(self.request.user, "incident.view_all")
-        context["can_export"] = can(self.request.user, "incident.export")
-        context["query"] = self.request.GET.urlencode()
-        return context
+        return {**super().get_context_data(**kwargs), "sees_all": self.can("incident.view_all")}
 
 
 @login_required

@@ -294,7 +294,7 @@ def template_edit(request, pk: int):
         messages.success(request, _("The template is saved. Letters already issued keep their text."))
         return redirect("responsibilities:template_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "responsibilities/form.html", {"form": form, "title": template.display_title}, status=status)
+    return render(request, "object_form.html", {"form": form, "title": template.display_title}, status=status)
 
 
 @login_required
@@ -318,9 +318,7 @@ def postduty_edit(request, pk: int):
         messages.success(request, _("The duties are saved; they go into letters issued from now on."))
         return redirect("responsibilities:postduty_list")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "responsibilities/form.html", {"form": form, "title": duty.get_post_display()}, status=status
-    )
+    return render(request, "object_form.html", {"form": form, "title": duty.get_post_display()}, status=status)
 
 
 @login_required
@@ -501,9 +499,7 @@ def _agreement_form(request, instance=None):
             form.add_error(None, exc)
     title = str(instance) if instance else _("New joint-defence agreement")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "responsibilities/form.html", {"form": form, "title": title, "multipart": True}, status=status
-    )
+    return render(request, "object_form.html", {"form": form, "title": title}, status=status)
 
 
 @login_required
