@@ -17,6 +17,7 @@ Function views remain only for workflow actions: a few lines around one service 
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -137,7 +138,8 @@ class ObjectDetailView(ScopedMixin, DetailView):
 class ObjectEditView(ScopedMixin, ScopedFormMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView):
     """Create (no ``pk`` in the URL) or update (``pk``) one scoped object through ``form_class``.
 
-    Override ``save(form)`` to write through the app's service and return the object; a
+    ``form_class`` is a ModelForm, or a plain form whose service creates the object. Override
+    ``save(form)`` to write through the app's service and return the object; a
     ``ValidationError`` it raises is shown on the form (a refusal with an ``action`` is logged).
     A refused form answers 400 with the typed values kept.
     """
@@ -156,6 +158,12 @@ class ObjectEditView(ScopedMixin, ScopedFormMixin, SingleObjectTemplateResponseM
     def post(self, request, *args, **kwargs):
         self.object = self._edited()
         return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if not issubclass(self.get_form_class(), forms.BaseModelForm):
+            kwargs.pop("instance", None)  # a plain form whose service creates the object
+        return kwargs
 
     def save(self, form):
         return form.save()
