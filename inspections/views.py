@@ -32,7 +32,7 @@ from inspections.forms import (
     UnannouncedForm,
 )
 from inspections.models import Answer, Assignment, ChecklistTemplate, FrequencyRule, Inspection
-from safetybank.pdf import render_pdf
+from safetybank.pdf import pdf_response, render_pdf
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -264,9 +264,7 @@ def confirmation_letter(request, pk: int):
         },
         language=request.LANGUAGE_CODE,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="confirmation-{inspection.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"confirmation-{inspection.pk}.pdf", inline=True)
 
 
 @login_required

@@ -29,6 +29,7 @@ from reports.documents import report_title
 from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSafetyMonthForm, MonthForm, SectionsForm
 from reports.models import Report
 from reports.selectors import open_issues
+from safetybank.pdf import pdf_response
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -243,12 +244,6 @@ def report_sign(request, pk: int):
     )
 
 
-def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(filename)
-    return response
-
-
 def _disposition(filename: str) -> str:
     from urllib.parse import quote
 
@@ -265,7 +260,7 @@ def _language(request) -> str:
 def report_pdf(request, pk: int):
     report = _report(request, pk)
     data = services.report_pdf(report=report, language=_language(request))
-    return _pdf_response(data, f"{report_title(report)}.pdf")
+    return pdf_response(data, f"{report_title(report)}.pdf")
 
 
 @login_required

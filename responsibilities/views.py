@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,8 @@ from responsibilities.forms import (
     SignForm,
 )
 from responsibilities.models import CommitteeMember, DutyDay, Letter, LetterTemplate
-from safetybank.pdf import render_pdf
+from safetybank.htmx import render_partial
+from safetybank.pdf import pdf_response, render_pdf
 
 
 def _year(request) -> int:
@@ -155,9 +156,7 @@ def letter_pdf(request, pk: int):
         {"letter": letter, "signatures": signatures_of(letter), "generated_at": timezone.localtime()},
         language=language,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="letter-{letter.year}-{letter.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"letter-{letter.year}-{letter.pk}.pdf")
 
 
 # --------------------------------------------------------------------------- rounds
@@ -205,9 +204,9 @@ def round_detail(request, pk: int):
         "current": sum(n for s, n in counts.items() if s != LetterStatus.SUPERSEDED),
         "may_countersign": can(request.user, "letter.countersign") and counts[LetterStatus.SIGNED] > 0,
     }
-    if request.htmx:
-        return render(request, "responsibilities/partials/_round_status.html", context)
-    return render(request, "responsibilities/round_detail.html", context)
+    return render_partial(
+        request, "responsibilities/round_detail.html", "responsibilities/partials/_round_status.html", context
+    )
 
 
 @login_required
