@@ -23,7 +23,6 @@ from facilities.filters import FacilityFilter, FacilityTestFilter, InvestmentFil
 from facilities.forms import CadenceForm, FacilityForm, FacilityTestForm, InvestmentForm, LedgerPeriodForm
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from facilities.tables import FacilityTable, FacilityTestTable, InvestmentTable
-from safetybank.exports import tabular_response
 from safetybank.pdf import pdf_response, render_pdf
 from safetybank.views import ObjectDetailView, ObjectEditView, ObjectListView
 
@@ -35,6 +34,7 @@ class FacilityListView(ObjectListView):
     action = "facility.view"
     manage_action = "facility.manage"
     export_action = "facility.export"
+    export_name = "facilities"
     table_class = FacilityTable
     filterset_class = FacilityFilter
     template_name = "facilities/facility_list.html"
@@ -131,6 +131,7 @@ class FacilityTestListView(ObjectListView):
     model = FacilityTest
     action = "facility.view"
     export_action = "facility.export"
+    export_name = "facility-tests"
     table_class = FacilityTestTable
     filterset_class = FacilityTestFilter
     template_name = "facilities/test_list.html"
@@ -205,87 +206,6 @@ def ledger_pdf(request, premises_pk: int):
         language=request.LANGUAGE_CODE,
     )
     return pdf_response(pdf, f"ledger-{premises.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf", inline=True)
-
-
-# --------------------------------------------------------------------------- exports
-
-
-@login_required
-def facility_export(request, fmt: str):
-    require(request, "facility.export")
-    facilities = FacilityFilter(request.GET, queryset=selectors.facilities_for(user=request.user), request=request).qs
-    headers = [
-        _("Premises code"),
-        _("Premises"),
-        _("Unit"),
-        _("Kind"),
-        _("Name"),
-        _("Make and model"),
-        _("Supplier"),
-        _("Installed on"),
-        _("Status"),
-        _("Channels"),
-        _("Retention (days)"),
-        _("Count"),
-        _("Extinguisher type"),
-        _("Expires on"),
-        _("Note"),
-    ]
-    rows = (
-        [
-            f.premises.code,
-            f.premises.name,
-            f.unit.name,
-            f.get_kind_display(),
-            f.name,
-            f.model_name,
-            f.supplier,
-            f.install_date,
-            f.get_status_display(),
-            f.channels,
-            f.retention_days,
-            f.quantity,
-            f.get_extinguisher_type_display(),
-            f.expiry_date,
-            f.note,
-        ]
-        for f in facilities
-    )
-    return tabular_response(fmt, "facilities", headers, rows)
-
-
-@login_required
-def test_export(request, fmt: str):
-    require(request, "facility.export")
-    tests = FacilityTestFilter(request.GET, queryset=selectors.tests_for(user=request.user), request=request).qs
-    headers = [
-        _("Tested on"),
-        _("Premises code"),
-        _("Premises"),
-        _("Facility"),
-        _("Test"),
-        _("Result"),
-        _("Tester"),
-        _("Notes"),
-        _("Police confirmation of receipt"),
-        _("Hidden danger"),
-    ]
-    rows = (
-        [
-            t.tested_on,
-            t.facility.premises.code,
-            t.facility.premises.name,
-            t.facility.name,
-            t.get_test_kind_display(),
-            t.get_result_display(),
-            str(t.tester),
-            t.notes,
-            t.police_receipt,
-            t.hazard_id,
-        ]
-        for t in tests
-    )
-    return tabular_response(fmt, "facility-tests", headers, rows)
 
 
 # --------------------------------------------------------------------------- cadences

@@ -14,7 +14,6 @@ from incidents.filters import IncidentFilter
 from incidents.forms import IncidentFollowUpForm, IncidentReportForm
 from incidents.models import Incident
 from incidents.tables import IncidentTable
-from safetybank.exports import tabular_response
 from safetybank.views import ObjectListView
 
 
@@ -22,6 +21,7 @@ class IncidentListView(ObjectListView):
     selector = selectors.incidents_for
     action = "incident.report"
     export_action = "incident.export"
+    export_name = "incidents"
     table_class = IncidentTable
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
@@ -105,41 +105,3 @@ def incident_update(request, pk: int):
         {"form": form, "incident": incident, "title": _("Follow-up")},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@login_required
-def incident_export(request, fmt: str):
-    require(request, "incident.export")
-    incidents = IncidentFilter(request.GET, queryset=selectors.incidents_for(user=request.user), request=request).qs
-    headers = [
-        _("Occurred at"),
-        _("Kind"),
-        _("Premises code"),
-        _("Premises"),
-        _("Unit"),
-        _("Description"),
-        _("Loss (yuan)"),
-        _("Police report number"),
-        _("Status"),
-        _("Follow-up actions"),
-        _("Reported by"),
-        _("Reported at"),
-    ]
-    rows = (
-        [
-            i.occurred_at,
-            i.get_kind_display(),
-            i.premises.code,
-            i.premises.name,
-            i.unit.name,
-            i.description,
-            i.loss_amount,
-            i.police_report_no,
-            i.get_status_display(),
-            i.follow_up,
-            str(i.reported_by),
-            i.reported_at,
-        ]
-        for i in incidents
-    )
-    return tabular_response(fmt, "incidents", headers, rows)
