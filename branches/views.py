@@ -219,6 +219,7 @@ class StaffObjectFormView(ScopedMixin, SingleObjectMixin, FormView):
     """A form about one staff member in scope (transfer, leave, password)."""
 
     model = User
+    template_name = "object_form.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "title": self.title}
