@@ -194,11 +194,8 @@ class DrillListView(ObjectListView):
     filterset_class = DrillFilter
     template_name = "drills/drill_list.html"
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = data = self.request.GET.copy()
-        data["year"] = str(_year(self.request))
-        return kwargs
+    def get_filter_data(self):
+        return {"year": _year(self.request)}
 
     def get_context_data(self, **kwargs):
         to_run = selectors.drills_to_run(user=self.request.user).prefetch_related("premises")[:10]

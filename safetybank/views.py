@@ -110,9 +110,18 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             return self.export_action or self.action
         return self.action
 
+    def get_filter_data(self) -> dict:
+        """Filter values the view settles itself, over what the request says (e.g. the year, checked)."""
+        return {}
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        settled = self.get_filter_data()
+        if settled:
+            kwargs["data"] = data = self.request.GET.copy()
+            for name, value in settled.items():
+                data[name] = str(value)
         return kwargs
 
     def get(self, request, *args, **kwargs):
