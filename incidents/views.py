@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from branches.permissions import can, require
+from branches.permissions import require
 from incidents import selectors, services
 from incidents.filters import IncidentFilter
 from incidents.forms import IncidentFollowUpForm, IncidentReportForm
 from incidents.models import Incident
 from incidents.tables import IncidentTable
-from safetybank.views import ObjectListView
+from safetybank.views import ObjectDetailView, ObjectEditView, ObjectListView
 
 
 class IncidentListView(ObjectListView):
@@ -30,41 +31,33 @@ class IncidentListView(ObjectListView):
         return {**super().get_context_data(**kwargs), "sees_all": self.can("incident.view_all")}
 
 
-@login_required
-def incident_create(request):
-    require(request, "incident.report")
-    form = IncidentReportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_report(
-                incident=form.instance, by=request.user, uploads=form.cleaned_data["photos"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Incident reported. The security department has been told."))
-            return redirect(incident.get_absolute_url())
-    return render(
-        request,
-        "incidents/incident_form.html",
-        {"form": form, "title": _("Report an incident")},
-        status=400 if request.method == "POST" else 200,
-    )
+class IncidentCreateView(ObjectEditView):
+    model = Incident
+    action = "incident.report"
+    form_class = IncidentReportForm
+    template_name = "incidents/incident_form.html"
+    extra_context = {"title": gettext_lazy("Report an incident")}
+    success_message = gettext_lazy("Incident reported. The security department has been told.")
+
+    def save(self, form):
+        return services.incident_report(
+            incident=form.instance, by=self.request.user, uploads=form.cleaned_data["photos"]
+        )
+
+
+class IncidentDetailView(ObjectDetailView):
+    selector = selectors.incidents_for
+    action = "incident.report"
+    template_name = "incidents/incident_detail.html"
+    context_object_name = "incident"
+
+    def get_context_data(self, **kwargs):
+        can_manage = self.can("incident.manage") and not self.object.is_closed
+        return {**super().get_context_data(**kwargs), "can_manage": can_manage}
 
 
 def _incident(request, pk: int) -> Incident:
     return get_object_or_404(selectors.incidents_for(user=request.user), pk=pk)
-
-
-@login_required
-def incident_detail(request, pk: int):
-    incident = _incident(request, pk)
-    require(request, "incident.report")
-    return render(
-        request,
-        "incidents/incident_detail.html",
-        {"incident": incident, "can_manage": can(request.user, "incident.manage") and not incident.is_closed},
-    )
 
 
 @login_required
