@@ -114,11 +114,14 @@ def test_create(request, pk: int):
     return render(request, "facilities/test_form.html", {"facility": facility, "form": form}, status=status)
 
 
-@login_required
-def test_detail(request, pk: int):
-    test = get_object_or_404(selectors.tests_for(user=request.user), pk=pk)
-    require(request, "facility.view")
-    return render(request, "facilities/test_detail.html", {"test": test, "signatures": _signatures(test)})
+class FacilityTestDetailView(ObjectDetailView):
+    selector = selectors.tests_for
+    action = "facility.view"
+    template_name = "facilities/test_detail.html"
+    context_object_name = "test"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "signatures": _signatures(self.object)}
 
 
 def _signatures(test: FacilityTest) -> list[tuple]:
