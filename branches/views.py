@@ -28,7 +28,7 @@ from branches.orphans import orphaned_items
 from branches.permissions import can, log_refusal
 from branches.selectors import unit_overview
 from branches.tables import PremisesTable, StaffTable, UnitTable
-from safetybank.views import ObjectDetailView, ObjectEditView, ObjectListView, ScopedMixin
+from safetybank.views import ObjectDetailView, ObjectEditView, ObjectListView, RefusalMixin, ScopedMixin
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -61,14 +61,6 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your new password is set. Sign in with it."))
         return response
-
-
-def refused(view, form, exc: ValidationError):
-    """A service said no: show it on the form; a refusal of the rule is logged like any other."""
-    if isinstance(exc, rules.Refused):
-        log_refusal(view.request, exc.action)
-    form.add_error(None, exc)
-    return view.form_invalid(form)
 
 
 class EditView(ObjectEditView):
@@ -215,7 +207,7 @@ class StaffUpdateView(EditView):
         return staff
 
 
-class StaffObjectFormView(ScopedMixin, SingleObjectMixin, FormView):
+class StaffObjectFormView(ScopedMixin, RefusalMixin, SingleObjectMixin, FormView):
     """A form about one staff member in scope (transfer, leave, password)."""
 
     model = User
@@ -248,7 +240,7 @@ class StaffTransferView(StaffObjectFormView):
                 on=data["effective"],
             )
         except ValidationError as exc:
-            return refused(self, form, exc)
+            return self.refused(form, exc)
         messages.success(self.request, _("The transfer is recorded."))
         return redirect(self.object.get_absolute_url())
 
@@ -267,7 +259,7 @@ class StaffLeaveView(StaffObjectFormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            return refused(self, form, exc)
+            return self.refused(form, exc)
         messages.success(self.request, _("The account is closed and every session of this person has ended."))
         return redirect(self.object.get_absolute_url())
 

@@ -84,6 +84,17 @@ class ScopedMixin(LoginRequiredMixin):
         return super().get_object(queryset)
 
 
+class RefusalMixin:
+    """For any form view whose service may say no."""
+
+    def refused(self, form, exc: ValidationError):
+        """Show the service's refusal on the form; a refusal of a rule (``exc.action``) is logged."""
+        if getattr(exc, "action", ""):
+            _permissions().log_refusal(self.request, exc.action)
+        form.add_error(None, exc)
+        return self.form_invalid(form)
+
+
 class ScopedFormMixin:
     """Hands the signed-in user to the form, which narrows every choice to the same scope."""
 
@@ -144,7 +155,9 @@ class ObjectDetailView(ScopedMixin, DetailView):
     """One scoped object; add what the page shows in ``get_context_data``."""
 
 
-class ObjectEditView(ScopedMixin, ScopedFormMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView):
+class ObjectEditView(
+    ScopedMixin, ScopedFormMixin, RefusalMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView
+):
     """Create (no ``pk`` in the URL) or update (``pk``) one scoped object through ``form_class``.
 
     ``form_class`` is a ModelForm, or a plain form whose service creates the object. Override
@@ -192,15 +205,8 @@ class ObjectEditView(ScopedMixin, ScopedFormMixin, SingleObjectTemplateResponseM
     def get_success_message(self) -> str:
         return str(self.success_message)
 
-    def refused(self, form, exc: ValidationError):
-        """A service said no: show it on the form; a refusal of a rule (``exc.action``) is logged."""
-        if getattr(exc, "action", ""):
-            _permissions().log_refusal(self.request, exc.action)
-        form.add_error(None, exc)
-        return self.form_invalid(form)
-
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
 
 
-__all__ = ["ObjectDetailView", "ObjectEditView", "ObjectListView", "ScopedFormMixin", "ScopedMixin"]
+__all__ = ["ObjectDetailView", "ObjectEditView", "ObjectListView", "RefusalMixin", "ScopedFormMixin", "ScopedMixin"]
