@@ -81,3 +81,17 @@ def test_the_drill_list_pages_filters_by_year_and_status_and_sorts(org, login):
     done = client.get(reverse("drills:drill_list"), {"year": 2026, "status": "done"})
     assert "演练29" not in done.content.decode() and "本年度没有演练" in done.content.decode()
     assert client.get(reverse("drills:drill_list"), {"year": "abc"}).status_code == 200  # this year instead
+
+
+@pytest.mark.parametrize("extra", [2, 20])
+def test_the_drill_and_study_lists_do_not_grow_with_their_rows(org, login, extra, django_assert_max_num_queries):
+    for n in range(extra):
+        drill = Drill.objects.create(
+            unit=org.sub1, scenario=f"演练{n}", kind="on_site", planned_date=datetime.date(2026, 5, 1)
+        )
+        drill.premises.set([org.outlet_a, org.outlet_a2])
+    client = login(org.security)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("drills:drill_list"), {"year": 2026}).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("drills:study_list")).status_code == 200
