@@ -7,13 +7,13 @@ app_name = "branches"
 
 urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit_list"),
-    path("units/new/", views.UnitCreateView.as_view(), name="unit_create"),
+    path("units/new/", views.UnitEditView.as_view(), name="unit_create"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
-    path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_update"),
+    path("units/<int:pk>/edit/", views.UnitEditView.as_view(), name="unit_update"),
     path("premises/", views.PremisesListView.as_view(), name="premises_list"),
-    path("premises/new/", views.PremisesCreateView.as_view(), name="premises_create"),
+    path("premises/new/", views.PremisesEditView.as_view(), name="premises_create"),
     path("premises/<int:pk>/", views.PremisesDetailView.as_view(), name="premises_detail"),
-    path("premises/<int:pk>/edit/", views.PremisesUpdateView.as_view(), name="premises_update"),
+    path("premises/<int:pk>/edit/", views.PremisesEditView.as_view(), name="premises_update"),
     path("staff/", views.StaffListView.as_view(), name="staff_list"),
     path("staff/new/", views.StaffCreateView.as_view(), name="staff_create"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),

@@ -1,56 +1,98 @@
-"""The small base every scoped page is built on.
+"""Declared views: the small base every scoped page is built on (netbox's generic views, in miniature).
 
-Scope first, then post: an object outside the user's scope is a 404 (so a 403 never
-confirms that it exists); inside scope, a post without the view's ``action`` gets a
-403 and the refusal is logged. Querysets always start from ``for_user``.
+A page declares what it shows; the base does scope, post, table, filters, export, form and messages:
+
+    class DrillListView(ObjectListView):
+        selector = selectors.drills_for        # callable(user=...) -> scoped QuerySet
+        action = "drill.view"                  # the post needed to see the page
+        table_class = DrillTable
+        filterset_class = DrillFilter
+        template_name = "drills/drill_list.html"
+
+Scope first, then post: an object outside the user's scope is a 404 (so a 403 never confirms that it
+exists); inside scope, a post without the view's ``action`` gets a 403 and the refusal is logged.
+Querysets always start from ``selector(user=...)`` or, without one, ``model.objects.for_user(user)``.
+Function views remain only for workflow actions: a few lines around one service call.
 """
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+from django.views.generic.detail import SingleObjectTemplateResponseMixin
+from django.views.generic.edit import ModelFormMixin, ProcessFormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from branches.permissions import can, log_refusal
+from safetybank.exports import table_export_response
+
+
+def _permissions():
+    # safetybank is plumbing below every app; the post check is the one thing it borrows from branches.
+    from branches import permissions
+
+    return permissions
 
 
 class ScopedMixin(LoginRequiredMixin):
-    """Declare ``model`` and ``action``; optionally ``scope_method`` ("for_user" or "visible_to")."""
+    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``action``."""
 
     action: str = ""
-    scope_method = "for_user"
+    selector = None  # a function ``selector(user=...) -> QuerySet``, e.g. ``selectors.drills_for``
+    scope_method = "for_user"  # without a selector: "for_user" or "visible_to" on the model's queryset
     pk_url_kwarg = "pk"
     slug_url_kwarg = "slug"
 
     def get_queryset(self):
-        manager = self.model._default_manager
-        return getattr(manager.all(), self.scope_method)(self.request.user)
+        selector = type(self).selector  # read off the class, so a plain function is not bound as a method
+        if selector is not None:
+            return selector(user=self.request.user)
+        return getattr(self.model._default_manager.all(), self.scope_method)(self.request.user)
+
+    def get_action(self) -> str:
+        return self.action
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.pk_url_kwarg in kwargs or self.slug_url_kwarg in kwargs:
             self.object = self.get_object()  # 404 outside scope, before the post is checked
-        self.check_action(request)
+        self.check_action(request, self.get_action())
         return super().dispatch(request, *args, **kwargs)
+
+    def check_action(self, request, action: str) -> None:
+        _permissions().require(request, action)
+
+    def can(self, action: str) -> bool:
+        return _permissions().can(self.request.user, action)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["model_verbose_name"] = self.model._meta.verbose_name
+        model = self.model or self.get_queryset().model
+        context["model_verbose_name"] = model._meta.verbose_name
         return context
-
-    def check_action(self, request) -> None:
-        if not can(request.user, self.action):
-            log_refusal(request, self.action)
-            raise PermissionDenied
 
     def get_object(self, queryset=None):
         cached = getattr(self, "object", None)
         if cached is not None and queryset is None:
             return cached
         return super().get_object(queryset)
+
+
+class RefusalMixin:
+    """For any form view whose service may say no."""
+
+    def refused(self, form, exc: ValidationError):
+        """Show the service's refusal on the form; a refusal of a rule (``exc.action``) is logged."""
+        if getattr(exc, "action", ""):
+            _permissions().log_refusal(self.request, exc.action)
+        form.add_error(None, exc)
+        return self.form_invalid(form)
 
 
 class ScopedFormMixin:
@@ -62,28 +104,109 @@ class ScopedFormMixin:
         return kwargs
 
 
-class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A table of scoped rows with filters; ``?…`` filters, ``/export/<fmt>/`` downloads the same table.
+
+    Route the export to the same view with a ``fmt`` keyword (``"csv"`` or ``"xlsx"``); it needs
+    ``export_action`` (default: ``action``) and writes the table's columns (``table.export_columns``).
+    """
+
     paginate_by = 25
     manage_action = ""  # shows the "new" button to those who may use it
+    export_action = ""  # shows the export buttons; needed to download
+    export_name = ""  # file name stem of the download
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_manage"] = bool(self.manage_action) and can(self.request.user, self.manage_action)
-        return context
+    def get_action(self) -> str:
+        if "fmt" in self.kwargs:
+            return self.export_action or self.action
+        return self.action
+
+    def get_filter_data(self) -> dict:
+        """Filter values the view settles itself, over what the request says (e.g. the year, checked)."""
+        return {}
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["request"] = self.request
+        settled = self.get_filter_data()
+        if settled:
+            kwargs["data"] = data = self.request.GET.copy()
+            for name, value in settled.items():
+                data[name] = str(value)
         return kwargs
 
+    def get(self, request, *args, **kwargs):
+        if "fmt" not in kwargs:
+            return super().get(request, *args, **kwargs)
+        filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = filterset.qs
+        table = self.get_table_class()(data=self.object_list, **self.get_table_kwargs())
+        return table_export_response(table, kwargs["fmt"], self.export_name or self.request.resolver_match.url_name)
 
-class ScopedDetailView(ScopedMixin, DetailView):
-    pass
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = bool(self.manage_action) and self.can(self.manage_action)
+        context["can_export"] = bool(self.export_action) and self.can(self.export_action)
+        context["query"] = self.request.GET.urlencode()
+        return context
 
 
-class ScopedCreateView(ScopedMixin, ScopedFormMixin, CreateView):
-    pass
+class ObjectDetailView(ScopedMixin, DetailView):
+    """One scoped object; add what the page shows in ``get_context_data``."""
 
 
-class ScopedUpdateView(ScopedMixin, ScopedFormMixin, UpdateView):
-    pass
+class ObjectEditView(
+    ScopedMixin, ScopedFormMixin, RefusalMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView
+):
+    """Create (no ``pk`` in the URL) or update (``pk``) one scoped object through ``form_class``.
+
+    ``form_class`` is a ModelForm, or a plain form whose service creates the object. Override
+    ``save(form)`` to write through the app's service and return the object; a
+    ``ValidationError`` it raises is shown on the form (a refusal with an ``action`` is logged).
+    A refused form answers 400 with the typed values kept.
+    """
+
+    template_name = "object_form.html"
+    success_message = _("Saved.")
+    invalid_status = 400
+
+    def _edited(self):
+        return self.get_object() if self.pk_url_kwarg in self.kwargs else None
+
+    def get(self, request, *args, **kwargs):
+        self.object = self._edited()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self._edited()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if not issubclass(self.get_form_class(), forms.BaseModelForm):
+            kwargs.pop("instance", None)  # a plain form whose service creates the object
+        return kwargs
+
+    def save(self, form):
+        return form.save()
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except ValidationError as exc:
+            return self.refused(form, exc)
+        if self.success_message:
+            messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+    def get_success_message(self) -> str:
+        return str(self.success_message)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
+
+
+__all__ = ["ObjectDetailView", "ObjectEditView", "ObjectListView", "RefusalMixin", "ScopedFormMixin", "ScopedMixin"]

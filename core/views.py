@@ -24,6 +24,7 @@ from core.documents import document_kind
 from core.forms import CalendarDayForm
 from core.models import CalendarDay, Notification
 from core.tasks_registry import tasks_for
+from safetybank.htmx import render_partial
 from safetybank.params import year_param
 
 
@@ -179,8 +180,8 @@ def document_request(request, kind: str):
 @require_GET
 def document_detail(request, pk: int):
     document = get_object_or_404(selectors.documents_of(request.user), pk=pk)
-    template = "core/partials/_document_status.html" if request.htmx else "core/generateddocument_detail.html"
-    return render(request, template, {"document": document})
+    context = {"document": document}
+    return render_partial(request, "core/generateddocument_detail.html", "core/partials/_document_status.html", context)
 
 
 @login_required

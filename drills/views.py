@@ -11,19 +11,21 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from branches.models import Unit
 from branches.permissions import can, log_refusal, require
+from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView
 from core.services import attachments_create
 from drills import rules, selectors, services
 from drills.choices import DrillStatus, RuleState
+from drills.filters import DrillFilter, EmergencyPlanFilter, StudySessionFilter
 from drills.forms import (
     AnnualPlanForm,
     DrillCancelForm,
@@ -35,103 +37,88 @@ from drills.forms import (
     StudySessionForm,
 )
 from drills.models import AnnualDrillPlan, Drill, EmergencyPlan, PlanRole, StudySession
+from drills.tables import DrillTable, EmergencyPlanTable, StudySessionTable
 from safetybank.params import year_param
 from safetybank.periods import add_months
-
-
-def _page(request, queryset, size=25):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
 
 # --------------------------------------------------------------------------- emergency plans
 
 
-@login_required
-def plan_list(request):
-    require(request, "plan.view")
-    plans = selectors.plans_for(user=request.user)
-    kind = request.GET.get("kind", "")
-    if kind:
-        plans = plans.filter(kind=kind)
-    flagged = {role.plan_id for role in selectors.roles_to_reassign(user=request.user)}
-    return render(
-        request,
-        "drills/emergencyplan_list.html",
-        {
-            "page": _page(request, plans),
-            "kind": kind,
-            "flagged": flagged,
-            "can_manage": can(request.user, "plan.manage"),
-            "today": timezone.localdate(),
-        },
-    )
+class PlanListView(ObjectListView):
+    selector = selectors.plans_for
+    action = "plan.view"
+    manage_action = "plan.manage"
+    table_class = EmergencyPlanTable
+    filterset_class = EmergencyPlanFilter
+    template_name = "drills/emergencyplan_list.html"
+
+    def get_context_data(self, **kwargs):
+        flagged = {role.plan_id for role in selectors.roles_to_reassign(user=self.request.user)}
+        return {**super().get_context_data(**kwargs), "flagged": flagged, "today": timezone.localdate()}
 
 
-def _plan_form_page(request, form, plan=None):
-    return render(
-        request, "drills/emergencyplan_form.html", {"form": form, "object": plan}, status=400 if form.errors else 200
-    )
+class PlanEditView(ObjectEditView):
+    """A new plan, or a revision of one the user's unit manages (one flowing down from above is 403)."""
+
+    model = EmergencyPlan
+    action = "plan.manage"
+    form_class = EmergencyPlanForm
+    selector = selectors.plans_for
+    template_name = "drills/emergencyplan_form.html"
+
+    def check_action(self, request, action):
+        super().check_action(request, action)
+        plan = getattr(self, "object", None)
+        if plan is not None and not _manageable(request, plan):
+            # Visible because it flows down from above, but it is the upper unit's to change.
+            log_refusal(request, action)
+            raise PermissionDenied
+
+    def save(self, form):
+        plan = services.plan_save(
+            plan=form.instance, by=self.request.user, change_note=form.cleaned_data["change_note"]
+        )
+        attachments_create(owner=plan, uploads=form.cleaned_data["documents"], by=self.request.user)
+        return plan
+
+    def get_success_message(self):
+        if self.pk_url_kwarg in self.kwargs:
+            return _("Emergency plan revised: version %(version)s.") % {"version": self.object.version}
+        return _("Emergency plan saved.")
 
 
-@login_required
-def plan_create(request):
-    require(request, "plan.manage")
-    form = EmergencyPlanForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        plan = services.plan_save(plan=form.instance, by=request.user, change_note=form.cleaned_data["change_note"])
-        attachments_create(owner=plan, uploads=form.cleaned_data["documents"], by=request.user)
-        messages.success(request, _("Emergency plan saved."))
-        return redirect(plan)
-    return _plan_form_page(request, form)
+def _manageable(request, plan: EmergencyPlan) -> bool:
+    return EmergencyPlan.objects.manageable_by(request.user).filter(pk=plan.pk).exists()
 
 
 def _editable_plan(request, pk: int) -> EmergencyPlan:
     plan = get_object_or_404(selectors.plans_for(user=request.user), pk=pk)
     require(request, "plan.manage")
-    if not EmergencyPlan.objects.manageable_by(request.user).filter(pk=plan.pk).exists():
-        # Visible because it flows down from above, but it is the upper unit's to change.
+    if not _manageable(request, plan):
         log_refusal(request, "plan.manage")
         raise PermissionDenied
     return plan
 
 
-@login_required
-def plan_update(request, pk: int):
-    plan = _editable_plan(request, pk)
-    form = EmergencyPlanForm(request.POST or None, request.FILES or None, instance=plan, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        plan = services.plan_save(plan=form.instance, by=request.user, change_note=form.cleaned_data["change_note"])
-        attachments_create(owner=plan, uploads=form.cleaned_data["documents"], by=request.user)
-        messages.success(request, _("Emergency plan revised: version %(version)s.") % {"version": plan.version})
-        return redirect(plan)
-    return _plan_form_page(request, form, plan)
+def _plan_context(request, plan, role_form=None) -> dict:
+    can_manage = can(request.user, "plan.manage") and _manageable(request, plan)
+    return {
+        "plan": plan,
+        "roles": list(plan.roles.select_related("holder__unit", "plan__unit")),
+        "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
+        "can_manage": can_manage,
+        "role_form": role_form or (PlanRoleForm(user=request.user, plan=plan) if can_manage else None),
+        "drills": selectors.drills_for(user=request.user).filter(plan=plan)[:10],
+    }
 
 
-def _plan_detail_page(request, plan, role_form=None, status=200):
-    roles = list(plan.roles.select_related("holder__unit", "plan__unit"))
-    can_manage = can(request.user, "plan.manage") and (
-        EmergencyPlan.objects.manageable_by(request.user).filter(pk=plan.pk).exists()
-    )
-    return render(
-        request,
-        "drills/emergencyplan_detail.html",
-        {
-            "plan": plan,
-            "roles": roles,
-            "history": plan.history.select_related("history_user").order_by("-history_date")[:20],
-            "can_manage": can_manage,
-            "role_form": role_form or (PlanRoleForm(user=request.user, plan=plan) if can_manage else None),
-            "drills": selectors.drills_for(user=request.user).filter(plan=plan)[:10],
-        },
-        status=status,
-    )
+class PlanDetailView(ObjectDetailView):
+    selector = selectors.plans_for
+    action = "plan.view"
+    template_name = "drills/emergencyplan_detail.html"
 
-
-@login_required
-def plan_detail(request, pk: int):
-    plan = get_object_or_404(selectors.plans_for(user=request.user), pk=pk)
-    require(request, "plan.view")
-    return _plan_detail_page(request, plan)
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_plan_context(self.request, self.object)}
 
 
 @login_required
@@ -146,7 +133,7 @@ def plan_role_add(request, pk: int):
             return redirect(plan)
         except ValidationError as exc:
             form.add_error(None, exc)
-    return _plan_detail_page(request, plan, role_form=form, status=400)
+    return render(request, "drills/emergencyplan_detail.html", _plan_context(request, plan, role_form=form), status=400)
 
 
 def _role(request, pk: int) -> PlanRole:
@@ -190,82 +177,73 @@ def plan_role_delete(request, pk: int):
 # --------------------------------------------------------------------------- drills
 
 
-@login_required
-def drill_list(request):
-    require(request, "drill.view")
-    year = year_param(request)
-    drills = selectors.drills_for(user=request.user).filter(planned_date__year=year)
-    status = request.GET.get("status", "")
-    if status in DrillStatus.values:
-        drills = drills.filter(status=status)
-    return render(
-        request,
-        "drills/drill_list.html",
-        {
-            "page": _page(request, drills),
-            "year": year,
-            "status": status,
-            "statuses": DrillStatus.choices,
-            "to_run": selectors.drills_to_run(user=request.user).prefetch_related("premises")[:10],
-            "can_plan": can(request.user, "drill.plan"),
-        },
-    )
+class DrillListView(ObjectListView):
+    """One year at a time: this year unless another is asked for."""
+
+    selector = selectors.drills_for
+    action = "drill.view"
+    manage_action = "drill.plan"
+    table_class = DrillTable
+    filterset_class = DrillFilter
+    template_name = "drills/drill_list.html"
+
+    def get_filter_data(self):
+        return {"year": year_param(self.request)}
+
+    def get_context_data(self, **kwargs):
+        to_run = selectors.drills_to_run(user=self.request.user).prefetch_related("premises")[:10]
+        return {**super().get_context_data(**kwargs), "to_run": to_run}
 
 
-@login_required
-def drill_create(request):
-    require(request, "drill.plan")
-    form = DrillPlanForm(request.POST or None, user=request.user)
-    if request.method == "GET" and request.GET.get("unit"):
-        form.initial["unit"] = request.GET["unit"]
-    if request.method == "POST" and form.is_valid():
+class DrillCreateView(ObjectEditView):
+    model = Drill
+    action = "drill.plan"
+    form_class = DrillPlanForm
+    template_name = "drills/drill_form.html"
+    success_message = gettext_lazy("Drill planned.")
+
+    def get_initial(self):
+        return {**super().get_initial(), **({"unit": self.request.GET["unit"]} if self.request.GET.get("unit") else {})}
+
+    def save(self, form):
         data = form.cleaned_data
-        try:
-            drill = services.drill_plan(
-                unit=data["unit"],
-                premises=data["premises"],
-                kind=data["kind"],
-                scenario=data["scenario"],
-                planned_date=data["planned_date"],
-                plan=data["plan"],
-                lead=data["lead"],
-                unannounced=data["unannounced"],
-                by=request.user,
-            )
-            messages.success(request, _("Drill planned."))
-            return redirect(drill)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    return render(request, "drills/drill_form.html", {"form": form}, status=400 if form.errors else 200)
+        return services.drill_plan(
+            unit=data["unit"],
+            premises=data["premises"],
+            kind=data["kind"],
+            scenario=data["scenario"],
+            planned_date=data["planned_date"],
+            plan=data["plan"],
+            lead=data["lead"],
+            unannounced=data["unannounced"],
+            by=self.request.user,
+        )
 
 
 def _drill(request, pk: int) -> Drill:
     return get_object_or_404(selectors.drills_for(user=request.user), pk=pk)
 
 
-def _drill_detail_page(request, drill, problem_form=None, status=200):
+def _drill_context(request, drill, problem_form=None) -> dict:
     can_record = can(request.user, "drill.record") and drill.status != DrillStatus.CANCELLED
-    return render(
-        request,
-        "drills/drill_detail.html",
-        {
-            "drill": drill,
-            "participants": drill.participants.select_related("person"),
-            "problems": drill.problems.select_related("hazard", "premises"),
-            "can_record": can_record,
-            "can_cancel": can(request.user, "drill.plan") and drill.status == DrillStatus.PLANNED,
-            "problem_form": problem_form or (DrillProblemForm(drill=drill) if can_record and drill.is_done else None),
-            "cancel_form": DrillCancelForm(),
-        },
-        status=status,
-    )
+    return {
+        "drill": drill,
+        "participants": drill.participants.select_related("person"),
+        "problems": drill.problems.select_related("hazard", "premises"),
+        "can_record": can_record,
+        "can_cancel": can(request.user, "drill.plan") and drill.status == DrillStatus.PLANNED,
+        "problem_form": problem_form or (DrillProblemForm(drill=drill) if can_record and drill.is_done else None),
+        "cancel_form": DrillCancelForm(),
+    }
 
 
-@login_required
-def drill_detail(request, pk: int):
-    drill = _drill(request, pk)
-    require(request, "drill.view")
-    return _drill_detail_page(request, drill)
+class DrillDetailView(ObjectDetailView):
+    selector = selectors.drills_for
+    action = "drill.view"
+    template_name = "drills/drill_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_drill_context(self.request, self.object)}
 
 
 @login_required
@@ -329,7 +307,7 @@ def drill_problem_add(request, pk: int):
             return redirect(drill)
         except ValidationError as exc:
             form.add_error(None, exc)
-    return _drill_detail_page(request, drill, problem_form=form, status=400)
+    return render(request, "drills/drill_detail.html", _drill_context(request, drill, problem_form=form), status=400)
 
 
 @login_required
@@ -437,78 +415,67 @@ def programme_targets(request, unit_pk: int, year: int):
 # --------------------------------------------------------------------------- study sessions
 
 
-@login_required
-def study_list(request):
-    require(request, "study.view")
-    today = timezone.localdate()
-    sessions = selectors.study_sessions_for(user=request.user)
-    grid = []
-    if request.user.unit:
-        root = request.user.unit.scope_root
-        if Unit.objects.for_user(request.user).filter(pk=root.pk).exists():
-            start = add_months(today, -5)  # this month and the five before
-            rows: dict = {}
-            for sub, month, count, complete in selectors.study_by_month(
-                user=request.user, unit=root, start=start, end=today, today=today
-            ):
-                rows.setdefault(sub, []).append((month, count, complete))
-            grid = list(rows.items())
-    return render(
-        request,
-        "drills/studysession_list.html",
-        {
-            "page": _page(request, sessions),
+class StudyListView(ObjectListView):
+    """The sessions, and above them the months of each sub-branch below the minimum."""
+
+    selector = selectors.study_sessions_for
+    action = "study.view"
+    manage_action = "study.record"
+    table_class = StudySessionTable
+    filterset_class = StudySessionFilter
+    template_name = "drills/studysession_list.html"
+
+    def get_context_data(self, **kwargs):
+        grid = _study_grid(self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
             "grid": grid,
             "months": [m for m, _c, _x in grid[0][1]] if grid else [],
             "minimum": selectors.STUDY_PER_MONTH,
-            "can_record": can(request.user, "study.record"),
-        },
-    )
+        }
 
 
-def _study_form(request, session=None):
-    form = StudySessionForm(request.POST or None, request.FILES or None, instance=session, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.study_session_save(
-                session=form.instance, attendees=form.cleaned_data["attendees"], by=request.user
-            )
-            attachments_create(owner=session, uploads=form.cleaned_data["materials"], by=request.user)
-            messages.success(request, _("Study session saved."))
-            return redirect(session)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    return render(
-        request,
-        "drills/studysession_form.html",
-        {"form": form, "object": session},
-        status=400 if form.errors else 200,
-    )
+def _study_grid(user) -> list:
+    """(sub-branch, [(month, sessions, month complete)]) for the last months of the user's own scope."""
+    if not user.unit:
+        return []
+    root = user.unit.scope_root
+    if not Unit.objects.for_user(user).filter(pk=root.pk).exists():
+        return []
+    today = timezone.localdate()
+    start = add_months(today, -5).replace(day=1)  # this month and the five before
+    rows: dict = {}
+    for sub, month, count, complete in selectors.study_by_month(
+        user=user, unit=root, start=start, end=today, today=today
+    ):
+        rows.setdefault(sub, []).append((month, count, complete))
+    return list(rows.items())
 
 
-@login_required
-def study_create(request):
-    require(request, "study.record")
-    return _study_form(request)
+class StudyEditView(ObjectEditView):
+    model = StudySession
+    action = "study.record"
+    form_class = StudySessionForm
+    template_name = "drills/studysession_form.html"
+    success_message = gettext_lazy("Study session saved.")
+
+    def save(self, form):
+        session = services.study_session_save(
+            session=form.instance, attendees=form.cleaned_data["attendees"], by=self.request.user
+        )
+        attachments_create(owner=session, uploads=form.cleaned_data["materials"], by=self.request.user)
+        return session
 
 
-@login_required
-def study_update(request, pk: int):
-    session = get_object_or_404(StudySession.objects.for_user(request.user), pk=pk)
-    require(request, "study.record")
-    return _study_form(request, session)
+class StudyDetailView(ObjectDetailView):
+    selector = selectors.study_sessions_for
+    action = "study.view"
+    template_name = "drills/studysession_detail.html"
+    context_object_name = "session"
 
-
-@login_required
-def study_detail(request, pk: int):
-    session = get_object_or_404(selectors.study_sessions_for(user=request.user), pk=pk)
-    require(request, "study.view")
-    return render(
-        request,
-        "drills/studysession_detail.html",
-        {
-            "session": session,
-            "attendees": session.attendees.order_by("full_name"),
-            "can_record": can(request.user, "study.record"),
-        },
-    )
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "attendees": self.object.attendees.order_by("full_name"),
+            "can_record": self.can("study.record"),
+        }

@@ -8,6 +8,34 @@ ATTRS = {"class": "table table-sm table-striped align-middle"}
 
 class FacilityTable(tables.Table):
     name = tables.Column(linkify=True)
+    # Shown only in the CSV/XLSX export.
+    premises_code = tables.Column(verbose_name=_("Premises code"), accessor="premises__code", visible=False)
+    unit = tables.Column(visible=False)
+    model_name = tables.Column(visible=False)
+    channels = tables.Column(visible=False)
+    retention_days = tables.Column(visible=False)
+    quantity = tables.Column(visible=False)
+    extinguisher_type = tables.Column(visible=False)
+    expiry_date = tables.Column(visible=False)
+    note = tables.Column(visible=False)
+
+    export_columns = (
+        "premises_code",
+        "premises",
+        "unit",
+        "kind",
+        "name",
+        "model_name",
+        "supplier",
+        "install_date",
+        "status",
+        "channels",
+        "retention_days",
+        "quantity",
+        "extinguisher_type",
+        "expiry_date",
+        "note",
+    )
 
     class Meta:
         model = Facility
@@ -19,6 +47,24 @@ class FacilityTestTable(tables.Table):
     tested_on = tables.Column(linkify=True)
     facility = tables.Column(verbose_name=_("facility"), accessor="facility__name")
     premises = tables.Column(verbose_name=_("premises"), accessor="facility__premises")
+    # Shown only in the CSV/XLSX export.
+    premises_code = tables.Column(verbose_name=_("Premises code"), accessor="facility__premises__code", visible=False)
+    notes = tables.Column(visible=False)
+    police_receipt = tables.Column(visible=False)
+    hazard = tables.Column(verbose_name=_("Hidden danger"), accessor="hazard_id", visible=False)
+
+    export_columns = (
+        "tested_on",
+        "premises_code",
+        "premises",
+        "facility",
+        "test_kind",
+        "result",
+        "tester",
+        "notes",
+        "police_receipt",
+        "hazard",
+    )
 
     class Meta:
         model = FacilityTest

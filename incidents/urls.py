@@ -6,8 +6,8 @@ app_name = "incidents"
 
 urlpatterns = [
     path("", views.IncidentListView.as_view(), name="incident_list"),
-    path("new/", views.incident_create, name="incident_create"),
-    path("<int:pk>/", views.incident_detail, name="incident_detail"),
+    path("new/", views.IncidentCreateView.as_view(), name="incident_create"),
+    path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
     path("<int:pk>/follow-up/", views.incident_update, name="incident_update"),
-    path("export/incidents.<str:fmt>", views.incident_export, name="incident_export"),
+    path("export/incidents.<str:fmt>", views.IncidentListView.as_view(), name="incident_export"),
 ]

@@ -7,70 +7,57 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from branches.permissions import can, require
-from branches.viewmixins import ScopedListView
+from branches.permissions import require
+from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView
 from incidents import selectors, services
 from incidents.filters import IncidentFilter
 from incidents.forms import IncidentFollowUpForm, IncidentReportForm
 from incidents.models import Incident
 from incidents.tables import IncidentTable
-from safetybank.exports import tabular_response
 
 
-class IncidentListView(ScopedListView):
-    model = Incident
+class IncidentListView(ObjectListView):
+    selector = selectors.incidents_for
     action = "incident.report"
+    export_action = "incident.export"
+    export_name = "incidents"
     table_class = IncidentTable
     filterset_class = IncidentFilter
     template_name = "incidents/incident_list.html"
 
-    def get_queryset(self):
-        return selectors.incidents_for(user=self.request.user)
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sees_all": self.can("incident.view_all")}
+
+
+class IncidentCreateView(ObjectEditView):
+    model = Incident
+    action = "incident.report"
+    form_class = IncidentReportForm
+    template_name = "incidents/incident_form.html"
+    extra_context = {"title": gettext_lazy("Report an incident")}
+    success_message = gettext_lazy("Incident reported. The security department has been told.")
+
+    def save(self, form):
+        return services.incident_report(
+            incident=form.instance, by=self.request.user, uploads=form.cleaned_data["photos"]
+        )
+
+
+class IncidentDetailView(ObjectDetailView):
+    selector = selectors.incidents_for
+    action = "incident.report"
+    template_name = "incidents/incident_detail.html"
+    context_object_name = "incident"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["sees_all"] = can(self.request.user, "incident.view_all")
-        context["can_export"] = can(self.request.user, "incident.export")
-        context["query"] = self.request.GET.urlencode()
-        return context
-
-
-@login_required
-def incident_create(request):
-    require(request, "incident.report")
-    form = IncidentReportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_report(
-                incident=form.instance, by=request.user, uploads=form.cleaned_data["photos"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Incident reported. The security department has been told."))
-            return redirect(incident.get_absolute_url())
-    return render(
-        request,
-        "incidents/incident_form.html",
-        {"form": form, "title": _("Report an incident")},
-        status=400 if request.method == "POST" else 200,
-    )
+        can_manage = self.can("incident.manage") and not self.object.is_closed
+        return {**super().get_context_data(**kwargs), "can_manage": can_manage}
 
 
 def _incident(request, pk: int) -> Incident:
     return get_object_or_404(selectors.incidents_for(user=request.user), pk=pk)
-
-
-@login_required
-def incident_detail(request, pk: int):
-    incident = _incident(request, pk)
-    require(request, "incident.report")
-    return render(
-        request,
-        "incidents/incident_detail.html",
-        {"incident": incident, "can_manage": can(request.user, "incident.manage") and not incident.is_closed},
-    )
 
 
 @login_required
@@ -111,41 +98,3 @@ def incident_update(request, pk: int):
         {"form": form, "incident": incident, "title": _("Follow-up")},
         status=400 if request.method == "POST" else 200,
     )
-
-
-@login_required
-def incident_export(request, fmt: str):
-    require(request, "incident.export")
-    incidents = IncidentFilter(request.GET, queryset=selectors.incidents_for(user=request.user), request=request).qs
-    headers = [
-        _("Occurred at"),
-        _("Kind"),
-        _("Premises code"),
-        _("Premises"),
-        _("Unit"),
-        _("Description"),
-        _("Loss (yuan)"),
-        _("Police report number"),
-        _("Status"),
-        _("Follow-up actions"),
-        _("Reported by"),
-        _("Reported at"),
-    ]
-    rows = (
-        [
-            i.occurred_at,
-            i.get_kind_display(),
-            i.premises.code,
-            i.premises.name,
-            i.unit.name,
-            i.description,
-            i.loss_amount,
-            i.police_report_no,
-            i.get_status_display(),
-            i.follow_up,
-            str(i.reported_by),
-            i.reported_at,
-        ]
-        for i in incidents
-    )
-    return tabular_response(fmt, "incidents", headers, rows)

@@ -32,7 +32,7 @@ from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistV
 from inspections.rules import may_correct
 from safetybank.forms import clean_text, strip_controls
 from safetybank.params import month_param
-from safetybank.pdf import render_pdf
+from safetybank.pdf import pdf_response, render_pdf
 from safetybank.periods import month_start, next_month, previous_month
 
 
@@ -277,9 +277,7 @@ def confirmation_letter(request, pk: int):
         },
         language=request.LANGUAGE_CODE,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="confirmation-{inspection.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"confirmation-{inspection.pk}.pdf", inline=True)
 
 
 @login_required

@@ -30,6 +30,7 @@ from reports.models import Report
 from reports.selectors import open_issues
 from safetybank.outbox import enqueue
 from safetybank.params import month_param
+from safetybank.pdf import pdf_response
 from safetybank.periods import previous_month, quarter_bounds
 
 LANGUAGES = ("zh-hans", "en")
@@ -241,12 +242,6 @@ def report_sign(request, pk: int):
     )
 
 
-def _pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = _disposition(filename)
-    return response
-
-
 def _disposition(filename: str) -> str:
     from urllib.parse import quote
 
@@ -263,7 +258,7 @@ def _language(request) -> str:
 def report_pdf(request, pk: int):
     report = _report(request, pk)
     data = services.report_pdf(report=report, language=_language(request))
-    return _pdf_response(data, f"{report_title(report)}.pdf")
+    return pdf_response(data, f"{report_title(report)}.pdf")
 
 
 @login_required

@@ -5,7 +5,7 @@ from responsibilities import views
 app_name = "responsibilities"
 
 urlpatterns = [
-    path("letters/", views.letter_list, name="letter_list"),
+    path("letters/", views.LetterListView.as_view(), name="letter_list"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/sign/", views.letter_sign, name="letter_sign"),
     path("letters/<int:pk>/paper/", views.letter_paper, name="letter_paper"),
@@ -27,8 +27,8 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster/<int:unit_pk>/assign/", views.roster_assign, name="roster_assign"),
     path("roster/days/<int:pk>/remove/", views.roster_remove, name="roster_remove"),
-    path("agreements/", views.agreement_list, name="agreement_list"),
-    path("agreements/new/", views.agreement_create, name="agreement_create"),
-    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("agreements/<int:pk>/edit/", views.agreement_update, name="agreement_update"),
+    path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/new/", views.AgreementEditView.as_view(), name="agreement_create"),
+    path("agreements/<int:pk>/", views.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.AgreementEditView.as_view(), name="agreement_update"),
 ]

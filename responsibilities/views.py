@@ -8,21 +8,22 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Unit, User
 from branches.permissions import can, require
+from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView
 from core.selectors import attachments_of, signatures_of
 from core.views import client_ip
 from responsibilities import selectors, services
 from responsibilities.choices import LetterStatus
+from responsibilities.filters import AgreementFilter, LetterFilter
 from responsibilities.forms import (
     AgreementForm,
     CommitteeMemberForm,
@@ -35,8 +36,10 @@ from responsibilities.forms import (
     SignForm,
 )
 from responsibilities.models import CommitteeMember, DutyDay, Letter, LetterTemplate
+from responsibilities.tables import AgreementTable, LetterTable
+from safetybank.htmx import render_partial
 from safetybank.params import year_param
-from safetybank.pdf import render_pdf
+from safetybank.pdf import pdf_response, render_pdf
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -57,25 +60,26 @@ def _unit_param(request, queryset, default: Unit | None) -> Unit | None:
 # --------------------------------------------------------------------------- letters
 
 
-@login_required
-def letter_list(request):
-    require(request, "letter.view")
-    year = year_param(request)
-    letters = selectors.letters_for(user=request.user).filter(year=year).exclude(status=LetterStatus.SUPERSEDED)
-    status = request.GET.get("status", "")
-    if status in LetterStatus.values:
-        letters = letters.filter(status=status)
-    page = Paginator(letters, 50).get_page(request.GET.get("page"))
-    context = {
-        "year": year,
-        "status": status,
-        "statuses": LetterStatus.choices,
-        "to_sign": selectors.letters_to_sign(user=request.user),
-        "page_obj": page,
-        "letters": page.object_list,
-        "can_manage": can(request.user, "letter.manage"),
-    }
-    return render(request, "responsibilities/letter_list.html", context)
+class LetterListView(ObjectListView):
+    """The current letters of one year (this year unless another is asked for)."""
+
+    selector = selectors.letters_for
+    action = "letter.view"
+    manage_action = "letter.manage"
+    table_class = LetterTable
+    filterset_class = LetterFilter
+    template_name = "responsibilities/letter_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=LetterStatus.SUPERSEDED)
+
+    def get_filter_data(self):
+        return {"year": year_param(self.request)}
+
+    def get_context_data(self, **kwargs):
+        to_sign = selectors.letters_to_sign(user=self.request.user)
+        return {**super().get_context_data(**kwargs), "to_sign": to_sign}
 
 
 def _letter(request, pk: int) -> Letter:
@@ -148,9 +152,7 @@ def letter_pdf(request, pk: int):
         {"letter": letter, "signatures": signatures_of(letter), "generated_at": timezone.localtime()},
         language=language,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="letter-{letter.year}-{letter.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"letter-{letter.year}-{letter.pk}.pdf")
 
 
 # --------------------------------------------------------------------------- rounds
@@ -199,9 +201,9 @@ def round_detail(request, pk: int):
         "may_countersign": can(request.user, "letter.countersign") and counts[LetterStatus.SIGNED] > 0,
         "may_issue": can(request.user, "letter.manage"),
     }
-    if request.htmx:
-        return render(request, "responsibilities/partials/_round_status.html", context)
-    return render(request, "responsibilities/round_detail.html", context)
+    return render_partial(
+        request, "responsibilities/round_detail.html", "responsibilities/partials/_round_status.html", context
+    )
 
 
 @login_required
@@ -288,7 +290,7 @@ def template_edit(request, pk: int):
         messages.success(request, _("The template is saved. Letters already issued keep their text."))
         return redirect("responsibilities:template_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "responsibilities/form.html", {"form": form, "title": template.display_title}, status=status)
+    return render(request, "object_form.html", {"form": form, "title": template.display_title}, status=status)
 
 
 @login_required
@@ -312,9 +314,7 @@ def postduty_edit(request, pk: int):
         messages.success(request, _("The duties are saved; they go into letters issued from now on."))
         return redirect("responsibilities:postduty_list")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "responsibilities/form.html", {"form": form, "title": duty.get_post_display()}, status=status
-    )
+    return render(request, "object_form.html", {"form": form, "title": duty.get_post_display()}, status=status)
 
 
 @login_required
@@ -457,57 +457,38 @@ def roster_remove(request, pk: int):
 # --------------------------------------------------------------------------- joint defence
 
 
-@login_required
-def agreement_list(request):
-    require(request, "agreement.view")
-    return render(
-        request,
-        "responsibilities/agreement_list.html",
-        {
-            "agreements": selectors.agreements_for(user=request.user),
-            "can_manage": can(request.user, "agreement.manage"),
-            "today": timezone.localdate(),
-        },
-    )
+class AgreementListView(ObjectListView):
+    selector = selectors.agreements_for
+    action = "agreement.view"
+    manage_action = "agreement.manage"
+    table_class = AgreementTable
+    filterset_class = AgreementFilter
+    template_name = "responsibilities/agreement_list.html"
 
 
-@login_required
-def agreement_detail(request, pk: int):
-    agreement = get_object_or_404(selectors.agreements_for(user=request.user), pk=pk)
-    require(request, "agreement.view")
-    return render(
-        request,
-        "responsibilities/agreement_detail.html",
-        {"agreement": agreement, "can_manage": can(request.user, "agreement.manage")},
-    )
+class AgreementDetailView(ObjectDetailView):
+    selector = selectors.agreements_for
+    action = "agreement.view"
+    template_name = "responsibilities/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_manage": self.can("agreement.manage")}
 
 
-def _agreement_form(request, instance=None):
-    form = AgreementForm(request.POST or None, request.FILES or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_save(
-                agreement=form.instance, by=request.user, scans=form.cleaned_data.get("scans") or []
-            )
-            messages.success(request, _("The agreement is saved."))
-            return redirect(agreement.get_absolute_url())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    title = str(instance) if instance else _("New joint-defence agreement")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "responsibilities/form.html", {"form": form, "title": title, "multipart": True}, status=status
-    )
+class AgreementEditView(ObjectEditView):
+    selector = selectors.agreements_for
+    action = "agreement.manage"
+    form_class = AgreementForm
+    success_message = gettext_lazy("The agreement is saved.")
+    extra_context = {"title": gettext_lazy("New joint-defence agreement")}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object is not None:
+            context["title"] = str(self.object)  # the agreement's own name, as the heading of its edit page
+        return context
 
-@login_required
-def agreement_create(request):
-    require(request, "agreement.manage")
-    return _agreement_form(request)
-
-
-@login_required
-def agreement_update(request, pk: int):
-    agreement = get_object_or_404(selectors.agreements_for(user=request.user), pk=pk)
-    require(request, "agreement.manage")
-    return _agreement_form(request, agreement)
+    def save(self, form):
+        scans = form.cleaned_data.get("scans") or []
+        return services.agreement_save(agreement=form.instance, by=self.request.user, scans=scans)

@@ -102,3 +102,17 @@ def render_pdf(template: str, context: dict | None = None, *, language: str) -> 
         fetcher = StorageURLFetcher()
         document = HTML(string=html, base_url="storage:/", url_fetcher=fetcher)
         return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = False):
+    """An HTTP response carrying a rendered PDF under a safe ``Content-Disposition``.
+
+    ``filename`` may hold Chinese or quotes: Django escapes it, or RFC 5987-encodes it
+    (``filename*=utf-8''...``) when it is not ASCII. ``inline=True`` opens it in the browser.
+    """
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response

@@ -23,7 +23,7 @@ from inspections.models import Assignment
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
 from safetybank.params import month_param
-from safetybank.pdf import render_pdf
+from safetybank.pdf import pdf_response, render_pdf
 
 
 @login_required
@@ -181,6 +181,4 @@ def register_pdf(request, premises_pk: int):
         },
         language=request.LANGUAGE_CODE,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="daily-register-{premises.code}-{month:%Y-%m}.pdf"'
-    return response
+    return pdf_response(pdf, f"daily-register-{premises.code}-{month:%Y-%m}.pdf", inline=True)

@@ -15,6 +15,43 @@ class HazardTable(tables.Table):
         template_name="inspections/hazards/partials/_status_cell.html", verbose_name=_("status"), order_by=("status",)
     )
 
+    # Shown only in the CSV/XLSX export (safetybank.exports.table_export_response).
+    unit = tables.Column(verbose_name=_("Unit"), visible=False)
+    item_code = tables.Column(verbose_name=_("Item code"), visible=False)
+    found_by = tables.Column(verbose_name=_("Found by"), visible=False)
+    overdue = tables.Column(verbose_name=_("Overdue"), accessor="is_overdue", visible=False, orderable=False)
+    escalation_level = tables.Column(verbose_name=_("Escalation"), visible=False)
+    is_repeat = tables.Column(verbose_name=_("Repeat finding"), visible=False)
+    closed_at = tables.Column(verbose_name=_("Closed"), visible=False)
+
+    export_columns = (
+        "code",
+        "found_at",
+        "unit",
+        "premises",
+        "item_code",
+        "description",
+        "category",
+        "grade",
+        "status",
+        "found_by",
+        "responsible",
+        "deadline",
+        "overdue",
+        "escalation_level",
+        "is_repeat",
+        "closed_at",
+    )
+
+    def value_overdue(self, record):
+        return _("Yes") if record.is_overdue else ""
+
+    def value_escalation_level(self, record):
+        return record.get_escalation_level_display() if record.escalation_level else ""
+
+    def value_is_repeat(self, record):
+        return _("Yes") if record.is_repeat else ""
+
     class Meta:
         model = Hazard
         fields = [

@@ -6,7 +6,7 @@ from inspections.hazards import views
 
 urlpatterns = [
     path("hazards/", views.hazard_list, name="hazard_list"),
-    path("hazards/export.<str:fmt>", views.hazard_export, name="hazard_export"),
+    path("hazards/export.<str:fmt>", views.hazard_list, name="hazard_export"),
     path("hazards/report/", views.hazard_report, name="hazard_report"),
     path("hazards/settings/", views.hazard_policy, name="hazard_policy"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),

@@ -13,85 +13,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.permissions import can, log_refusal, require
-from branches.viewmixins import ScopedListView
+from branches.viewmixins import ObjectListView
 from core.selectors import attachments_of
 from inspections.choices import HazardGrade, HazardStatus
 from inspections.hazards import forms, rules, selectors, services
 from inspections.hazards.filters import HazardFilter
 from inspections.hazards.tables import HazardTable
 from inspections.models import Hazard, HazardPlan, HazardPolicy
-from safetybank.exports import tabular_response
+from safetybank.htmx import is_htmx, render_partial
 
 # --------------------------------------------------------------------------- register
 
 
-class HazardListView(ScopedListView):
-    model = Hazard
+class HazardListView(ObjectListView):
+    """The register; ``/hazards/export.<fmt>`` downloads the same table (with its export-only columns)."""
+
+    selector = selectors.hazards_for
     action = "hazard.view"
     manage_action = "hazard.report"
     table_class = HazardTable
     filterset_class = HazardFilter
     template_name = "inspections/hazards/hazard_list.html"
-
-    def get_queryset(self):
-        return selectors.hazards_for(user=self.request.user)
+    export_name = "hidden-dangers"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["query"] = self.request.GET.urlencode()
-        context["can_configure"] = can(self.request.user, "hazard.configure")
-        return context
+        return {**super().get_context_data(**kwargs), "can_configure": self.can("hazard.configure")}
 
 
 hazard_list = HazardListView.as_view()
-
-
-@login_required
-def hazard_export(request, fmt: str):
-    require(request, "hazard.view")
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    hazards = HazardFilter(request.GET, queryset=selectors.hazards_for(user=request.user), request=request).qs
-    headers = [
-        _("No."),
-        _("Found at"),
-        _("Unit"),
-        _("Premises"),
-        _("Item code"),
-        _("Description"),
-        _("Category"),
-        _("Grade"),
-        _("Status"),
-        _("Found by"),
-        _("Responsible person"),
-        _("Deadline"),
-        _("Overdue"),
-        _("Escalation"),
-        _("Repeat finding"),
-        _("Closed"),
-    ]
-    rows = (
-        [
-            h.code,
-            h.found_at,
-            h.unit.name,
-            h.premises.name,
-            h.item_code,
-            h.description,
-            h.get_category_display(),
-            h.get_grade_display(),
-            h.get_status_display(),
-            str(h.found_by),
-            str(h.responsible or ""),
-            h.deadline,
-            _("Yes") if h.is_overdue else "",
-            h.get_escalation_level_display() if h.escalation_level else "",
-            _("Yes") if h.is_repeat else "",
-            h.closed_at,
-        ]
-        for h in hazards
-    )
-    return tabular_response(fmt, "hidden-dangers", headers, rows)
 
 
 @login_required
@@ -288,7 +237,7 @@ def hazard_action(request, pk: int, action: str):
             form.add_error(None, error)
         else:
             hazard = _hazard_or_404(request, pk)
-            if request.htmx:
+            if is_htmx(request):
                 context = _body_context(request, hazard)
                 context["flash"] = _("Saved.")
                 return render(request, "inspections/hazards/partials/_hazard_body.html", context)
@@ -296,8 +245,9 @@ def hazard_action(request, pk: int, action: str):
             return redirect(hazard)
     context = _body_context(request, hazard, **{action: form})
     context["failed_action"] = action
-    template = "inspections/hazards/partials/_hazard_body.html" if request.htmx else "inspections/hazard_detail.html"
-    return render(request, template, context)
+    return render_partial(
+        request, "inspections/hazard_detail.html", "inspections/hazards/partials/_hazard_body.html", context
+    )
 
 
 @login_required
