@@ -96,3 +96,28 @@ class PrivateCacheMiddleware:
         if self.cookie in request.COOKIES:
             add_never_cache_headers(response)
         return response
+
+
+class HealthProbeMiddleware:
+    """Answer the health probe (``GET``/``HEAD /healthz``) before the TLS redirect and the host check.
+
+    A container healthcheck or load balancer asks ``http://127.0.0.1:8000/healthz``: plain HTTP, an IP
+    for a host. Through the full stack that is a 301 to https (``SECURE_SSL_REDIRECT``) or a 400 (the
+    host is not in ``ALLOWED_HOSTS``), so a healthy server would never be reported healthy. Placed before
+    ``SecurityMiddleware`` and ``CommonMiddleware``, this answers that one path itself and passes
+    everything else (every other path, every other method) through untouched. The answer names only
+    "ok" or the failing part; it carries no data and reads no session.
+    """
+
+    path = "/healthz"
+    methods = ("GET", "HEAD")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == self.path and request.method in self.methods:
+            from safetybank.health import healthz
+
+            return healthz(request)
+        return self.get_response(request)

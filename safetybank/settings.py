@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every later log line of the request carries its id.
     "safetybank.log.RequestIdMiddleware",
+    # Before the TLS redirect and the host check: the health probe asks http://127.0.0.1:8000/healthz.
+    "safetybank.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything below, so every page, error and redirect gets them (static files do not).
@@ -235,6 +237,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab(minute="*/5")},
 }
 
+# PDF rendering (a document, a report version's files) may go to a queue of its own, so a worker with
+# a small concurrency and its own memory takes the renders and e-mails never wait behind them. Off
+# unless CELERY_PDF_QUEUE names the queue: then some worker must consume it (docker-compose.yml runs
+# `worker-pdf` with `-Q pdf`; docs/deployment.md). Unset, every task goes to the default queue.
+CELERY_PDF_QUEUE = env_str("CELERY_PDF_QUEUE", "")
+CELERY_PDF_TASKS = ("core.tasks.render_document", "reports.store_files")
+CELERY_TASK_ROUTES = {name: {"queue": CELERY_PDF_QUEUE} for name in CELERY_PDF_TASKS} if CELERY_PDF_QUEUE else {}
+
 # --- Background job leases (issue 15): a killed worker's job is finished by another one. ---
 # Tasks are idempotent (house rule), so a message is acknowledged only after its task ran, and a
 # worker process that dies hands its message back to the broker instead of dropping it.
@@ -293,6 +303,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if not DEBUG and not ALLOW_INSECURE_HTTP:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The health probe speaks plain HTTP inside the container (HealthProbeMiddleware answers it first;
+    # this keeps it exempt should that middleware ever move).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -308,8 +321,12 @@ if ALLOW_INSECURE_HTTP:
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=10_000)
 
-# Links in e-mails point here (notifications are sent from workers, which have no request).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Links in e-mails point here (notifications are sent from workers, which have no request). In
+# production it is the address people open (https://safety.example.cn); `check --deploy` warns
+# (safetybank.W002) while it is unset, and docker-compose.yml refuses to start without it.
+SITE_URL = env_str("SITE_URL", "")
+SITE_URL_SET = bool(SITE_URL)
+SITE_URL = SITE_URL or "http://127.0.0.1:8000"
 
 # Audit records are never changed from a screen: no "revert" in the admin history.
 SIMPLE_HISTORY_REVERT_DISABLED = True

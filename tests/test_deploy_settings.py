@@ -13,7 +13,7 @@ def _manage(*args, **env):
     full_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     full_env.update(env)
     return subprocess.run(
@@ -42,8 +42,24 @@ def test_deploy_check_is_clean_in_production_mode():
         DEBUG="0",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="safety.bank.local",
+        SITE_URL="https://safety.bank.local",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_deploy_check_names_a_missing_site_url():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="safety.bank.local",
+        SITE_URL="",
+    )
+    assert result.returncode != 0
+    assert "safetybank.W002" in result.stderr + result.stdout
 
 
 def test_deploy_check_names_the_plain_http_switch():
