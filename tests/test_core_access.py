@@ -107,6 +107,25 @@ def _calendar_day(org):
     return [CalendarDay.objects.filter(date__year=2026).first().pk]
 
 
+def _officers_failed_document(org):
+    from core.choices import DocumentStatus
+    from core.models import GeneratedDocument
+
+    GeneratedDocument.objects.create(
+        kind="core.business_calendar",
+        params={"year": 2026},
+        requested_by=org.officer,
+        language="zh-hans",
+        status=DocumentStatus.FAILED,
+    )
+
+
+def _failed_document(org):
+    from core.models import GeneratedDocument
+
+    return [GeneratedDocument.objects.get(requested_by=org.officer).pk]
+
+
 NOT_HO = tuple(p for p in POST_PERSONAS if p != "headoffice")
 OTHERS_THAN_OFFICER = tuple(p for p in POST_PERSONAS if p != "officer")
 
@@ -130,6 +149,14 @@ POST_CASES = [
         "calendar_day_delete", args=_calendar_day, data={"reason": "录入有误"}, ok=("headoffice",), forbidden=NOT_HO
     ),
     PostCase("document_request", args=lambda org: ["core.business_calendar"], data={"year": "2026"}, ok=POST_PERSONAS),
+    # Only the requester asks again for a document that failed; to anyone else it does not exist.
+    PostCase(
+        "document_retry",
+        setup=_officers_failed_document,
+        args=_failed_document,
+        ok=("officer",),
+        hidden=OTHERS_THAN_OFFICER,
+    ),
 ]
 
 
