@@ -75,7 +75,7 @@ def test_a_stated_time_in_the_future_is_refused(daily, time_machine):
     time_machine.move_to(at("2026-12-01T08:00:00+08:00"))
     inspection = inspection_start(assignment=_assignment(daily, "L4-OPEN", D(2026, 12, 1)), by=daily.officer)
     answer_all(inspection, daily.officer)
-    with pytest.raises(ValidationError, match="将来"):
+    with pytest.raises(ValidationError, match="填报的时间是将来的时间"):
         daily_check_submit(inspection=inspection, by=daily.officer, performed_at=at("2026-12-01T09:30:00+08:00"))
 
 

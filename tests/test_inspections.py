@@ -68,7 +68,7 @@ def test_a_failed_item_raises_a_hidden_danger_with_its_photo(engine, time_machin
     )
     answer_all(inspection, engine.security, fail=("WK-05",), note="通勤门锁舌损坏")
     failed = inspection.answers.get(item__code="WK-05")
-    with pytest.raises(ValidationError, match="WK-05"):
+    with pytest.raises(ValidationError, match="WK-05 不合格：须上传照片"):
         inspection_submit(inspection=inspection, by=engine.security)  # a photo is required for WK-05
     attachment_create(owner=failed, upload=photo(), by=engine.security)
     [hazard] = inspection_submit(inspection=inspection, by=engine.security)
