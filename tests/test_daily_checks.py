@@ -81,7 +81,7 @@ def test_a_stated_time_in_the_future_is_refused(daily, time_machine):
 
 def test_make_up_working_saturday_has_checks_and_the_closing_rule(daily, time_machine):
     saturday = D(2026, 10, 10)  # a make-up working day after National Day
-    assert _assignment(daily, "L4-CLOSE", saturday)
+    assert _assignment(daily, "L4-CLOSE", saturday).status == AssignmentStatus.OPEN
     time_machine.move_to(at("2026-10-10T16:00:00+08:00"))
     inspection = inspection_start(assignment=_assignment(daily, "L4-CLOSE", saturday), by=daily.officer)
     answer_all(inspection, daily.officer)
