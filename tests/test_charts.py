@@ -38,7 +38,7 @@ def test_horizontal_bars_and_gaps_in_lines_render():
 
 
 def test_series_length_must_match_labels():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="series 'a' has 2 values for 3 labels"):
         bar_chart(title="t", labels=MONTHS, series={"a": [1, 2]})
 
 

@@ -53,7 +53,7 @@ def test_signing_for_an_acted_post_records_the_acting_arrangement(org, time_mach
     assert (signature.post, signature.acting) == (Post.OUTLET_HEAD, acting)
 
     time_machine.move_to("2026-03-09 10:00:00+08:00")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="您今天既不担任该岗位，也未代理该岗位") as refused:
         signature_sign(
             subject=org.outlet_a2, kind=SignatureKind.COSIGN, signer=org.officer, content="x", post=Post.OUTLET_HEAD
         )
@@ -69,21 +69,22 @@ def test_an_acknowledgement_may_carry_an_objection_other_signatures_may_not(org)
         objection="  监控硬盘已于当日更换。 ",
     )
     assert ack.objection == "监控硬盘已于当日更换。"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="只有确认签收时才能填写异议") as objected:
         signature_sign(
             subject=org.outlet_a, kind=SignatureKind.COSIGN, signer=org.outlethead, content="x", objection="不同意"
         )
+    assert objected.value.code == "objection"
 
 
 def test_nobody_signs_the_same_thing_twice_and_a_signature_is_never_edited(org):
     signature = signature_sign(subject=org.outlet_a, kind=SignatureKind.COSIGN, signer=org.outlethead, content="x")
-    with pytest.raises(ValidationError) as twice:
+    with pytest.raises(ValidationError, match="您已经签过字了") as twice:
         signature_sign(subject=org.outlet_a, kind=SignatureKind.COSIGN, signer=org.outlethead, content="y")
     assert twice.value.code == "already_signed"
     signature.content_sha256 = "0" * 64
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="签字不能修改"):
         signature.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="签字不能删除"):
         signature.delete()
     assert Signature.objects.get().verify("x")
 

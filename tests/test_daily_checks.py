@@ -75,18 +75,19 @@ def test_a_stated_time_in_the_future_is_refused(daily, time_machine):
     time_machine.move_to(at("2026-12-01T08:00:00+08:00"))
     inspection = inspection_start(assignment=_assignment(daily, "L4-OPEN", D(2026, 12, 1)), by=daily.officer)
     answer_all(inspection, daily.officer)
-    with pytest.raises(ValidationError, match="将来"):
+    with pytest.raises(ValidationError, match="填报的时间是将来的时间"):
         daily_check_submit(inspection=inspection, by=daily.officer, performed_at=at("2026-12-01T09:30:00+08:00"))
 
 
 def test_make_up_working_saturday_has_checks_and_the_closing_rule(daily, time_machine):
     saturday = D(2026, 10, 10)  # a make-up working day after National Day
-    assert _assignment(daily, "L4-CLOSE", saturday)
+    assert _assignment(daily, "L4-CLOSE", saturday).status == AssignmentStatus.OPEN
     time_machine.move_to(at("2026-10-10T16:00:00+08:00"))
     inspection = inspection_start(assignment=_assignment(daily, "L4-CLOSE", saturday), by=daily.officer)
     answer_all(inspection, daily.officer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="营业后检查不能早于关门时间") as early:
         daily_check_submit(inspection=inspection, by=daily.officer, performed_at=at("2026-10-10T16:00:00+08:00"))
+    assert early.value.code == "before_closing"
     assert not Assignment.objects.filter(premises=daily.outlet_a, period_start=D(2026, 10, 3)).exists()  # holiday
 
 
@@ -96,7 +97,7 @@ def test_done_means_submitted_and_co_signed_by_someone_else(daily, time_machine)
     assert cosigns_pending(user=daily.outlethead, today=D(2026, 12, 1)) == [inspection]
     with pytest.raises(ValidationError, match="复核人必须是检查人以外的人"):
         daily_check_cosign(inspection=inspection, by=daily.officer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="只有本网点负责人或其代理人可以复核签字"):
         daily_check_cosign(inspection=inspection, by=daily.outsider)
     daily_check_cosign(inspection=inspection, by=daily.outlethead)
     inspection.refresh_from_db()

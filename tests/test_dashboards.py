@@ -10,7 +10,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from branches.choices import PremisesKind
 from dashboards.models import RiskWeights
@@ -244,4 +243,6 @@ def test_query_count_does_not_grow_with_premises(client, seeded):
 def test_weights_default_before_head_office_saves_any(db):
     weights = RiskWeights.current()
     assert weights.pk == 1 and not RiskWeights.objects.exists()
-    assert timezone.localdate()  # nothing written on reading
+    defaults = (weights.overdue_danger, weights.escalated_danger, weights.missed_check, weights.failed_test)
+    assert defaults == (5, 8, 2, 4)
+    assert (weights.overdue_test, weights.no_recent_drill, weights.drill_window_days) == (3, 3, 90)

@@ -179,10 +179,11 @@ def test_security_still_arranges_an_acting_outlet_head(org, login):
 
 def test_head_office_arranges_an_acting_branch_president_but_not_its_own(org, login):
     deputy = UserFactory(username="deputy", unit=org.branch1, post=Post.LEADER_IN_CHARGE)
-    assert services.acting_save(
+    services.acting_save(
         acting=Acting(user=deputy, post=Post.PRESIDENT, unit=org.branch1, start_date=TODAY, end_date=TODAY),
         by=org.headoffice,
     )
+    assert Acting.objects.filter(user=deputy, post=Post.PRESIDENT, unit=org.branch1).exists()
     with pytest.raises(rules.Refused, match="是您本人的上级"):
         services.acting_save(
             acting=Acting(user=deputy, post=Post.PRESIDENT, unit=org.head_office, start_date=TODAY, end_date=TODAY),

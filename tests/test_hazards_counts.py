@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.hazards.selectors import hazard_counts
@@ -91,4 +90,3 @@ def test_counts_stay_in_scope_and_in_the_unit_asked_for(org, march):
 def test_no_rectified_danger_means_no_on_time_rate(org):
     counts = hazard_counts(user=org.security, start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
     assert counts.rectified == 0 and counts.on_time_rate is None
-    assert timezone.is_aware(timezone.now())

@@ -131,7 +131,7 @@ def test_closing_needs_the_follow_up_and_a_closed_incident_stays_closed(org, cli
     assert incident.is_closed and incident.loss_amount == Decimal("2500") and incident.closed_at
     reason = incident.history.latest().history_change_reason
     assert (reason, reason_text(reason)) == ("incident.follow_up", "已登记后续处理")  # stored as a code, read in zh
-    with pytest.raises(ValidationError, match="已结案"):
+    with pytest.raises(ValidationError, match="该案件事故已结案，不能再修改"):
         incident_follow_up(
             incident=incident,
             by=org.security,

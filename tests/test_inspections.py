@@ -68,7 +68,7 @@ def test_a_failed_item_raises_a_hidden_danger_with_its_photo(engine, time_machin
     )
     answer_all(inspection, engine.security, fail=("WK-05",), note="通勤门锁舌损坏")
     failed = inspection.answers.get(item__code="WK-05")
-    with pytest.raises(ValidationError, match="WK-05"):
+    with pytest.raises(ValidationError, match="WK-05 不合格：须上传照片"):
         inspection_submit(inspection=inspection, by=engine.security)  # a photo is required for WK-05
     attachment_create(owner=failed, upload=photo(), by=engine.security)
     [hazard] = inspection_submit(inspection=inspection, by=engine.security)
@@ -82,9 +82,9 @@ def test_unanswered_items_block_submission_with_their_codes(engine):
     inspection = inspection_start_unannounced(
         premises=engine.outlet_a, level=Level.L3_SECURITY, template=_weekly(engine), by=engine.security
     )
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="WK-01 尚未填写") as error:
         inspection_submit(inspection=inspection, by=engine.security)
-    assert "WK-01" in str(error.value)
+    assert "WK-02 尚未填写" in str(error.value)
 
 
 def test_a_submitted_inspection_is_immutable_and_corrected_by_a_new_record(engine):
@@ -105,7 +105,7 @@ def test_a_submitted_inspection_is_immutable_and_corrected_by_a_new_record(engin
 def test_president_inspects_a_premises_of_the_sub_branch(engine):
     cycle_open(month=D(2026, 12, 1))
     assignment = Assignment.objects.get(rule__code="L1-PRESIDENT", unit=engine.sub1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=f"请选择 {engine.sub1} 的网点"):
         inspection_start(assignment=assignment, by=engine.president, premises=engine.outlet_b)
     inspection = inspection_start(assignment=assignment, by=engine.president, premises=engine.outlet_a)
     assert inspection_start(assignment=assignment, by=engine.president) == inspection  # back to the draft
@@ -121,7 +121,7 @@ def test_outlet_head_acknowledges_with_an_objection_and_the_letter_shows_it(engi
     )
     answer_all(inspection, engine.security, fail=("WK-06",), note="钢叉缺一把")
     inspection_submit(inspection=inspection, by=engine.security)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="检查事实须由被检查网点负责人确认"):
         inspection_acknowledge(inspection=inspection, by=engine.outsider, ip=None)
     signature = inspection_acknowledge(
         inspection=inspection, by=engine.outlethead, ip="10.0.0.9", objection="钢叉已送修，非缺失"

@@ -228,7 +228,7 @@ def test_hand_written_sections_survive_regeneration(seeded):
 def test_finalising_needs_sections_three_and_four(seeded):
     report = report_generate(unit=seeded.branch1, kind=ReportKind.MONTHLY, start=MAY, end=MAY_END)
     report_save_sections(report=report, by=seeded.security, rules_text="", problems="", measures="")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="定稿前请填写第三部分（存在的问题）和第四部分（整改措施）"):
         report_finalise(report=report, by=seeded.security)
 
 
@@ -359,7 +359,7 @@ def test_safety_month_summary_prints_theme_activities_and_photos(seeded, tmp_pat
         by=org.security,
         uploads=[photo],
     )
-    with pytest.raises(ValidationError):  # outside the campaign's dates
+    with pytest.raises(ValidationError, match="日期必须在安全生产月期间"):  # outside the campaign's dates
         activity_record(
             campaign=campaign,
             unit=org.sub1,

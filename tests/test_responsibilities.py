@@ -173,7 +173,7 @@ def test_signing_needs_the_exact_full_name_and_only_the_signatory_may_sign(org, 
     assert response.status_code == 400 and "请勾选确认" in response.content.decode()
     letter.refresh_from_db()
     assert letter.status == LetterStatus.ISSUED and not Signature.objects.exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="只有责任书上写明的签署人才能签署"):
         services.letter_sign(letter=letter, by=org.outlethead, typed_name="李主任")
     response = client.post(url, {"typed_name": "周安全", "confirm": "on"})
     assert response.status_code == 302
@@ -198,7 +198,7 @@ def test_the_president_countersigns_a_whole_round_in_one_action(org, today, clie
     assert "没有待会签" in response.content.decode()
     assert Signature.objects.filter(kind=SignatureKind.COUNTERSIGN).count() == 3
     # Only the head of the issuing unit countersigns.
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="的负责人才能会签其责任书"):
         services.round_countersign(round=round, by=org.headoffice)
 
 
@@ -313,7 +313,7 @@ def test_the_committee_is_directed_by_the_president_with_the_leader_in_charge_as
     services.committee_member_add(
         unit=org.branch1, user=org.president, role=CommitteeRole.DIRECTOR, start_date=today, by=org.security
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="安委会主任由行长担任"):
         services.committee_member_add(
             unit=org.branch1, user=leader, role=CommitteeRole.DIRECTOR, start_date=today, by=org.security
         )
@@ -348,7 +348,7 @@ def test_a_holiday_without_a_leader_on_duty_is_flagged_two_weeks_ahead(org, time
     gaps = selectors.roster_gaps(unit=org.sub1, start=datetime.date(2026, 9, 21), end=datetime.date(2026, 10, 4))
     assert datetime.date(2026, 9, 25) in gaps and datetime.date(2026, 9, 27) in gaps
     assert datetime.date(2026, 9, 26) not in gaps and datetime.date(2026, 9, 24) not in gaps
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="是工作日；值班表只安排节假日和周末"):
         services.duty_day_save(
             unit=org.sub1, date=datetime.date(2026, 9, 24), leader=org.outlethead, phone="1", by=org.security
         )
