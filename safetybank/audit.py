@@ -131,7 +131,7 @@ def set_reason(obj, code: str, *, by=None, typed: str = "") -> None:
     if code not in REASONS:
         raise KeyError(f"Unknown change reason {code!r}: add it to safetybank.audit.REASONS")
     obj._change_reason = typed.strip()[:100] or code
-    if by is not None:
+    if by is not None and by.pk is not None:  # an unsaved stand-in (the seed's first run) is no one yet
         obj._history_user = by
 
 

@@ -27,6 +27,12 @@ def _report(org):
     report_generate(unit=org.sub1, kind=ReportKind.MONTHLY, start=MAY, end=datetime.date(2026, 5, 31))
 
 
+def _stale_report(org):
+    """A draft whose numbers are out of date, so that refreshing them writes something."""
+    _report(org)
+    Report.objects.filter(unit=org.sub1).update(numbers={})
+
+
 def _report_pk(org):
     return [Report.objects.get(unit=org.sub1).pk]
 
@@ -124,7 +130,7 @@ POST_CASES = [
     # Drafts are generated in the background after commit: the request itself writes nothing yet.
     PostCase("reports:report_generate", data={"month": "2026-05"}, shown=MANAGERS, forbidden=CREATE["forbidden"]),
     PostCase("reports:report_sections", setup=_report, args=_report_pk, data=SECTIONS, **EDIT),
-    PostCase("reports:report_regenerate", setup=_report, args=_report_pk, **EDIT),
+    PostCase("reports:report_regenerate", setup=_stale_report, args=_report_pk, **EDIT),
     PostCase("reports:report_finalise", args=_sections_saved, **EDIT),
     PostCase("reports:report_publish", args=_finalised, **EDIT),
     PostCase("reports:report_correct", args=_finalised, data={"reason": "数字有误"}, **EDIT),
