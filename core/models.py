@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Post
-from core.codes import render
 from core.choices import AttachmentKind, CalendarDayKind, DocumentStatus, Festival, SignatureKind
+from core.codes import render
 from core.leases import LeasedJob
 from safetybank.audit import audit_history
 
