@@ -143,6 +143,14 @@ def test_a_corrected_deadline_a_new_assignee_or_grade_notifies_again_but_an_iden
     hazards.hazard_grade(hazard=hazard, by=org.security, grade=HazardGrade.MAJOR, reason="涉及现金区")
     assert Notification.objects.filter(user=org.outlethead, kind="hazard.graded").count() == 1
 
+    # a new assignee: the work moves to their queue, and the one who had it is told
+    hazard = hazards.hazard_assign(
+        hazard=hazard, by=org.security, responsible=org.officer, deadline=datetime.date(2026, 12, 7)
+    )
+    assert holders(org, "hazard.fix", hazard) == {"officer"}
+    assert told(org, "hazard.assigned", hazard) == {"outlethead", "officer"}
+    assert told(org, "hazard.handed_over", hazard) == {"outlethead"}
+
 
 @time_machine.travel(MONDAY, tick=False)
 def test_messages_and_the_timeline_read_in_the_readers_language_whoever_wrote_them(org, client):

@@ -353,6 +353,7 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
     if deadline < timezone.localdate():
         raise ValidationError(_("The deadline cannot be in the past."))
     before = hazard.status
+    previous = hazard.responsible if hazard.responsible_id not in (None, responsible.pk) else None
     hazard.responsible = responsible
     hazard.deadline = deadline
     if hazard.status != HazardStatus.RECTIFYING:
@@ -375,6 +376,14 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
         title=gettext_lazy("Hidden danger %(code)s at %(premises)s is yours to rectify by %(date)s"),
         params={"date": f"{deadline:%Y-%m-%d}"},
     )
+    if previous is not None and previous.is_active:
+        _notify_many(
+            [previous],
+            kind="hazard.handed_over",
+            hazard=hazard,
+            title=gettext_lazy("Hidden danger %(code)s at %(premises)s is now %(person)s's to rectify"),
+            params={"person": str(responsible)},
+        )
     return hazard
 
 

@@ -77,7 +77,7 @@ def hazard_export(request, fmt: str):
             h.unit.name,
             h.premises.name,
             h.item_code,
-            h.description,
+            h.display_description,
             h.get_category_display(),
             h.get_grade_display(),
             h.get_status_display(),
