@@ -396,7 +396,8 @@ class FollowedHazardQuerySet(ScopedQuerySet):
         if info.everything:
             return self.all()
         condition = self._scope_condition(info)
-        if getattr(user, "is_authenticated", False) and user.is_active:
+        # Only a saved person follows (a report's stand-in reader has no pk: "responsible IS NULL" would leak).
+        if getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "pk", None) is not None:
             prefix = f"{self.hazard}__" if self.hazard else ""
             condition |= Q(**{f"{prefix}found_by": user.pk}) | Q(**{f"{prefix}responsible": user.pk})
             if user.home_premises_id and Post.OUTLET_HEAD in effective_posts(user):

@@ -239,3 +239,13 @@ def test_the_number_on_the_bell_is_the_number_on_the_pages(org, client):
     on_home = int(re.search(r'id="home-unread-count" data-unread="(\d+)"', home).group(1))
     assert on_bell == on_list == on_home == 7
     assert len(re.findall(r"list-group-item-warning", listing)) == 7
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_following_is_personal_a_reports_stand_in_reader_sees_only_its_units_dangers(org):
+    from reports.scope import UnitReader
+
+    hazards.hazard_report(premises=org.outlet_a, description="无人负责的隐患", category="fire", by=org.officer)
+    assert not Hazard.objects.for_user(UnitReader(org.sub2)).exists()
+    assert not Hazard.objects.for_user(org.outsider).exists()
+    assert Hazard.objects.for_user(UnitReader(org.sub1)).count() == 1
