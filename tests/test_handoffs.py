@@ -121,6 +121,7 @@ def test_the_hazard_loop_hands_each_step_to_exactly_the_right_person(org, client
     for kind in ("hazard.assign", "hazard.fix", "hazard.verify", "hazard.escalated"):
         assert holders(org, kind, hazard) == set(), kind
     assert told(org, "hazard.closed", hazard) == {"outlethead"}
+    assert told(org, "hazard.reported_closed", hazard) == {"officer"}  # the reporter follows it to the end
 
 
 @time_machine.travel(MONDAY, tick=False)

@@ -528,6 +528,13 @@ def hazard_verify(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
     _notify_responsible(
         hazard, kind="hazard.closed", title=gettext_lazy("Hidden danger %(code)s is verified and closed")
     )
+    if hazard.found_by_id not in (hazard.responsible_id, by.pk) and hazard.found_by.is_active:
+        _notify_many(  # whoever reported it follows it to the end
+            [hazard.found_by],
+            kind="hazard.reported_closed",
+            hazard=hazard,
+            title=gettext_lazy("Hidden danger %(code)s you reported at %(premises)s is rectified and closed"),
+        )
     return hazard
 
 
