@@ -30,7 +30,7 @@ def needs_acknowledgement(inspection: Inspection) -> bool:
 
 def acknowledgers_of(inspection: Inspection) -> list[User]:
     """Who acknowledges: the outlet head of the inspected premises (or whoever acts for them today);
-    where the premises has none (a self-service bank), the president of the unit it belongs to."""
+    where the premises has none (a self-service bank), the nearest president up the tree."""
     today = timezone.localdate()
     premises = inspection.premises
     heads = User.objects.filter(is_active=True).filter(
@@ -43,13 +43,19 @@ def acknowledgers_of(inspection: Inspection) -> list[User]:
         )
     )
     people = list(heads.exclude(pk=inspection.inspector_id).distinct().order_by("pk"))
-    if not people:
-        people = list(
-            User.objects.filter(is_active=True, post=Post.PRESIDENT, unit=premises.unit)
-            .exclude(pk=inspection.inspector_id)
-            .order_by("pk")
-        )
-    return people
+    if people:
+        return people
+    ancestors = list(premises.unit.ancestors())  # root first
+    presidents = list(
+        User.objects.filter(is_active=True, post=Post.PRESIDENT, unit__in=ancestors)
+        .exclude(pk=inspection.inspector_id)
+        .order_by("pk")
+    )
+    for unit in reversed(ancestors):  # the nearest president up the tree
+        nearest = [person for person in presidents if person.unit_id == unit.pk]
+        if nearest:
+            return nearest
+    return []
 
 
 def may_correct(user: User, inspection: Inspection) -> bool:

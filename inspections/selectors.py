@@ -15,6 +15,7 @@ from branches.permissions import effective_posts
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import month_start
 from inspections.models import Assignment, ChecklistTemplate, Inspection
+from inspections.rules import acknowledgers_of
 
 STATES = ("required", "on_time", "late", "missed", "unassigned", "pending")
 
@@ -124,31 +125,33 @@ def open_assignments_for(*, user, today: datetime.date | None = None):
     )
 
 
-def acknowledgements_due(*, user):
-    """Submitted inspections waiting for ``user``'s acknowledgement (see ``rules.acknowledgers_of``):
-    those of the premises they head or act for; for a president, those of their unit's premises
-    without an outlet head. Soonest due first."""
+def acknowledgements_due(*, user) -> list[Inspection]:
+    """Submitted inspections waiting for ``user``'s acknowledgement (``rules.acknowledgers_of``): those of
+    the premises they head or act for; for a president, those of premises in their subtree that have no
+    outlet head and whose nearest president they are. Soonest due first."""
     today = timezone.localdate()
     posts = effective_posts(user)
-    condition = Q(pk__in=[])
+    headed: set[int] = set()
     if Post.OUTLET_HEAD in posts:
         acting = user.actings.filter(post=Post.OUTLET_HEAD, premises__isnull=False)
         headed = set(acting.filter(start_date__lte=today, end_date__gte=today).values_list("premises_id", flat=True))
         if user.post == Post.OUTLET_HEAD and user.home_premises_id:
             headed.add(user.home_premises_id)
-        condition |= Q(premises_id__in=headed)
+    waiting = (
+        inspections_for(user=user)
+        .awaiting_acknowledgement()
+        .exclude(inspector=user)
+        .select_related("premises__unit", "version__template")
+        .order_by("acknowledge_by", "pk")
+    )
+    queue = list(waiting.filter(premises_id__in=headed)) if headed else []
     if Post.PRESIDENT in posts and user.unit_id:
         with_head = User.objects.filter(is_active=True, post=Post.OUTLET_HEAD, home_premises__isnull=False).values(
             "home_premises_id"
         )
-        condition |= Q(premises__unit_id=user.unit_id) & ~Q(premises_id__in=with_head)
-    return (
-        inspections_for(user=user)
-        .awaiting_acknowledgement()
-        .filter(condition)
-        .exclude(inspector=user)
-        .order_by("acknowledge_by", "pk")
-    )
+        headless = waiting.filter(premises__unit__path__startswith=user.unit.path).exclude(premises_id__in=with_head)
+        queue += [i for i in headless if any(p.pk == user.pk for p in acknowledgers_of(i))]
+    return queue
 
 
 def acknowledgements_escalated(*, user):

@@ -51,10 +51,10 @@ def told(org, kind: str, obj) -> set[str]:
     return set(users)
 
 
-def _submitted_inspection(org) -> Inspection:
+def _submitted_inspection(org, premises=None) -> Inspection:
     standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
     inspection = inspection_start_unannounced(
-        premises=org.outlet_a,
+        premises=premises or org.outlet_a,
         level=Level.L3_SECURITY,
         template=ChecklistTemplate.objects.get(code="WEEKLY-CONTRACT"),
         by=org.security,
@@ -86,6 +86,15 @@ def test_a_submitted_inspection_is_the_outlet_heads_to_acknowledge_then_late_it_
         assert holders(org, "inspection.not_acknowledged", inspection) == set()
         objection = Notification.objects.get(kind="inspection.objection")
         assert objection.user == org.security and "锁舌已报修" in objection.display_body
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_a_premises_without_an_outlet_head_hands_the_facts_to_the_nearest_president(org):
+    inspection = _submitted_inspection(org, premises=org.outlet_a2)  # the self-service bank
+    assert holders(org, "inspection.acknowledge", inspection) == {"president"}
+    assert told(org, "inspection.acknowledge", inspection) == {"president"}
+    inspection_acknowledge(inspection=inspection, by=org.president, ip=None)
+    assert holders(org, "inspection.acknowledge", inspection) == set()
 
 
 @time_machine.travel(MONDAY, tick=False)
