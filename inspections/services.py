@@ -435,16 +435,32 @@ def _acknowledgement_params(inspection: Inspection) -> dict:
     }
 
 
-def _notify_acknowledgers(inspection: Inspection, *, title=None, kind: str = "inspection.acknowledge") -> None:
-    for person in acknowledgers_of(inspection):
-        notify(
-            user=person,
-            kind=kind,
-            obj=inspection,
-            title=title or gettext_lazy("%(inspector)s inspected %(premises)s: acknowledge the facts by %(date)s"),
-            params=_acknowledgement_params(inspection),
-            url=inspection.get_absolute_url(),
+def _tell(people, inspection: Inspection, *, kind: str, title, body="", params: dict | None = None) -> int:
+    """Notify each of ``people`` about ``inspection``; returns how many were told (not already told today)."""
+    sent = 0
+    for person in people:
+        sent += (
+            notify(
+                user=person,
+                kind=kind,
+                obj=inspection,
+                title=title,
+                body=body,
+                params=params or _acknowledgement_params(inspection),
+                url=inspection.get_absolute_url(),
+            )
+            is not None
         )
+    return sent
+
+
+def _notify_acknowledgers(inspection: Inspection) -> None:
+    _tell(
+        acknowledgers_of(inspection),
+        inspection,
+        kind="inspection.acknowledge",
+        title=gettext_lazy("%(inspector)s inspected %(premises)s: acknowledge the facts by %(date)s"),
+    )
 
 
 @transaction.atomic
@@ -480,14 +496,13 @@ def inspection_acknowledge(*, inspection: Inspection, by: User, ip: str | None, 
         set_reason(inspection, "inspection.acknowledge", by=by)
         inspection.save(update_fields=["acknowledged_at"])
     if signature.objection:
-        notify(
-            user=inspection.inspector,
+        _tell(
+            [inspection.inspector],
+            inspection,
             kind="inspection.objection",
-            obj=inspection,
             title=gettext_lazy("%(person)s objects to the inspection of %(premises)s"),
             body=gettext_lazy("Objection: %(objection)s"),
             params={"person": str(by), "premises": str(inspection.premises), "objection": signature.objection},
-            url=inspection.get_absolute_url(),
         )
     return signature
 
@@ -499,17 +514,12 @@ def acknowledgements_remind(*, today: datetime.date | None = None) -> dict[str, 
     result = {"reminded": 0, "escalated": 0}
     late = Inspection.objects.awaiting_acknowledgement().filter(acknowledge_by__lt=today)
     for inspection in late.select_related("premises__unit", "inspector"):
-        params = _acknowledgement_params(inspection)
-        for person in acknowledgers_of(inspection):
-            sent = notify(
-                user=person,
-                kind="inspection.acknowledge_overdue",
-                obj=inspection,
-                title=gettext_lazy("Overdue: acknowledge the inspection of %(premises)s (due %(date)s)"),
-                params=params,
-                url=inspection.get_absolute_url(),
-            )
-            result["reminded"] += int(sent is not None)
+        result["reminded"] += _tell(
+            acknowledgers_of(inspection),
+            inspection,
+            kind="inspection.acknowledge_overdue",
+            title=gettext_lazy("Overdue: acknowledge the inspection of %(premises)s (due %(date)s)"),
+        )
         if inspection.acknowledgement_escalated_on is None:
             with transaction.atomic():
                 claimed = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
@@ -518,15 +528,12 @@ def acknowledgements_remind(*, today: datetime.date | None = None) -> dict[str, 
                 claimed.acknowledgement_escalated_on = today
                 set_reason(claimed, "inspection.acknowledgement_escalated")
                 claimed.save(update_fields=["acknowledgement_escalated_on"])
-                for person in superior_of(inspection.premises):
-                    notify(
-                        user=person,
-                        kind="inspection.acknowledge_escalated",
-                        obj=inspection,
-                        title=gettext_lazy("Not acknowledged in time: inspection of %(premises)s (due %(date)s)"),
-                        params=params,
-                        url=inspection.get_absolute_url(),
-                    )
+                _tell(
+                    superior_of(inspection.premises),
+                    inspection,
+                    kind="inspection.acknowledge_escalated",
+                    title=gettext_lazy("Not acknowledged in time: inspection of %(premises)s (due %(date)s)"),
+                )
                 result["escalated"] += 1
     return result
 

@@ -9,30 +9,21 @@ reads what others did in their own language.
 """
 
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
 from inspections.hazards.services import hazard_report
 from inspections.models import Hazard, Inspection
 from inspections.services import standard_content_install
-from tests.factories import PASSWORD
+from tests.browser import jpeg_file, phone_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _sign_in(browser, context_args, live_server, username, greeting="您好"):
-    """A fresh phone-sized browser context per person, so nobody acts on someone else's session."""
-    page = browser.new_context(**{**context_args, "viewport": {"width": 375, "height": 812}}).new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("h1")).to_contain_text(greeting)
-    return page
+    return phone_page(browser, context_args, live_server, username, greeting=greeting)
 
 
 def _no_sideways_scroll(page):
@@ -85,10 +76,7 @@ def test_a_danger_the_officer_reports_is_at_the_top_of_securitys_assign_queue(
 ):
     for number in range(3):  # older reports already waiting
         hazard_report(premises=org.outlet_a, description=f"旧隐患{number}", category="fire", by=org.officer)
-    photo = tmp_path / "door.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (80, 60), (20, 90, 160)).save(buffer, "JPEG")
-    photo.write_bytes(buffer.getvalue())
+    photo = jpeg_file(tmp_path / "door.jpg")
 
     officer = _sign_in(browser, browser_context_args, live_server, "officer")
     officer.goto(f"{live_server.url}/inspections/hazards/report/")
