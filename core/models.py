@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Post
 from core.choices import AttachmentKind, CalendarDayKind, DocumentStatus, Festival, SignatureKind
+from core.codes import render
 from core.leases import LeasedJob
 from safetybank.audit import audit_history
 
@@ -31,9 +32,12 @@ from safetybank.audit import audit_history
 class Notification(models.Model):
     """A message to one person, shown under the bell and e-mailed when they have an address.
 
-    Text is rendered once, in the recipient's language, when the notification is made.
-    ``dedupe_key`` + ``local_date`` is unique per recipient: a reminder job that runs
-    every hour still produces at most one notification per object per day.
+    ``message`` keeps the title and body as codes with parameters (``core.codes``), so the page
+    shows them in the reader's language of the moment; ``title``/``body`` hold the text rendered
+    in the recipient's language when it was made (for the e-mail, and for rows made before codes).
+    ``dedupe_key`` + ``local_date`` is unique per recipient: the default key names the object and a
+    fingerprint of the message, so a reminder job that runs every hour still sends one identical
+    message a day, while a changed deadline, assignee or grade is a new message and is sent.
     """
 
     user = models.ForeignKey(
@@ -47,6 +51,7 @@ class Notification(models.Model):
     local_date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
+    message = models.JSONField(_("message"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -69,6 +74,19 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active (the reader's) language."""
+        if self.message.get("title"):
+            return render(self.message["title"], self.message.get("params"))[:300]
+        return self.title
+
+    @property
+    def display_body(self) -> str:
+        if self.message.get("body"):
+            return render(self.message["body"], self.message.get("params"))
+        return self.body
 
 
 class CalendarDay(models.Model):

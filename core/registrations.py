@@ -41,6 +41,8 @@ def calendar_tasks(user) -> list[TaskItem]:
             % {"year": next_year},
             url=f"{reverse('business_calendar')}?year={next_year}",
             source=_("Business calendar"),
+            kind="calendar.enter",
+            kind_label=_("Business calendar"),
         )
     ]
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from branches.models import User
+from core import codes
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
 from core.leases import job_claim, job_renew
@@ -29,14 +30,6 @@ from safetybank.outbox import enqueue
 logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- notifications
-
-
-def _render(text, params: dict | None) -> str:
-    """Translate ``text`` (a lazy msgid) and fill ``params`` (lazy values translate too) in the active language."""
-    result = str(text)
-    if params:
-        result = result % {key: str(value) for key, value in params.items()}
-    return result
 
 
 def notify(
@@ -51,26 +44,31 @@ def notify(
     dedupe_key: str | None = None,
     email: bool = True,
 ) -> Notification | None:
-    """Tell ``user`` something, at most once per ``dedupe_key`` per local day.
+    """Tell ``user`` something; an identical message at most once per ``dedupe_key`` per local day.
 
-    ``title`` and ``body`` are lazy translatable strings (``gettext_lazy``) with
-    ``%(name)s`` placeholders filled from ``params``; they are rendered in the
-    recipient's language, not the language of whoever triggered it. The key defaults
-    to ``kind`` + the object, so a reminder task running every hour reminds once a
-    day. Returns the new notification, or None when one was already sent today.
-    An e-mail follows after commit when the user has an address.
+    ``title`` and ``body`` are lazy translatable strings (``gettext_lazy``) with ``%(name)s``
+    placeholders filled from ``params``. They are stored as codes with parameters
+    (``core.codes``) and shown in the reader's language; the e-mail goes in the recipient's.
+    The key defaults to ``kind`` + the object + a fingerprint of the message: a reminder
+    task running every hour reminds once a day, but a changed deadline, assignee or grade
+    (different parameters) is a new message and is sent. Returns the new notification, or
+    None when the same one was already sent today. An e-mail follows after commit when the
+    user has an address.
     """
+    message = {"title": codes.encode(title), "params": codes.encode_params(params)}
+    if body:
+        message["body"] = codes.encode(body)
+    fingerprint = codes.digest(message)
     if dedupe_key is None:
-        if obj is not None:
-            dedupe_key = f"{kind}:{obj._meta.label_lower}:{obj.pk}"
-        else:
-            dedupe_key = kind
+        target = f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else ""
+        dedupe_key = f"{kind}:{target}:{fingerprint}"
+    dedupe_key = dedupe_key[:200]
     today = timezone.localdate()
     if Notification.objects.filter(user=user, dedupe_key=dedupe_key, local_date=today).exists():
         return None
     with override(user.language or settings.LANGUAGE_CODE):
-        title_text = _render(title, params)[:300]
-        body_text = _render(body, params) if body else ""
+        title_text = codes.render(message["title"], message["params"])[:300]
+        body_text = codes.render(message["body"], message["params"]) if body else ""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -78,10 +76,11 @@ def notify(
                 kind=kind,
                 content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
                 object_id=obj.pk if obj is not None else None,
-                dedupe_key=dedupe_key[:200],
+                dedupe_key=dedupe_key,
                 local_date=today,
                 title=title_text,
                 body=body_text,
+                message=message,
                 url=url,
             )
             if email and user.email and user.is_active:
@@ -103,11 +102,12 @@ def notification_send_email(*, notification_id: int) -> bool:
     if not user.email:
         return False
     with override(user.language or settings.LANGUAGE_CODE):
-        lines = [notification.body] if notification.body else []
+        body = notification.display_body
+        lines = [body] if body else []
         if notification.url:
             lines.append(_("Open: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + notification.url})
         lines.append(_("This message was sent by SafetyBank."))
-        subject = _("[SafetyBank] %(title)s") % {"title": notification.title}
+        subject = _("[SafetyBank] %(title)s") % {"title": notification.display_title}
     try:
         send_mail(subject, "\n\n".join(lines), None, [user.email])
     except Exception:

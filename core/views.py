@@ -23,7 +23,7 @@ from core import selectors, services
 from core.documents import document_kind
 from core.forms import CalendarDayForm
 from core.models import CalendarDay, Notification
-from core.tasks_registry import tasks_for
+from core.tasks_registry import work_queue
 from safetybank.htmx import render_partial
 from safetybank.params import year_param
 
@@ -36,19 +36,52 @@ def client_ip(request) -> str | None:
 # --------------------------------------------------------------------------- home and notifications
 
 
+TASKS_PER_PAGE = 25
+
+
 @login_required
+@require_GET
 def home(request):
-    """Each person's start page: what they have to do today."""
-    tasks = tasks_for(request.user)
+    """Each person's start page: their work queue (grouped by kind, overdue first, what needs a
+    decision today on top, filtered by kind and premises, paged: nothing is left out) and their
+    unread notifications."""
+    kind = request.GET.get("kind", "").strip()[:60]
+    premises_id = None
+    if request.GET.get("premises"):
+        try:
+            premises_id = int(request.GET["premises"])
+        except ValueError:
+            messages.error(request, _("Choose premises from the list."))
+    queue = work_queue(request.user, kind=kind, premises_id=premises_id)
+    page = Paginator(queue.items, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    unread_count = selectors.unread_count(request.user)
     recent = selectors.notifications_of(request.user).filter(read_at__isnull=True)[:5]
-    return render(request, "core/home.html", {"tasks": tasks, "unread": recent})
+    context = {
+        "queue": queue,
+        "page_obj": page,
+        "tasks": page.object_list,
+        "kind": kind,
+        "premises_id": premises_id,
+        "filters": filters.urlencode(),
+        "filtered": bool(kind or premises_id),
+        "unread": recent,
+        "unread_count": unread_count,
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_required
 @require_GET
 def notification_list(request):
     page = Paginator(selectors.notifications_of(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page_obj": page, "notifications": page.object_list})
+    context = {
+        "page_obj": page,
+        "notifications": page.object_list,
+        "unread_count": selectors.unread_count(request.user),
+    }
+    return render(request, "core/notification_list.html", context)
 
 
 @login_required

@@ -18,17 +18,22 @@ def drill_tasks(user) -> list[TaskItem]:
             url=drill.get_absolute_url(),
             due=drill.planned_date,
             source=_("Drills"),
+            kind="drill.run",
+            kind_label=_("Drills to run"),
             detail=", ".join(str(p) for p in drill.premises.all()) or str(drill.unit),
         )
-        for drill in selectors.drills_to_run(user=user).prefetch_related("premises")[:20]
+        for drill in selectors.drills_to_run(user=user).prefetch_related("premises")
     ]
     if can(user, "plan.manage"):
-        for role in selectors.roles_to_reassign(user=user)[:20]:
+        for role in selectors.roles_to_reassign(user=user):
             items.append(
                 TaskItem(
                     title=_("Reassign %(role)s of %(plan)s") % {"role": role.get_role_display(), "plan": role.plan},
                     url=role.plan.get_absolute_url(),
                     source=_("Emergency plans"),
+                    kind="plan.reassign",
+                    kind_label=_("Plan roles to reassign"),
+                    decision=True,
                     detail=_("%(name)s has left or moved") % {"name": role.holder},
                 )
             )

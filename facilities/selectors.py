@@ -114,9 +114,12 @@ def facility_tasks(user) -> list[TaskItem]:
                 due=row.next_due,
                 source=_("Facility tests"),
                 detail=row.state_display,
+                kind="facility.test",
+                kind_label=_("Facility tests due"),
+                premises=row.facility.premises,
             )
         )
-    return items[:30]
+    return items
 
 
 @dataclass

@@ -16,7 +16,7 @@ from core.choices import SignatureKind
 from core.models import canonical_content
 from core.selectors import superior_of
 from core.services import attachments_create, notify, signature_sign
-from facilities.choices import HAZARD_CATEGORY, FacilityStatus, TestResult
+from facilities.choices import HAZARD_CATEGORY, FacilityStatus, TestKind, TestResult
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from inspections.services import hazard_raise
 from safetybank.audit import set_reason
@@ -49,13 +49,17 @@ def investment_save(*, investment: Investment, by: User, reason: str = "") -> In
     return investment
 
 
-def _hazard_description(test: FacilityTest) -> str:
-    text = _("%(test)s of %(facility)s failed on %(date)s") % {
-        "test": test.get_test_kind_display(),
-        "facility": test.facility.name,
-        "date": test.tested_on.isoformat(),
+def _hazard_description(test: FacilityTest) -> dict:
+    """The hidden danger's text as a code with parameters, so each reader gets it in their language."""
+    return {
+        "description": gettext_lazy("%(test)s of %(facility)s failed on %(date)s"),
+        "description_params": {
+            "test": TestKind(test.test_kind).label,
+            "facility": test.facility.name,
+            "date": test.tested_on,
+        },
+        "description_note": test.notes,
     }
-    return f"{text}: {test.notes}" if test.notes else text
 
 
 @transaction.atomic
@@ -108,7 +112,7 @@ def facility_test_record(
     if result == TestResult.FAIL:
         test.hazard = hazard_raise(
             premises=facility.premises,
-            description=_hazard_description(test),
+            **_hazard_description(test),
             category=HAZARD_CATEGORY[facility.kind],
             found_by=by,
             item_code=f"FT-{test.pk}",

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Post, PremisesKind
 from branches.models import Premises, Unit
-from branches.scoping import Scope, ScopedQuerySet
+from branches.permissions import effective_posts
+from branches.scoping import Scope, ScopedQuerySet, user_scope
+from core.codes import render
 from inspections.choices import (
     AnswerType,
     AssignmentStatus,
@@ -270,6 +272,9 @@ class InspectionQuerySet(ScopedQuerySet):
     def submitted(self):
         return self.filter(status=InspectionStatus.SUBMITTED)
 
+    def awaiting_acknowledgement(self):
+        return self.submitted().filter(acknowledge_by__isnull=False, acknowledged_at__isnull=True)
+
 
 class Inspection(models.Model):
     """An inspection done on a checklist version at a premises. Submitted means immutable:
@@ -312,6 +317,12 @@ class Inspection(models.Model):
         related_name="cosigned_inspections",
         verbose_name=_("co-signed by"),
     )
+    # The hand-off to the inspected side: the head of the premises acknowledges the facts by this
+    # working day (empty: no acknowledgement asked, e.g. a premises' own daily check); past it the
+    # reminder job tells them daily and, once, their superiors.
+    acknowledge_by = models.DateField(_("acknowledge by"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledgement_escalated_on = models.DateField(null=True, blank=True)
 
     objects = InspectionQuerySet.as_manager()
     history = audit_history()
@@ -372,7 +383,29 @@ class Answer(models.Model):
         return self.result == Result.FAIL
 
 
-class HazardQuerySet(ScopedQuerySet):
+class FollowedHazardQuerySet(ScopedQuerySet):
+    """A hidden danger's scope is its premises' scope plus the people who follow it: whoever reported
+    it, whoever is responsible for it, and the outlet head of the reporter's outlet (an officer who
+    reports at a self-service bank they patrol hands it to security, and their head follows it).
+    ``hazard`` is the path from the row to its hidden danger ("" for the danger itself)."""
+
+    hazard = ""
+
+    def for_user(self, user):
+        info = user_scope(user)
+        if info.everything:
+            return self.all()
+        condition = self._scope_condition(info)
+        # Only a saved person follows (a report's stand-in reader has no pk: "responsible IS NULL" would leak).
+        if getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "pk", None) is not None:
+            prefix = f"{self.hazard}__" if self.hazard else ""
+            condition |= Q(**{f"{prefix}found_by": user.pk}) | Q(**{f"{prefix}responsible": user.pk})
+            if user.home_premises_id and Post.OUTLET_HEAD in effective_posts(user):
+                condition |= Q(**{f"{prefix}found_by__home_premises": user.home_premises_id})
+        return self.filter(condition)
+
+
+class HazardQuerySet(FollowedHazardQuerySet):
     scope = Scope(unit="unit", premises="premises")
 
     def open(self):
@@ -391,6 +424,9 @@ class Hazard(models.Model):
     premises = models.ForeignKey(Premises, on_delete=models.PROTECT, verbose_name=_("premises"))
     item_code = models.CharField(_("item code"), max_length=20, blank=True)
     description = models.TextField(_("description"))
+    # A generated description (a failed facility test) as a code with parameters (core.codes), shown
+    # in the reader's language; ``description`` keeps it rendered in the site language for search.
+    description_message = models.JSONField(default=dict, blank=True)
     category = models.CharField(_("category"), max_length=12, choices=HazardCategory.choices)
     grade = models.CharField(_("grade"), max_length=10, choices=HazardGrade.choices, default=HazardGrade.GENERAL)
     status = models.CharField(_("status"), max_length=12, choices=HazardStatus.choices, default="reported")
@@ -459,6 +495,15 @@ class Hazard(models.Model):
         return reverse("inspections:hazard_detail", args=[self.pk])
 
     @property
+    def display_description(self) -> str:
+        """The description in the reader's language (generated ones), else as the reporter typed it."""
+        message = self.description_message
+        if message.get("text"):
+            text = render(message["text"], message.get("params"))
+            return f"{text}: {message['note']}" if message.get("note") else text
+        return self.description
+
+    @property
     def code(self) -> str:
         """How people quote a hidden danger: YH + year + number."""
         return f"YH{self.found_at:%Y}-{self.pk:05d}" if self.pk else ""
@@ -488,8 +533,9 @@ DEFENCE_TO_CATEGORY = {
 # --------------------------------------------------------------------------- hidden-danger loop
 
 
-class HazardEventQuerySet(ScopedQuerySet):
+class HazardEventQuerySet(FollowedHazardQuerySet):
     scope = Scope(unit="hazard__unit", premises="hazard__premises")
+    hazard = "hazard"
 
 
 class HazardEvent(models.Model):
@@ -513,7 +559,10 @@ class HazardEvent(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     from_status = models.CharField(_("from"), max_length=12, choices=HazardStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=HazardStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True)  # what the person typed, never translated
+    # What the system wrote (repeat finding, new deadline, escalation level ...) as a code with
+    # parameters (core.codes), rendered in the reader's language.
+    message = models.JSONField(default=dict, blank=True)
 
     objects = HazardEventQuerySet.as_manager()
 
@@ -528,9 +577,16 @@ class HazardEvent(models.Model):
     def get_absolute_url(self):
         return self.hazard.get_absolute_url()
 
+    @property
+    def display_note(self) -> str:
+        """The system's text in the reader's language, then what the person typed."""
+        generated = render(self.message["text"], self.message.get("params")) if self.message.get("text") else ""
+        return "\n".join(part for part in (generated, self.note) if part)
 
-class HazardPlanQuerySet(ScopedQuerySet):
+
+class HazardPlanQuerySet(FollowedHazardQuerySet):
     scope = Scope(unit="hazard__unit", premises="hazard__premises")
+    hazard = "hazard"
 
 
 class HazardPlan(models.Model):

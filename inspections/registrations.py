@@ -9,10 +9,12 @@ from core.tasks_registry import TaskItem, register_task_provider
 from inspections.choices import Level
 from inspections.daily.selectors import cosigns_pending
 from inspections.hazards import registrations as hazards
-from inspections.selectors import open_assignments_for
+from inspections.selectors import acknowledgements_due, acknowledgements_escalated, open_assignments_for
 
 
 def inspection_tasks(user) -> list[TaskItem]:
+    """Co-signatures of today's checks, inspections to do, and the hand-off of a submitted inspection
+    to the inspected side: acknowledge the facts (and, once late, the security department above)."""
     today = timezone.localdate()
     items = [
         TaskItem(
@@ -21,24 +23,53 @@ def inspection_tasks(user) -> list[TaskItem]:
             due=today,
             source=_("Daily checks"),
             detail=str(i.inspector),
+            kind="daily.cosign",
+            kind_label=_("Checks to co-sign"),
+            premises=i.premises,
         )
         for i in cosigns_pending(user=user, today=today)
     ]
+    for inspection in acknowledgements_due(user=user):
+        items.append(_acknowledgement_item(inspection, kind="inspection.acknowledge", label=_("Facts to acknowledge")))
+    for inspection in acknowledgements_escalated(user=user):
+        items.append(
+            _acknowledgement_item(
+                inspection, kind="inspection.not_acknowledged", label=_("Not acknowledged in time"), decision=True
+            )
+        )
     # A daily check of a past day can no longer be done: it shows as missed in the register, not here.
     open_ = open_assignments_for(user=user).exclude(level=Level.L4_PREMISES, period_end__lt=today)
-    for assignment in open_[:30]:
+    for assignment in open_.select_related("version__template", "premises", "unit").order_by("period_end", "pk"):
+        daily = assignment.level == Level.L4_PREMISES
         items.append(
             TaskItem(
                 title=f"{assignment.version.template.display_name} · {assignment.premises or assignment.unit}",
-                url=reverse("inspections:today")
-                if assignment.level == Level.L4_PREMISES
-                else assignment.get_absolute_url(),
+                url=reverse("inspections:today") if daily else assignment.get_absolute_url(),
                 due=assignment.period_end,
                 source=_("Inspections"),
                 detail=assignment.get_level_display(),
+                kind="inspection.daily" if daily else "inspection.todo",
+                kind_label=_("Today's checks") if daily else _("Inspections to do"),
+                premises=assignment.premises,
             )
         )
     return items
+
+
+def _acknowledgement_item(inspection, *, kind: str, label: str, decision: bool = False) -> TaskItem:
+    return TaskItem(
+        title=_("Acknowledge the facts: %(what)s · %(where)s")
+        % {"what": inspection.version.template.display_name, "where": inspection.premises},
+        url=inspection.get_absolute_url(),
+        due=inspection.acknowledge_by,
+        source=_("Inspections"),
+        detail=str(inspection.inspector),
+        kind=kind,
+        kind_label=label,
+        premises=inspection.premises,
+        decision=decision,
+        since=inspection.submitted_at,
+    )
 
 
 def register() -> None:

@@ -3,13 +3,59 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
 from branches.choices import Post
 from branches.models import User
 from branches.permissions import effective_posts
 from core.selectors import superior_of
+from inspections.choices import Level
 from inspections.models import Inspection
 
 LEADERSHIP = frozenset({Post.PRESIDENT, Post.LEADER_IN_CHARGE, Post.HEAD_OFFICE_SECURITY})
+
+# The inspected side acknowledges the facts within this many working days of the submission;
+# after that the reminder job tells them daily and their superiors once.
+ACKNOWLEDGE_WITHIN_WORKING_DAYS = 3
+
+
+def needs_acknowledgement(inspection: Inspection) -> bool:
+    """An inspection by someone from outside the premises is handed to the inspected side to
+    acknowledge; a premises' own daily check (co-signed instead) is not."""
+    if inspection.level == Level.L4_PREMISES:
+        return False
+    return inspection.inspector.home_premises_id != inspection.premises_id
+
+
+def acknowledgers_of(inspection: Inspection) -> list[User]:
+    """Who acknowledges: the outlet head of the inspected premises (or whoever acts for them today);
+    where the premises has none (a self-service bank), the nearest president up the tree."""
+    today = timezone.localdate()
+    premises = inspection.premises
+    heads = User.objects.filter(is_active=True).filter(
+        Q(post=Post.OUTLET_HEAD, home_premises=premises)
+        | Q(
+            actings__post=Post.OUTLET_HEAD,
+            actings__premises=premises,
+            actings__start_date__lte=today,
+            actings__end_date__gte=today,
+        )
+    )
+    people = list(heads.exclude(pk=inspection.inspector_id).distinct().order_by("pk"))
+    if people:
+        return people
+    ancestors = list(premises.unit.ancestors())  # root first
+    presidents = list(
+        User.objects.filter(is_active=True, post=Post.PRESIDENT, unit__in=ancestors)
+        .exclude(pk=inspection.inspector_id)
+        .order_by("pk")
+    )
+    for unit in reversed(ancestors):  # the nearest president up the tree
+        nearest = [person for person in presidents if person.unit_id == unit.pk]
+        if nearest:
+            return nearest
+    return []
 
 
 def may_correct(user: User, inspection: Inspection) -> bool:

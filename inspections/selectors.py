@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from branches.models import Premises
+from branches.choices import Post
+from branches.models import Premises, User
+from branches.permissions import effective_posts
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import month_start
 from inspections.models import Assignment, ChecklistTemplate, Inspection
+from inspections.rules import acknowledgers_of
 
 STATES = ("required", "on_time", "late", "missed", "unassigned", "pending")
 
@@ -119,6 +122,47 @@ def open_assignments_for(*, user, today: datetime.date | None = None):
     today = today or timezone.localdate()
     return assignments_of(user=user, statuses=[AssignmentStatus.OPEN, AssignmentStatus.OVERDUE]).filter(
         period_start__lte=today
+    )
+
+
+def acknowledgements_due(*, user) -> list[Inspection]:
+    """Submitted inspections waiting for ``user``'s acknowledgement (``rules.acknowledgers_of``): those of
+    the premises they head or act for; for a president, those of premises in their subtree that have no
+    outlet head and whose nearest president they are. Soonest due first."""
+    today = timezone.localdate()
+    posts = effective_posts(user)
+    headed: set[int] = set()
+    if Post.OUTLET_HEAD in posts:
+        acting = user.actings.filter(post=Post.OUTLET_HEAD, premises__isnull=False)
+        headed = set(acting.filter(start_date__lte=today, end_date__gte=today).values_list("premises_id", flat=True))
+        if user.post == Post.OUTLET_HEAD and user.home_premises_id:
+            headed.add(user.home_premises_id)
+    waiting = (
+        inspections_for(user=user)
+        .awaiting_acknowledgement()
+        .exclude(inspector=user)
+        .select_related("premises__unit", "version__template")
+        .order_by("acknowledge_by", "pk")
+    )
+    queue = list(waiting.filter(premises_id__in=headed)) if headed else []
+    if Post.PRESIDENT in posts and user.unit_id:
+        with_head = User.objects.filter(is_active=True, post=Post.OUTLET_HEAD, home_premises__isnull=False).values(
+            "home_premises_id"
+        )
+        headless = waiting.filter(premises__unit__path__startswith=user.unit.path).exclude(premises_id__in=with_head)
+        queue += [i for i in headless if any(p.pk == user.pk for p in acknowledgers_of(i))]
+    return queue
+
+
+def acknowledgements_escalated(*, user):
+    """Acknowledgements past their date that were escalated, for the security department above."""
+    if Post.SECURITY_DEPARTMENT not in effective_posts(user):
+        return Inspection.objects.none()
+    return (
+        inspections_for(user=user)
+        .awaiting_acknowledgement()
+        .filter(acknowledgement_escalated_on__isnull=False)
+        .order_by("acknowledge_by", "pk")
     )
 
 

@@ -21,7 +21,7 @@ from branches.choices import Post
 from branches.models import Premises, Unit, User
 from core.choices import SignatureKind
 from core.models import canonical_content
-from core.selectors import superior_of
+from core.selectors import add_working_days, superior_of
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.content.checklists import RULES, TEMPLATES
@@ -37,7 +37,12 @@ from inspections.models import (
     Hazard,
     Inspection,
 )
-from inspections.rules import may_correct
+from inspections.rules import (
+    ACKNOWLEDGE_WITHIN_WORKING_DAYS,
+    acknowledgers_of,
+    may_correct,
+    needs_acknowledgement,
+)
 from safetybank.audit import set_reason
 from safetybank.forms import clean_text
 from safetybank.periods import month_end, month_start, next_month
@@ -348,10 +353,14 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
     inspection.submitted_at = timezone.now()
     for name, value in fields.items():
         setattr(inspection, name, value)
+    if needs_acknowledgement(inspection):
+        inspection.acknowledge_by = add_working_days(timezone.localdate(), ACKNOWLEDGE_WITHIN_WORKING_DAYS)
     set_reason(inspection, "inspection.submit", by=by)
     inspection.save()
     if complete:
         assignment_complete(inspection)
+    if inspection.acknowledge_by:
+        _notify_acknowledgers(inspection)
     return [
         hazard_raise(
             premises=inspection.premises,
@@ -418,9 +427,47 @@ def inspection_facts(inspection: Inspection) -> str:
     )
 
 
+def _acknowledgement_params(inspection: Inspection) -> dict:
+    return {
+        "premises": str(inspection.premises),
+        "inspector": str(inspection.inspector),
+        "date": inspection.acknowledge_by,
+    }
+
+
+def _tell(people, inspection: Inspection, *, kind: str, title, body="", params: dict | None = None) -> int:
+    """Notify each of ``people`` about ``inspection``; returns how many were told (not already told today)."""
+    sent = 0
+    for person in people:
+        sent += (
+            notify(
+                user=person,
+                kind=kind,
+                obj=inspection,
+                title=title,
+                body=body,
+                params=params or _acknowledgement_params(inspection),
+                url=inspection.get_absolute_url(),
+            )
+            is not None
+        )
+    return sent
+
+
+def _notify_acknowledgers(inspection: Inspection) -> None:
+    _tell(
+        acknowledgers_of(inspection),
+        inspection,
+        kind="inspection.acknowledge",
+        title=gettext_lazy("%(inspector)s inspected %(premises)s: acknowledge the facts by %(date)s"),
+    )
+
+
+@transaction.atomic
 def inspection_acknowledge(*, inspection: Inspection, by: User, ip: str | None, objection: str = ""):
-    """The inspected unit acknowledges the confirmation letter of inspection facts, optionally objecting."""
-    inspection.refresh_from_db(fields=["status", "submitted_at"])
+    """The inspected unit acknowledges the confirmation letter of inspection facts, optionally objecting.
+    The acknowledgement leaves the acknowledger's tasks; an objection goes back to the inspector."""
+    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
     if not inspection.is_submitted:
         raise ValidationError(_("Only a submitted inspection can be acknowledged."))
     if by.pk == inspection.inspector_id:
@@ -435,7 +482,7 @@ def inspection_acknowledge(*, inspection: Inspection, by: User, ip: str | None, 
     if not (heads_premises or leads_unit):
         raise ValidationError(_("The head of the inspected premises acknowledges the inspection facts."))
     post = Post.OUTLET_HEAD if heads_premises else Post.PRESIDENT
-    return signature_sign(
+    signature = signature_sign(
         subject=inspection,
         kind=SignatureKind.ACKNOWLEDGEMENT,
         signer=by,
@@ -444,6 +491,51 @@ def inspection_acknowledge(*, inspection: Inspection, by: User, ip: str | None, 
         post=post,
         objection=objection,
     )
+    if inspection.acknowledged_at is None:
+        inspection.acknowledged_at = signature.signed_at
+        set_reason(inspection, "inspection.acknowledge", by=by)
+        inspection.save(update_fields=["acknowledged_at"])
+    if signature.objection:
+        _tell(
+            [inspection.inspector],
+            inspection,
+            kind="inspection.objection",
+            title=gettext_lazy("%(person)s objects to the inspection of %(premises)s"),
+            body=gettext_lazy("Objection: %(objection)s"),
+            params={"person": str(by), "premises": str(inspection.premises), "objection": signature.objection},
+        )
+    return signature
+
+
+def acknowledgements_remind(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Daily: inspections not acknowledged by their date remind the acknowledgers (once a day) and are
+    escalated once to the security department above the premises. Running twice changes nothing more."""
+    today = today or timezone.localdate()
+    result = {"reminded": 0, "escalated": 0}
+    late = Inspection.objects.awaiting_acknowledgement().filter(acknowledge_by__lt=today)
+    for inspection in late.select_related("premises__unit", "inspector"):
+        result["reminded"] += _tell(
+            acknowledgers_of(inspection),
+            inspection,
+            kind="inspection.acknowledge_overdue",
+            title=gettext_lazy("Overdue: acknowledge the inspection of %(premises)s (due %(date)s)"),
+        )
+        if inspection.acknowledgement_escalated_on is None:
+            with transaction.atomic():
+                claimed = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
+                if claimed.acknowledgement_escalated_on is not None:
+                    continue
+                claimed.acknowledgement_escalated_on = today
+                set_reason(claimed, "inspection.acknowledgement_escalated")
+                claimed.save(update_fields=["acknowledgement_escalated_on"])
+                _tell(
+                    superior_of(inspection.premises),
+                    inspection,
+                    kind="inspection.acknowledge_escalated",
+                    title=gettext_lazy("Not acknowledged in time: inspection of %(premises)s (due %(date)s)"),
+                )
+                result["escalated"] += 1
+    return result
 
 
 # --------------------------------------------------------------------------- overdue

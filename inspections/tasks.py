@@ -4,7 +4,7 @@ from celery import shared_task
 
 from inspections.cycles import cycles_catch_up
 from inspections.hazards import tasks as hazard_tasks  # noqa: F401  (registers the hazard jobs)
-from inspections.services import assignments_mark_overdue
+from inspections.services import acknowledgements_remind, assignments_mark_overdue
 
 
 @shared_task(name="inspections.open_cycles")
@@ -16,3 +16,9 @@ def open_cycles() -> list[int]:
 @shared_task(name="inspections.mark_overdue")
 def mark_overdue() -> int:
     return assignments_mark_overdue()
+
+
+@shared_task(name="inspections.acknowledgements_remind")
+def remind_acknowledgements() -> dict[str, int]:
+    """Daily: inspections not acknowledged in time remind the inspected side and escalate once."""
+    return acknowledgements_remind()

@@ -84,7 +84,7 @@ def report_tasks(user) -> list[TaskItem]:
     items: list[TaskItem] = []
     current = reports_for(user=user).current()
     if can(user, "report.edit"):
-        for report in current.filter(status__in=[ReportStatus.DRAFT, ReportStatus.FINALISED])[:30]:
+        for report in current.filter(status__in=[ReportStatus.DRAFT, ReportStatus.FINALISED]):
             todo = _("Finish and finalise") if report.is_draft else _("Publish")
             items.append(
                 TaskItem(
@@ -93,11 +93,13 @@ def report_tasks(user) -> list[TaskItem]:
                     due=report.period_end + datetime.timedelta(days=10),
                     source=_("Reports"),
                     detail=str(todo),
+                    kind="report.finish",
+                    kind_label=_("Reports to finish or publish"),
                 )
             )
     if can(user, "report.sign"):
         waiting = current.filter(kind=ReportKind.HAZARD_QUARTERLY).exclude(status=ReportStatus.DRAFT)
-        for report in waiting[:30]:
+        for report in waiting:
             if signature_refusal(report=report, user=user) is None:
                 items.append(
                     TaskItem(
@@ -105,6 +107,9 @@ def report_tasks(user) -> list[TaskItem]:
                         url=report.get_absolute_url(),
                         source=_("Reports"),
                         detail=str(_("Sign as unit head")),
+                        kind="report.sign",
+                        kind_label=_("Reports to sign"),
+                        decision=True,
                     )
                 )
     return items

@@ -22,7 +22,7 @@ SIGNING_DAYS = 14  # a letter is due two weeks after it was issued
 
 def responsibility_tasks(user) -> list[TaskItem]:
     items = []
-    for letter in selectors.letters_to_sign(user=user)[:20]:
+    for letter in selectors.letters_to_sign(user=user):
         items.append(
             TaskItem(
                 title=_("Sign: %(title)s") % {"title": letter.display_title},
@@ -30,6 +30,8 @@ def responsibility_tasks(user) -> list[TaskItem]:
                 due=timezone.localdate(letter.issued_at) + datetime.timedelta(days=SIGNING_DAYS),
                 source=_("Responsibility letters"),
                 detail=letter.issuing_unit.name,
+                kind="letter.sign",
+                kind_label=_("Letters to sign"),
             )
         )
     if can(user, "letter.countersign"):
@@ -40,6 +42,9 @@ def responsibility_tasks(user) -> list[TaskItem]:
                     % {"year": round.year, "unit": round.issuing_unit},
                     url=round.get_absolute_url(),
                     source=_("Responsibility letters"),
+                    kind="letter.countersign",
+                    kind_label=_("Letters to countersign"),
+                    decision=True,
                 )
             )
     if can(user, "roster.manage"):

@@ -49,6 +49,8 @@ REASONS = {
     "inspection.answer": _("Answered"),
     "inspection.submit": _("Submitted"),
     "inspection.cosign": _("Co-signed"),
+    "inspection.acknowledge": _("Inspection facts acknowledged"),
+    "inspection.acknowledgement_escalated": _("Not acknowledged in time: escalated"),
     "inspection.correction": _("Correction started"),
     "inspection.assignment": _("Counted toward a required inspection"),
     "hazard.report": _("Reported"),

@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Before each month starts (and daily as a catch-up, which creates nothing when done).
     "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
     "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
+    "inspections-acknowledgements-remind": {
+        "task": "inspections.acknowledgements_remind",
+        "schedule": crontab(hour=8, minute=40),
+    },
     # Hidden dangers: mark overdue, remind the responsible person, escalate after the configured days.
     "hazards-mark-overdue": {"task": "inspections.hazards_mark_overdue", "schedule": crontab(hour=0, minute=30)},
     # Responsibilities: letters for new staff and after transfers; reminders; roster gaps; expiring agreements.

@@ -185,6 +185,7 @@ FEATURE_MODULES = (
     "tests.test_reports_access",
     "tests.test_dashboards_access",
     "tests.test_hazards_access",
+    "tests.test_handoffs_access",
 )
 
 

@@ -10,3 +10,29 @@ def htmx_idle(page) -> None:
     A locator, not ``wait_for_function``: that evaluates a string in the page, which the
     Content-Security-Policy (no 'unsafe-eval') refuses, as it should."""
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+
+
+def phone_page(browser, context_args, live_server, username, *, greeting="您好"):
+    """Sign ``username`` in on a fresh 375 px browser context (one per person, so nobody acts on
+    someone else's session) and land on their home page."""
+    from tests.factories import PASSWORD
+
+    page = browser.new_context(**{**context_args, "viewport": {"width": 375, "height": 812}}).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1")).to_contain_text(greeting)
+    return page
+
+
+def jpeg_file(path, colour=(20, 90, 160)):
+    """A small JPEG photo at ``path``, for file inputs."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), colour).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path

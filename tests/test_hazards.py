@@ -238,7 +238,7 @@ def test_grading_is_for_the_security_department_and_above_and_a_major_one_is_tol
     assert Notification.objects.filter(kind="hazard.major", user=leader).exists()
     assert Notification.objects.filter(kind="hazard.major", user=org.headoffice).exists()
     services.hazard_grade(hazard=hazard, by=org.security, grade="general", reason="已确认可当场恢复")
-    assert [e.note for e in hazard.events.filter(kind="graded")][1].startswith("重大 → 一般")
+    assert [e.display_note for e in hazard.events.filter(kind="graded")][1].startswith("重大 → 一般")
 
 
 # --------------------------------------------------------------------------- overdue, escalation, repeat findings
@@ -294,7 +294,7 @@ def test_a_repeat_finding_within_30_days_is_flagged_and_starts_one_level_up(org)
         other_item = raise_at_a(org, item_code="KO-06")
         elsewhere = raise_at_a(org, item_code="KO-05", premises=org.outlet_a2)
     assert again.is_repeat and again.repeat_of == first and again.escalation_level == EscalationLevel.SECURITY
-    assert again.events.get(kind="reported").note.startswith(f"重复隐患：{first.code}")
+    assert again.events.get(kind="reported").display_note.startswith(f"重复隐患：{first.code}")
     assert again.events.filter(kind="escalated").exists()
     assert not other_item.is_repeat and not elsewhere.is_repeat
     assert Notification.objects.filter(user=org.security, kind="hazard.escalated").exists()

@@ -11,15 +11,16 @@ from inspections.models import Hazard
 
 
 def _title(hazard: Hazard) -> str:
-    return f"{hazard.code} · {hazard.premises} · {hazard.description[:40]}"
+    return f"{hazard.code} · {hazard.premises} · {hazard.display_description[:40]}"
 
 
 def hazard_tasks(user) -> list[TaskItem]:
-    """Dangers to fix, to verify, to assign, and those escalated to this person's level."""
+    """Dangers to assign (newest first: a new report is at the top of security's queue), to verify,
+    escalated to this person's level, and to fix. All of them: the home page pages the queue."""
     items: list[TaskItem] = []
     seen: set[int] = set()
 
-    def add(hazards, detail: str, source: str) -> None:
+    def add(hazards, *, kind: str, label: str, detail=None, decision: bool = False) -> None:
         for hazard in hazards:
             if hazard.pk in seen:
                 continue
@@ -29,17 +30,27 @@ def hazard_tasks(user) -> list[TaskItem]:
                     title=_title(hazard),
                     url=hazard.get_absolute_url(),
                     due=hazard.deadline,
-                    source=source,
-                    detail=detail,
+                    source=_("Hidden dangers"),
+                    detail=detail(hazard) if detail else label,
+                    kind=kind,
+                    kind_label=label,
+                    premises=hazard.premises,
+                    decision=decision,
+                    since=hazard.found_at,
                 )
             )
 
-    source = _("Hidden dangers")
-    add(selectors.hazards_to_fix(user=user)[:30], _("To rectify"), source)
-    add(selectors.hazards_to_verify(user=user)[:30], _("To verify"), source)
-    add(selectors.hazards_to_assign(user=user)[:30], _("To assign"), source)
-    for hazard in selectors.hazards_escalated_to(user=user)[:30]:
-        add([hazard], _("Escalated: %(level)s") % {"level": hazard.get_escalation_level_display()}, source)
+    to_assign, to_verify = selectors.hazards_to_assign(user=user), selectors.hazards_to_verify(user=user)
+    add(to_assign, kind="hazard.assign", label=_("Hidden dangers to assign"), decision=True)
+    add(to_verify, kind="hazard.verify", label=_("Rectifications to verify"), decision=True)
+    add(
+        selectors.hazards_escalated_to(user=user),
+        kind="hazard.escalated",
+        label=_("Escalated hidden dangers"),
+        detail=lambda hazard: _("Escalated: %(level)s") % {"level": hazard.get_escalation_level_display()},
+        decision=True,
+    )
+    add(selectors.hazards_to_fix(user=user), kind="hazard.fix", label=_("Hidden dangers to rectify"))
     return items
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from branches.choices import Post
 from branches.permissions import effective_posts
+from core.selectors import SECURITY_POSTS, superior_of
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.hazards.rules import verify_refusal
 from inspections.models import Hazard, HazardEvent
@@ -151,18 +152,50 @@ def hazards_to_fix(*, user) -> QuerySet[Hazard]:
 
 
 def hazards_to_verify(*, user) -> list[Hazard]:
-    """Dangers waiting for verification that ``user`` may verify (see ``verify_refusal``)."""
-    waiting = hazards_for(user=user).filter(status=HazardStatus.SUBMITTED).select_related("source_inspection")
-    return [hazard for hazard in waiting[:200] if verify_refusal(hazard=hazard, user=user) is None]
+    """The verification queue: rectifications waiting for ``user``, the inspector who found them or the
+    security department that answers for the premises (the people the submission notifies), and only
+    those ``user`` may verify (see ``verify_refusal``). Head office verifies from the page, not a queue."""
+    waiting = (
+        hazards_for(user=user).filter(status=HazardStatus.SUBMITTED).select_related("source_inspection").order_by("pk")
+    )
+    answers_for = _answers_for(user)
+    return [
+        hazard
+        for hazard in waiting
+        if (
+            (hazard.source_inspection is not None and hazard.source_inspection.inspector_id == user.pk)
+            or answers_for(hazard)
+        )
+        and verify_refusal(hazard=hazard, user=user) is None
+    ]
 
 
-def hazards_to_assign(*, user) -> QuerySet[Hazard]:
-    """Newly reported dangers in scope waiting for a responsible person, for those who may assign."""
-    from branches.permissions import can
+def _answers_for(user):
+    """``fn(hazard) -> bool``: is ``user`` of the security department that answers for its premises
+    (``superior_of(premises)``)? Worked out once per premises."""
+    is_security = bool(effective_posts(user) & set(SECURITY_POSTS))
+    cache: dict[int, bool] = {}
 
-    if not can(user, "hazard.manage"):
-        return Hazard.objects.none()
-    return hazards_for(user=user).filter(status=HazardStatus.REPORTED).order_by("found_at", "pk")
+    def answers(hazard: Hazard) -> bool:
+        if not is_security:
+            return False
+        if hazard.premises_id not in cache:
+            cache[hazard.premises_id] = any(person.pk == user.pk for person in superior_of(hazard.premises))
+        return cache[hazard.premises_id]
+
+    return answers
+
+
+def hazards_to_assign(*, user) -> list[Hazard]:
+    """The security department's assign queue: newly reported dangers waiting for a responsible person
+    at premises this person's security department answers for (``superior_of(premises)``, the same
+    people the report notifies); the newest first, so what was just reported is on top. Others who
+    may assign (presidents, outlet heads) do so from the danger's page, not from a queue."""
+    if not (effective_posts(user) & set(SECURITY_POSTS)):
+        return []
+    reported = hazards_for(user=user).filter(status=HazardStatus.REPORTED).order_by("-found_at", "-pk")
+    answers_for = _answers_for(user)
+    return [hazard for hazard in reported if answers_for(hazard)]
 
 
 ESCALATION_LEVEL_OF_POST = {

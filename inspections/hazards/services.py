@@ -13,15 +13,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 
 from branches.choices import Post
 from branches.models import Premises, User
 from branches.permissions import can
+from core import codes
 from core.selectors import superior_of
 from core.services import attachments_create, notify
 from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus
@@ -55,9 +58,13 @@ def _event(
     by: User | None,
     from_status: str = "",
     note: str = "",
+    message=None,
+    params: dict | None = None,
     uploads: Iterable = (),
     at: datetime.datetime | None = None,
 ) -> HazardEvent:
+    """One timeline step. ``note`` is what the person typed (kept as typed); ``message`` is what the
+    system says (a lazy string with ``params``), stored as a code and read in the reader's language."""
     event = HazardEvent.objects.create(
         hazard=hazard,
         kind=kind,
@@ -66,6 +73,7 @@ def _event(
         from_status=from_status,
         to_status=hazard.status,
         note=note,
+        message={"text": codes.encode(message), "params": codes.encode_params(params)} if message else {},
     )
     uploads = list(uploads)
     if uploads:
@@ -184,13 +192,28 @@ def hazard_raise(
     source_answer: Answer | None = None,
     uploads: Iterable = (),
     found_at: datetime.datetime | None = None,
+    description_params: dict | None = None,
+    description_note: str = "",
 ) -> Hazard:
     """A hidden danger is born: from a failed item, a drill problem, a facility test or a report by hand.
 
     A repeat finding (same item code at the same premises within the policy's window, 30 days, of the
     last one closed) is flagged and starts one escalation level up; a major one notifies the leader in
-    charge and head office at once.
+    charge and head office at once. The security department is told at once that it waits to be
+    assigned. A generated ``description`` (a lazy string with ``description_params``, and the
+    tester's ``description_note``) is kept as a code and read in the reader's language.
     """
+    description_message = {}
+    if isinstance(description, Promise):
+        description_message = {
+            "text": codes.encode(description),
+            "params": codes.encode_params(description_params),
+            "note": description_note.strip(),
+        }
+        with override(settings.LANGUAGE_CODE):
+            description = codes.render(description_message["text"], description_message["params"])
+        if description_note.strip():
+            description = f"{description}: {description_note.strip()}"
     if not description.strip():
         raise ValidationError(_("Describe the hidden danger."))
     found_at = found_at or timezone.now()
@@ -200,6 +223,7 @@ def hazard_raise(
         premises=premises,
         item_code=item_code,
         description=description.strip(),
+        description_message=description_message,
         category=category,
         grade=grade,
         found_by=found_by,
@@ -207,25 +231,25 @@ def hazard_raise(
         source_inspection=source_inspection,
         source_answer=source_answer,
     )
-    note = ""
     if previous is not None:
         hazard.is_repeat = True
         hazard.repeat_of = previous
         hazard.escalation_level = EscalationLevel.SECURITY
         hazard.escalated_at = found_at
     _save(hazard, "hazard.report", found_by)
+    repeat = {}
     if previous is not None:
-        note = _("Repeat finding: %(code)s was closed on %(date)s.") % {
-            "code": previous.code,
-            "date": f"{timezone.localtime(previous.closed_at):%Y-%m-%d}",
+        repeat = {
+            "message": gettext_lazy("Repeat finding: %(code)s was closed on %(date)s."),
+            "params": {"code": previous.code, "date": timezone.localtime(previous.closed_at).date()},
         }
-    _event(hazard, kind=HazardEventKind.REPORTED, by=found_by, note=note, uploads=uploads, at=found_at)
+    _event(hazard, kind=HazardEventKind.REPORTED, by=found_by, uploads=uploads, at=found_at, **repeat)
     if previous is not None:
         _event(
             hazard,
             kind=HazardEventKind.ESCALATED,
             by=None,
-            note=str(hazard.get_escalation_level_display()),
+            message=EscalationLevel(hazard.escalation_level).label,
             at=found_at,
         )
         _notify_many(
@@ -236,6 +260,12 @@ def hazard_raise(
         )
     if grade == HazardGrade.MAJOR:
         _notify_major(hazard)
+    _notify_many(
+        [person for person in superior_of(premises) if person.pk != found_by.pk],
+        kind="hazard.reported",
+        hazard=hazard,
+        title=gettext_lazy("New hidden danger %(code)s at %(premises)s waits to be assigned"),
+    )
     return hazard
 
 
@@ -284,18 +314,27 @@ def hazard_grade(*, hazard: Hazard, by: User, grade: str, reason: str) -> Hazard
         raise ValidationError(_("Give the reason for the new grade."))
     if hazard.fixed_on_spot and grade == HazardGrade.MAJOR:
         raise ValidationError(_("A danger rectified on the spot cannot be major."))
-    old = hazard.get_grade_display()
+    old = hazard.grade
     hazard.grade = grade
     _save(hazard, "hazard.grade", by)
+    grades = {"old": HazardGrade(old).label, "new": HazardGrade(grade).label}
     _event(
         hazard,
         kind=HazardEventKind.GRADED,
         by=by,
         from_status=hazard.status,
-        note=f"{old} → {hazard.get_grade_display()}: {reason.strip()}",
+        message=gettext_lazy("%(old)s → %(new)s"),
+        params=grades,
+        note=reason.strip(),
     )
     if grade == HazardGrade.MAJOR:
         _notify_major(hazard)
+    _notify_responsible(
+        hazard,
+        kind="hazard.graded",
+        title=gettext_lazy("Hidden danger %(code)s at %(premises)s is now graded %(new)s"),
+        params=grades,
+    )
     return hazard
 
 
@@ -314,6 +353,7 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
     if deadline < timezone.localdate():
         raise ValidationError(_("The deadline cannot be in the past."))
     before = hazard.status
+    previous = hazard.responsible if hazard.responsible_id not in (None, responsible.pk) else None
     hazard.responsible = responsible
     hazard.deadline = deadline
     if hazard.status != HazardStatus.RECTIFYING:
@@ -321,16 +361,29 @@ def hazard_assign(*, hazard: Hazard, by: User, responsible: User, deadline: date
     if hazard.overdue_since and deadline >= timezone.localdate():
         hazard.overdue_since = None  # a new deadline (escalation stays as it was)
     _save(hazard, "hazard.assign", by)
-    text = _("%(person)s, by %(date)s") % {"person": responsible, "date": f"{deadline:%Y-%m-%d}"}
-    if note.strip():
-        text = f"{text}. {note.strip()}"
-    _event(hazard, kind=HazardEventKind.ASSIGNED, by=by, from_status=before, note=text)
+    _event(
+        hazard,
+        kind=HazardEventKind.ASSIGNED,
+        by=by,
+        from_status=before,
+        message=gettext_lazy("%(person)s, by %(date)s"),
+        params={"person": str(responsible), "date": deadline},
+        note=note.strip(),
+    )
     _notify_responsible(
         hazard,
         kind="hazard.assigned",
         title=gettext_lazy("Hidden danger %(code)s at %(premises)s is yours to rectify by %(date)s"),
         params={"date": f"{deadline:%Y-%m-%d}"},
     )
+    if previous is not None and previous.is_active:
+        _notify_many(
+            [previous],
+            kind="hazard.handed_over",
+            hazard=hazard,
+            title=gettext_lazy("Hidden danger %(code)s at %(premises)s is now %(person)s's to rectify"),
+            params={"person": str(responsible)},
+        )
     return hazard
 
 
@@ -475,6 +528,13 @@ def hazard_verify(*, hazard: Hazard, by: User, note: str = "") -> Hazard:
     _notify_responsible(
         hazard, kind="hazard.closed", title=gettext_lazy("Hidden danger %(code)s is verified and closed")
     )
+    if hazard.found_by_id not in (hazard.responsible_id, by.pk) and hazard.found_by.is_active:
+        _notify_many(  # whoever reported it follows it to the end
+            [hazard.found_by],
+            kind="hazard.reported_closed",
+            hazard=hazard,
+            title=gettext_lazy("Hidden danger %(code)s you reported at %(premises)s is rectified and closed"),
+        )
     return hazard
 
 
@@ -531,7 +591,8 @@ def hazards_mark_overdue(*, today: datetime.date | None = None) -> dict[str, int
                     kind=HazardEventKind.OVERDUE,
                     by=None,
                     from_status=hazard.status,
-                    note=_("Deadline %(date)s passed.") % {"date": f"{hazard.deadline:%Y-%m-%d}"},
+                    message=gettext_lazy("Deadline %(date)s passed."),
+                    params={"date": hazard.deadline},
                 )
                 result["overdue"] += 1
             level = _level_due(hazard, today, after_days)
@@ -544,7 +605,7 @@ def hazards_mark_overdue(*, today: datetime.date | None = None) -> dict[str, int
                     kind=HazardEventKind.ESCALATED,
                     by=None,
                     from_status=hazard.status,
-                    note=str(hazard.get_escalation_level_display()),
+                    message=EscalationLevel(level).label,
                 )
                 _notify_many(
                     escalation_targets(hazard, level),

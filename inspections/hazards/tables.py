@@ -43,6 +43,9 @@ class HazardTable(tables.Table):
         "closed_at",
     )
 
+    def value_description(self, record):
+        return record.display_description  # whole, in the reader's language
+
     def value_overdue(self, record):
         return _("Yes") if record.is_overdue else ""
 
