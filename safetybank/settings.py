@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "safetybank",
     "branches",
@@ -73,12 +76,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "safetybank.middleware.UserLanguageMiddleware",
     "safetybank.middleware.ForcePasswordChangeMiddleware",
+    # After the password change: a sign-in that must enrol a second factor goes to the enrolment page.
+    "safetybank.middleware.SecondFactorEnrolmentMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,6 +136,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after SESSION_IDLE_MINUTES without a request (each request renews the clock).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Two-factor sign-in: the name shown in authenticator apps; minutes between the password and the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "SafetyBank")
+SECOND_FACTOR_PENDING_MINUTES = env_int("SECOND_FACTOR_PENDING_MINUTES", 5, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
