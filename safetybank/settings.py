@@ -179,6 +179,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Never served directly: nothing routes this prefix; files go out through scoped views only.
 MEDIA_URL = "/_unserved-media/"
+# Where `make backup` writes its dated archives (core/backups.py).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
