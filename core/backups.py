@@ -16,7 +16,6 @@ see ``docs/backup.md``.
 
 from __future__ import annotations
 
-
 import hashlib
 import json
 import os
@@ -161,7 +160,8 @@ def backup_restore(*, archive: Path, alias: str = "default", media_root: Path | 
         if not force and _database_has_people(alias):
             raise BackupError(_("The database is not empty; restore only into a new install, or use --force."))
         if not force and _media_files(media_root):
-            raise BackupError(_("The media folder %(path)s is not empty; use --force to overwrite.") % {"path": media_root})
+            message = _("The media folder %(path)s is not empty; use --force to overwrite.")
+            raise BackupError(message % {"path": media_root})
         connection = connections[alias]
         if engine == "sqlite":
             source = sqlite3.connect(db_file)
@@ -175,7 +175,8 @@ def backup_restore(*, archive: Path, alias: str = "default", media_root: Path | 
         else:
             connection.close()
             args, env = _pg_env(connection.settings_dict)
-            command = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--exit-on-error"]
+            command = ["pg_restore", *args, "--clean", "--if-exists", "--no-owner", "--no-privileges"]
+            command.append("--exit-on-error")
             result = subprocess.run(  # noqa: S603
                 [*command, "--dbname", str(connection.settings_dict["NAME"]), str(db_file)],
                 env=env,
