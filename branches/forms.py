@@ -188,7 +188,7 @@ class SecondFactorCodeForm(SafeForm):
     """The 6-digit code of an authenticator app, or a recovery code."""
 
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=20,
         help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
