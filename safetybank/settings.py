@@ -245,7 +245,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-generate-month": {"task": "reports.generate_month", "schedule": crontab(hour=2, minute=30)},
     # Background jobs whose worker was lost (core.leases) go to a worker again.
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab(minute="*/5")},
+    # Audit trail older than AUDIT_RETENTION_YEARS goes (each record's latest row stays).
+    "core-prune-audit-history": {"task": "core.prune_audit_history", "schedule": crontab(hour=3, minute=20)},
 }
+# How long the audit trail is kept, in years (regulators commonly ask for at least five).
+AUDIT_RETENTION_YEARS = env_int("AUDIT_RETENTION_YEARS", 10, minimum=1)
 
 # --- Background job leases (issue 15): a killed worker's job is finished by another one. ---
 # Tasks are idempotent (house rule), so a message is acknowledged only after its task ran, and a
