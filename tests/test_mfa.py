@@ -138,3 +138,11 @@ def test_security_department_cannot_reset_a_second_factor(org, login):
 def test_admin_login_page_is_the_site_sign_in(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_forced_password_change_comes_before_enrolment(org, client):
+    org.president.must_change_password = True
+    org.president.save()
+    _password(client, "president")
+    assert client.get(reverse("home"))["Location"] == reverse("password_change")
+    assert client.get(reverse("second_factor_enrol"))["Location"] == reverse("password_change")
