@@ -78,6 +78,18 @@ def audit_rows(user, *, kinds: list[str] | None = None, narrow=None) -> QuerySet
     return (first.union(*rest, all=True) if rest else first).order_by("-history_date", "-history_id")
 
 
+def _display(field, value):
+    """A stored value as a person reads it: the label of a choice, the name of a related record."""
+    if value in (None, ""):
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.many_to_one:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    return value
+
+
 def record_history(model, pk: int, user) -> list:
     """The history of one record, oldest first, each row with its changes against the one before."""
     rows = list(history_for_user(model, user).filter(id=pk).select_related("history_user").order_by("history_date"))
@@ -88,7 +100,7 @@ def record_history(model, pk: int, user) -> list:
             delta = row.diff_against(previous)
             for change in delta.changes:
                 field = model._meta.get_field(change.field)
-                row.changes.append((field.verbose_name, change.old, change.new))
+                row.changes.append((field.verbose_name, _display(field, change.old), _display(field, change.new)))
         previous = row
     return rows
 

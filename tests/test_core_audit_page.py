@@ -49,6 +49,16 @@ def test_record_page_shows_who_when_before_after_and_why_in_the_readers_language
     assert "Changed" in english and "name" in english
 
 
+def test_record_page_names_related_records_and_choices(org, login):
+    org.outlet_a.unit = org.branch1
+    org.outlet_a.kind = PremisesKind.VAULT
+    set_reason(org.outlet_a, "record.edit", by=org.headoffice)
+    org.outlet_a.save()
+    page = login(org.headoffice).get(_record_url(org.outlet_a.pk)).content.decode()
+    assert "城关支行" in page and "城东分行" in page  # units by name, not by number
+    assert "金库" in page  # the kind by its label
+
+
 def test_search_by_person_and_date(org, login):
     _rename(org.outlet_a, "城关营业部（新址）", org.security)
     _rename(org.outlet_a2, "北街自助银行（24小时）", org.headoffice)
