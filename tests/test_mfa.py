@@ -146,3 +146,9 @@ def test_forced_password_change_comes_before_enrolment(org, client):
     _password(client, "president")
     assert client.get(reverse("home"))["Location"] == reverse("password_change")
     assert client.get(reverse("second_factor_enrol"))["Location"] == reverse("password_change")
+
+
+def test_the_admin_has_no_side_door_to_second_factor_devices():
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(TOTPDevice)
