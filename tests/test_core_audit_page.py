@@ -70,6 +70,8 @@ def test_search_by_person_and_date(org, login):
     assert _record_url(org.outlet_a.pk) not in later
     bad = client.get(reverse("audit"), {"since": "2026-13-45"})
     assert bad.status_code == 200 and "有效的日期" in bad.content.decode()
+    assert client.get(reverse("audit"), {"kind": "no.such", "record": "abc"}).status_code == 200
+    assert client.get(reverse("audit"), {"export": "pdf"}).status_code == 404
 
 
 def test_deleted_record_history_is_scoped_by_its_unit_as_it_was(org, login):
@@ -95,6 +97,13 @@ def test_audit_export_lists_what_the_search_finds(org, login):
 
 def test_officer_may_not_read_the_audit_trail(org, login):
     assert login(org.officer).get(reverse("audit")).status_code == 403
+
+
+def test_retention_runs_nightly_from_the_one_schedule(org, settings):
+    from core.tasks import prune_audit_history
+
+    assert settings.CELERY_BEAT_SCHEDULE["core-prune-audit-history"]["task"] == prune_audit_history.name
+    assert prune_audit_history() == 0  # nothing is ten years old yet
 
 
 def test_retention_prunes_old_rows_and_keeps_each_records_latest(org):
