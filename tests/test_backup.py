@@ -129,12 +129,12 @@ def test_postgresql_backup_restores_every_record_and_file_into_a_fresh_database(
 
 def test_restore_refuses_a_database_in_use(recorded, tmp_path):
     archive = _backup(tmp_path)
-    with pytest.raises(CommandError, match="The database is not empty"):
+    with pytest.raises(CommandError, match="数据库不为空"):
         call_command("restore", str(archive))
 
 
 def test_restore_refuses_what_is_not_a_backup(db, tmp_path):
     bogus = tmp_path / "photo.tar.gz"
     bogus.write_bytes(b"not an archive")
-    with pytest.raises(CommandError, match="This is not a SafetyBank backup archive"):
+    with pytest.raises(CommandError, match="这不是 SafetyBank 备份文件"):
         call_command("restore", str(bogus))
