@@ -9,7 +9,7 @@ TEST_SYSTEM_PACKAGES := chromium poppler-utils
 # makemessages ignores what is not our source.
 MSG_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=static --ignore=tests --ignore=bench --ignore=docs
 
-.PHONY: run test system test-system messages compilemessages migrate seed serve lint worker beat
+.PHONY: run test system test-system messages compilemessages migrate seed serve lint worker beat backup restore
 
 run: system $(VENV)/.installed compilemessages migrate seed serve
 
@@ -62,3 +62,12 @@ beat:
 lint:
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# One dated archive of the database and the uploaded files in var/backups (docs/backup.md).
+backup:
+	$(PY) manage.py backup
+
+# Into an empty install only: make restore ARCHIVE=var/backups/safetybank-YYYYMMDD-HHMMSS.tar.gz
+restore:
+	@test -n "$(ARCHIVE)" || (echo "usage: make restore ARCHIVE=path/to/safetybank-....tar.gz" && exit 2)
+	$(PY) manage.py restore "$(ARCHIVE)"

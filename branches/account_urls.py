@@ -6,10 +6,15 @@ No namespace: Django's auth views and the forced-password-change middleware use 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from branches import mfa_views
 from branches.views import PasswordChangeView, PasswordSetView
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", mfa_views.SignInView.as_view(), name="login"),
+    path("login/code/", mfa_views.SecondFactorVerifyView.as_view(), name="second_factor_verify"),
+    path("two-factor/", mfa_views.SecondFactorView.as_view(), name="second_factor"),
+    path("two-factor/enrol/", mfa_views.SecondFactorEnrolView.as_view(), name="second_factor_enrol"),
+    path("two-factor/reset/<int:pk>/", mfa_views.SecondFactorResetView.as_view(), name="second_factor_reset"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

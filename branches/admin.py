@@ -76,3 +76,17 @@ admin.site.register(Contract, ReadOnlyAdmin)
 @admin.register(RefusedAccess)
 class RefusedAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "path", "ip_address"]
+
+
+# Second factors change only through branches.services (audited, sessions ended): django-otp's device
+# pages (which also show the secret keys) would be a side door, so they are not in the admin.
+def _unregister_second_factor_devices() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_second_factor_devices()

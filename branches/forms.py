@@ -182,3 +182,17 @@ class ActingForm(ScopedModelForm):
         if not cleaned.get("unit") and not cleaned.get("premises"):
             self.add_error("unit", _("Name the unit or the premises the person acts for."))
         return cleaned
+
+
+class SecondFactorCodeForm(SafeForm):
+    """The 6-digit code of an authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].replace(" ", "").strip()

@@ -32,6 +32,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "staff.import": MANAGERS,
     "staff.reset_password": MANAGERS,
     "orphans.view": MANAGERS | LEADERS,
+    # Administrators (superusers) only: they hold every action whatever the table says.
+    "staff.reset_second_factor": frozenset(),
 }
 
 

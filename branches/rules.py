@@ -134,3 +134,13 @@ def check(*, by, action: str, person=None, post: str | None = None, unit=None, p
     )
     if message:
         raise Refused(message, action=action)
+
+
+# Two-factor sign-in (issue 20): those who sign for the bank and administrators must have a second
+# factor; everybody else may choose one.
+SECOND_FACTOR_POSTS = frozenset({Post.PRESIDENT, Post.HEAD_OFFICE_SECURITY})
+
+
+def requires_second_factor(user) -> bool:
+    """Whether ``user`` must sign in with a code from an authenticator app as well as a password."""
+    return bool(user.is_superuser or user.post in SECOND_FACTOR_POSTS)

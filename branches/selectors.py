@@ -17,3 +17,16 @@ def unit_overview(*, unit: Unit, user) -> dict:
         "staff_count": User.objects.for_user(user).filter(unit=unit, is_active=True).count(),
         "ancestors": unit.ancestors(include_self=False),
     }
+
+
+def second_factor_enrolled(user) -> bool:
+    """Whether ``user`` has a confirmed authenticator app (recovery codes alone do not count)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_recovery_codes_left(user) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -311,3 +311,101 @@ def staff_change(
     if end_date is not None:
         staff_leave(staff=staff, end_date=end_date, by=by, reason=reason)
     return bool(changed) or moves or end_date is not None
+
+
+# --- Two-factor sign-in (issue 20) -------------------------------------------------------------
+# django-otp holds the devices: one TOTP device (an authenticator app) and one static device whose
+# tokens are the one-time recovery codes. Device tables are not audited themselves; each enrolment,
+# renewal and reset is recorded on the person's own (audited) row with a reason code.
+
+RECOVERY_CODE_COUNT = 10
+
+
+def _second_factor_audit(user: User, code: str, *, by: User) -> None:
+    from safetybank.audit import set_reason
+
+    set_reason(user, code, by=by)
+    user.save(update_fields=["must_change_password"])  # no change of value: the history row is the record
+
+
+def second_factor_enrol_start(*, user: User):
+    """The authenticator device a person is setting up: the one not yet confirmed, else a new one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def second_factor_enrol_confirm(*, user: User, device, token: str) -> list[str]:
+    """Confirm the authenticator app with a code it shows; returns new recovery codes (shown once).
+
+    A wrong code is refused with a clear message and nothing changes. The person's other
+    authenticator devices go: one phone at a time.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if device.user_id != user.pk or device.confirmed:
+        raise ValidationError(_("This set-up has expired; start again."))
+    if not device.verify_token((token or "").replace(" ", "")):
+        raise ValidationError(_("That code is not right. Enter the 6 digits the app shows now."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _recovery_codes_replace(user)
+        _second_factor_audit(user, "mfa.enrol", by=user)
+    return codes
+
+
+def second_factor_recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes for an enrolled person; the old ones stop working."""
+    from branches.selectors import second_factor_enrolled
+
+    if not second_factor_enrolled(user):
+        raise ValidationError(_("Set up two-factor sign-in first."))
+    with transaction.atomic():
+        codes = _recovery_codes_replace(user)
+        _second_factor_audit(user, "mfa.recovery_codes", by=user)
+    return codes
+
+
+def _second_factor_remove(user: User) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+def second_factor_turn_off(*, user: User) -> None:
+    """A person for whom two-factor sign-in is optional turns it off."""
+    if rules.requires_second_factor(user):
+        raise ValidationError(_("Your post requires two-factor sign-in; it cannot be turned off."))
+    with transaction.atomic():
+        _second_factor_remove(user)
+        _second_factor_audit(user, "mfa.off", by=user)
+
+
+def second_factor_reset(*, staff: User, by: User) -> None:
+    """An administrator removes a person's second factor (a lost phone): audited, sessions end.
+
+    At the next sign-in the person sets up a new authenticator app if their post requires one.
+    """
+    if not by.is_superuser:
+        raise ValidationError(_("Only an administrator can reset a second factor."))
+    if staff.pk == by.pk:
+        raise ValidationError(_("An administrator cannot reset their own second factor; ask another one."))
+    with transaction.atomic():
+        _second_factor_remove(staff)
+        _second_factor_audit(staff, "mfa.reset", by=by)
+    _end_sessions(staff)

@@ -7,5 +7,7 @@ register_actions(
     {
         "calendar.view": EVERYONE,
         "calendar.manage": frozenset({Post.HEAD_OFFICE_SECURITY}),
+        # The audit page: head office and each unit's security department, within their scope.
+        "audit.view": frozenset({Post.HEAD_OFFICE_SECURITY, Post.SECURITY_DEPARTMENT}),
     }
 )

@@ -375,3 +375,19 @@ def document_retry(*, document: GeneratedDocument, by: User) -> GeneratedDocumen
         status=DocumentStatus.FAILED, error="Given up: asked for again.", finished_at=timezone.now(), lease_until=None
     )
     return document_request(kind=document.kind, by=by, params=document.params, language=document.language)
+
+
+# --------------------------------------------------------------------------- audit retention
+
+
+def audit_history_prune(*, years: int) -> int:
+    """Delete audit-trail rows older than ``years`` (``AUDIT_RETENTION_YEARS``); each record's latest row
+    stays, so its current state keeps who last changed it. Running it twice deletes nothing more."""
+    from core.audit_selectors import audited_models, history_prunable, retention_cutoff
+
+    cutoff = retention_cutoff(years)
+    deleted = 0
+    for model in audited_models().values():
+        count, _detail = history_prunable(model, before=cutoff).delete()
+        deleted += count
+    return deleted

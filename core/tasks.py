@@ -31,3 +31,11 @@ def sweep_jobs() -> int:
     from core.leases import jobs_sweep
 
     return jobs_sweep()
+
+
+@shared_task(name="core.prune_audit_history")
+def prune_audit_history() -> int:
+    """Beat: drop audit-trail rows older than AUDIT_RETENTION_YEARS (idempotent)."""
+    from django.conf import settings
+
+    return services.audit_history_prune(years=settings.AUDIT_RETENTION_YEARS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path(
         "attachments/<int:pk>/thumbnail/", views.attachment_download, {"thumbnail": True}, name="attachment_thumbnail"
     ),
+    path("audit/", audit_views.audit_list, name="audit"),
+    path("audit/<str:app_label>/<str:model_name>/<int:pk>/", audit_views.audit_record, name="audit_record"),
     path("documents/request/<str:kind>/", views.document_request, name="document_request"),
     path("documents/<int:pk>/", views.document_detail, name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),

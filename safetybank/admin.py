@@ -16,6 +16,15 @@ class SuperuserAdminSite(AdminSite):
     def has_permission(self, request):
         return request.user.is_active and request.user.is_superuser
 
+    def login(self, request, extra_context=None):
+        """Administrators sign in on the site's own page, which asks for the second factor."""
+        from django.contrib.auth.views import redirect_to_login
+        from django.urls import reverse
+
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in, but not an administrator
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
 
 # The three kinds of admin every app uses (see core/admin.py for what each is for).
 class NoWrites:

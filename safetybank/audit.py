@@ -123,6 +123,11 @@ REASONS = {
     "activity.record": _("Recorded"),
     "job.worker_lost": _("The worker was lost too often; not tried again"),
     "calendar.change": _("Calendar changed"),
+    # branches/services.py: two-factor sign-in
+    "mfa.enrol": _("Two-factor sign-in set up"),
+    "mfa.recovery_codes": _("New recovery codes"),
+    "mfa.off": _("Two-factor sign-in turned off"),
+    "mfa.reset": _("Second factor reset by an administrator"),
 }
 
 

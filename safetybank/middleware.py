@@ -19,6 +19,30 @@ class ForcePasswordChangeMiddleware:
         return self.get_response(request)
 
 
+# Session key set by the sign-in view when a person whose post requires a second factor has none yet.
+MUST_ENROL_SESSION_KEY = "second_factor_must_enrol"
+
+
+class SecondFactorEnrolmentMiddleware(ForcePasswordChangeMiddleware):
+    """After a password sign-in that still needs a second factor, only the enrolment page (and the
+    password change before it) can be reached.
+
+    The requirement is decided at sign-in (``branches.mfa_views.SignInView``), which marks the
+    session; this middleware keeps such a session on the enrolment page until it is done.
+    """
+
+    allowed_names = ForcePasswordChangeMiddleware.allowed_names + ("second_factor_enrol",)
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and user.is_authenticated and session is not None and session.get(MUST_ENROL_SESSION_KEY):
+            allowed = {reverse(name) for name in self.allowed_names}
+            if request.path not in allowed and not request.path.startswith("/static/"):
+                return redirect("second_factor_enrol")
+        return self.get_response(request)
+
+
 class UserLanguageMiddleware:
     """Keep the interface language and the person's preferred language in step.
 

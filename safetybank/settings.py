@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "safetybank",
     "branches",
@@ -75,12 +78,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "safetybank.middleware.UserLanguageMiddleware",
     "safetybank.middleware.ForcePasswordChangeMiddleware",
+    # After the password change: a sign-in that must enrol a second factor goes to the enrolment page.
+    "safetybank.middleware.SecondFactorEnrolmentMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,6 +138,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after SESSION_IDLE_MINUTES without a request (each request renews the clock).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Two-factor sign-in: the name shown in authenticator apps; minutes between the password and the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "SafetyBank")
+SECOND_FACTOR_PENDING_MINUTES = env_int("SECOND_FACTOR_PENDING_MINUTES", 5, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -171,6 +181,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Never served directly: nothing routes this prefix; files go out through scoped views only.
 MEDIA_URL = "/_unserved-media/"
+# Where `make backup` writes its dated archives (core/backups.py).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -239,7 +251,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-generate-month": {"task": "reports.generate_month", "schedule": crontab(hour=2, minute=30)},
     # Background jobs whose worker was lost (core.leases) go to a worker again.
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab(minute="*/5")},
+    # Audit trail older than AUDIT_RETENTION_YEARS goes (each record's latest row stays).
+    "core-prune-audit-history": {"task": "core.prune_audit_history", "schedule": crontab(hour=3, minute=20)},
 }
+# How long the audit trail is kept, in years (regulators commonly ask for at least five).
+AUDIT_RETENTION_YEARS = env_int("AUDIT_RETENTION_YEARS", 10, minimum=1)
 
 # PDF rendering (a document, a report version's files) may go to a queue of its own, so a worker with
 # a small concurrency and its own memory takes the renders and e-mails never wait behind them. Off

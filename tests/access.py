@@ -171,6 +171,7 @@ PUBLIC = {
     "password_change",  # any signed-in person, their own password (tests/test_sign_in.py)
     "password_change_done",
     "password_reset_confirm",  # the one-time link of a password reset (tests/test_escalation.py)
+    "second_factor_verify",  # the code step before sign-in completes (tests/test_mfa.py)
 }
 PUBLIC_NAMESPACES = {"admin"}  # superusers only (tests/test_organisation.py::test_admin_is_for_superusers_only)
 
@@ -186,6 +187,7 @@ FEATURE_MODULES = (
     "tests.test_dashboards_access",
     "tests.test_hazards_access",
     "tests.test_handoffs_access",
+    "tests.test_mfa_access",
 )
 
 

@@ -36,3 +36,18 @@ def jpeg_file(path, colour=(20, 90, 160)):
     Image.new("RGB", (80, 60), colour).save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def set_up_second_factor(page) -> str:
+    """On the enrolment page a president or head office meets at first sign-in: read the key the page
+    shows, type the code an authenticator app would compute from it, note the recovery codes.
+    Returns the key, so a later sign-in can compute its code too."""
+    from tests.mfa_helpers import code_for_secret
+
+    expect(page.locator("h1")).to_have_text("设置双因素登录")
+    secret = page.locator("#totp-secret").get_attribute("data-secret")
+    page.get_by_label("验证码").fill(code_for_secret(secret))
+    page.get_by_role("button", name="确认").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    page.get_by_role("link", name="我已抄下").click()
+    return secret

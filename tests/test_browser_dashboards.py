@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from inspections.choices import HazardStatus
 from inspections.models import Hazard
+from tests.browser import set_up_second_factor
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -19,6 +20,7 @@ def _sign_in(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    set_up_second_factor(page)  # a president signs in with a second factor, set up at the first sign-in
     expect(page.locator("h1")).to_contain_text("您好")
 
 
