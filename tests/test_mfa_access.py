@@ -7,7 +7,7 @@ in tests/access.py).
 import pytest
 
 from safetybank.audit import set_reason
-from tests.access import ALL, AccessCase, check_access
+from tests.access import ALL, POST_PERSONAS, AccessCase, PostCase, check_access, check_post, post_params
 
 AUDIT_READERS = ("headoffice", "security")
 NOT_AUDIT_READERS = ("president", "outlethead", "officer")
@@ -46,8 +46,29 @@ ACCESS_CASES = [
 
 POST_ONLY: dict[str, list] = {}
 
+POST_CASES = [
+    # One's own second factor only, so everyone may post; it touches django-otp's tables alone (not
+    # counted as our data) and, with no app set up, ends in a message: nothing of ours changes.
+    PostCase("second_factor", data={"do": "renew"}, shown=POST_PERSONAS),
+    # A wrong code never sets up a second factor, whoever tries.
+    PostCase("second_factor_enrol", data={"code": "000000"}, refused=POST_PERSONAS),
+    # Resetting someone else's second factor is for administrators (tests/test_mfa.py signs one in).
+    PostCase(
+        "second_factor_reset",
+        args=lambda org: [org.officer.pk],
+        forbidden=("headoffice", "president", "security", "outlethead", "officer", "teller"),
+        hidden=("outsider",),
+    ),
+]
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", ACCESS_CASES, ids=lambda case: case.id)
 def test_mfa_access_matrix(client, org, case):
     check_access(client, org, case)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_mfa_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)
