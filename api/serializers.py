@@ -35,7 +35,18 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "department_kind", "parent", "depth", "phone", "address"]
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "nullable": True, "example": "08:30"})
+class LocalTimeField(serializers.TimeField):
+    """A local time of day (opening hours) as "HH:MM", without a time zone."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", read_only=True, **kwargs)
+
+
 class PremisesSerializer(serializers.ModelSerializer):
+    opens_at = LocalTimeField()
+    closes_at = LocalTimeField()
+
     class Meta:
         model = Premises
         fields = ["id", "unit", "code", "name", "kind", "address", "opens_at", "closes_at", "open_24h", "is_active"]

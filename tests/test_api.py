@@ -53,7 +53,11 @@ def test_a_token_lists_todays_checks_and_is_stored_only_as_a_hash(daily, time_ma
     response = client.get("/api/v1/assignments/today/")
     assert response.status_code == 200
     assert response.json()["count"] == todays_checks(user=daily.officer).count() > 0
-    assert {row["checklist"] for row in response.json()["results"]} == {"营业前安全检查", "营业后安全检查", "自助银行巡检"}
+    assert {row["checklist"] for row in response.json()["results"]} == {
+        "营业前安全检查",
+        "营业后安全检查",
+        "自助银行巡检",
+    }
 
 
 def test_a_revoked_or_expired_token_is_refused_with_a_problem(org, time_machine):
