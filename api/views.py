@@ -65,6 +65,7 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     The post is checked on lists and, for one object, after it was found in scope (404 first)."""
 
     permission_classes = [PostMayDo]
+    lookup_value_regex = r"[0-9]+"
     read_action: str = ""
     route_actions: dict[str, str] = {}
     detail_serializer_class = None
