@@ -213,7 +213,8 @@ def test_a_future_stated_time_is_refused_with_the_services_message(daily, time_m
     response = officer.post(
         f"/api/v1/inspections/{pk}/submit/", {"performed_at": "2026-12-01T12:00:00+08:00"}, format="json"
     )
-    assert response.status_code == 400 and "future" in response.json()["detail"]
+    # No Accept-Language: the token owner's own language.
+    assert response.status_code == 400 and response.json()["detail"] == "填报的时间是将来的时间。"
 
 
 def test_the_documentation_page_is_for_signed_in_people_and_loads_no_cdn(client, org):
