@@ -249,6 +249,27 @@ class StudySessionSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "topic", "kind", "date", "duration_minutes", "presenter"]
 
 
+class DrillRecordSerializer(PhotosMixin):
+    held_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    score = serializers.IntegerField(required=False, allow_null=True, default=None)
+    evaluation = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    attended = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=500)
+
+
+class StudySessionWriteSerializer(serializers.Serializer):
+    """The fields of the page's study-session form, which does the checking (attendees of the unit...)."""
+
+    unit = serializers.IntegerField()
+    topic = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=StudySession._meta.get_field("kind").choices)
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
+    presenter = serializers.IntegerField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    attendees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=500)
+
+
 class LetterSerializer(serializers.ModelSerializer):
     signatory = PersonField(read_only=True)
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions as drf_exceptions
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,7 +22,9 @@ from branches.models import Premises, Unit, User
 from core.forms import AttachmentField
 from core.services import attachments_create
 from core.views import client_ip
+from drills.forms import StudySessionForm
 from drills.selectors import drills_for, study_sessions_for
+from drills.services import drill_candidates, drill_record, study_session_save
 from facilities.filters import FacilityFilter, FacilityTestFilter
 from facilities.selectors import facilities_for, tests_for
 from facilities.services import facility_test_record
@@ -319,17 +322,62 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
 class DrillViewSet(ScopedViewSet):
     serializer_class = s.DrillSerializer
     read_action = "drill.view"
+    route_actions = {"record": "drill.record"}
 
     def selector(self, user):
         return drills_for(user=user).order_by("-planned_date", "-pk")
 
+    @extend_schema(request=s.DrillRecordSerializer, responses={200: s.DrillSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record (or correct) what happened; who attended is chosen among those expected, as on the page."""
+        drill = self.get_object()
+        data = _valid(s.DrillRecordSerializer, request)
+        candidates = list(drill_candidates(drill))
+        by_pk = {person.pk: person for person in candidates}
+        if set(data["attended"]) - set(by_pk):
+            raise ValidationError(_("Only people expected at this drill can be marked as attending."))
+        uploads = _photos(data.get("photos"))
+        drill = drill_record(
+            drill=drill,
+            by=request.user,
+            held_at=data["held_at"],
+            duration_minutes=data["duration_minutes"],
+            score=data["score"],
+            evaluation=data["evaluation"],
+            expected=candidates,
+            attended=[by_pk[pk] for pk in data["attended"]],
+        )
+        if uploads:
+            attachments_create(owner=drill, uploads=uploads, by=request.user)
+        return Response(s.DrillSerializer(drill).data)
 
-class StudySessionViewSet(ScopedViewSet):
+
+class StudySessionViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.StudySessionSerializer
     read_action = "study.view"
+    route_actions = {"create": "study.record"}
 
     def selector(self, user):
         return study_sessions_for(user=user).order_by("-date", "-pk")
+
+    @extend_schema(request=s.StudySessionWriteSerializer, responses={201: s.StudySessionSerializer, **ERRORS})
+    def create(self, request):
+        """Record a study session: the page's form checks it (units and people in scope, attendees of the
+        unit, not in the future), then the one service saves it."""
+        data = _valid(s.StudySessionWriteSerializer, request)
+        form = StudySessionForm(
+            data={**data, "presenter": data.get("presenter") or "", "attendees": data["attendees"]},
+            user=request.user,
+        )
+        if not form.is_valid():
+            raise drf_exceptions.ValidationError(
+                {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+            )
+        session = study_session_save(
+            session=form.save(commit=False), attendees=form.cleaned_data["attendees"], by=request.user
+        )
+        return Response(s.StudySessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
 class LetterViewSet(ScopedViewSet):

@@ -9,12 +9,14 @@ from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from api.services import token_create, token_revoke
+from drills.models import StudySession
 from inspections.cycles import cycle_open
 from inspections.daily.selectors import todays_checks
 from inspections.hazards.services import hazard_report
 from inspections.models import Answer, Hazard
 from inspections.services import standard_content_install
 from tests.inspection_helpers import photo
+from tests.test_drills_access import _drill
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -223,3 +225,30 @@ def test_the_documentation_page_is_for_signed_in_people_and_loads_no_cdn(client,
     page = client.get(reverse("api:docs")).content.decode()
     assert "cdn" not in page.lower() and "/static/" in page
     assert client.get(reverse("api:schema")).status_code == 200
+
+
+def test_a_study_session_is_recorded_through_the_pages_form_rules(org, time_machine):
+    time_machine.move_to(at("2026-12-01T10:00:00+08:00"))
+    body = {"unit": org.sub1.pk, "topic": "学习反诈知识", "kind": "rules", "date": "2026-11-30", "duration_minutes": 60}
+    outsider_attends = bearer(org.officer).post(
+        "/api/v1/study-sessions/", {**body, "attendees": [org.outsider.pk]}, format="json"
+    )
+    assert outsider_attends.status_code == 400 and "attendees" in outsider_attends.json()["errors"]
+    created = bearer(org.officer).post(
+        "/api/v1/study-sessions/", {**body, "attendees": [org.officer.pk, org.outlethead.pk]}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    assert StudySession.objects.get(pk=created.json()["id"]).attendees.count() == 2
+    assert bearer(org.president).post("/api/v1/study-sessions/", body, format="json").status_code == 403
+
+
+def test_a_drill_is_recorded_with_who_attended_among_those_expected(org, time_machine):
+    time_machine.move_to(at("2026-12-11T10:00:00+08:00"))
+    drill = _drill(org)
+    client = bearer(org.officer)
+    body = {"held_at": "2026-12-10T16:00:00+08:00", "duration_minutes": 30, "score": 90}
+    stranger = client.post(f"/api/v1/drills/{drill.pk}/record/", {**body, "attended": [org.outsider.pk]}, format="json")
+    assert stranger.status_code == 400
+    recorded = client.post(f"/api/v1/drills/{drill.pk}/record/", {**body, "attended": [org.officer.pk]}, format="json")
+    assert recorded.status_code == 200 and recorded.json()["status"] == "done", recorded.json()
+    assert list(drill.participants.filter(attended=True).values_list("person_id", flat=True)) == [org.officer.pk]

@@ -159,6 +159,7 @@ POST_ONLY = {
     "api:hazard-verify": [1],
     "api:hazard-send-back": [1],
     "api:letter-sign": [1],
+    "api:drill-record": [1],
     "api:facility-record-test": [1],
     "api:token_revoke": [1],
 }
