@@ -8,6 +8,8 @@ schema, and no object of another branch ever comes back. Bounded: a few examples
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
@@ -18,6 +20,17 @@ from inspections.models import Hazard
 
 pytestmark = pytest.mark.django_db(transaction=False)
 EXAMPLES = 4
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Called through the WSGI handler, a request would close the database connection at its end (as in
+    production); the test's transaction lives on it, so keep it open, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _schema():
