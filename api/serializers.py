@@ -3,6 +3,8 @@ validated here only for shape (types, lengths) — every business rule is the se
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -41,6 +43,19 @@ class LocalTimeField(serializers.TimeField):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", read_only=True, **kwargs)
+
+
+EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+class RecordedTimeField(serializers.DateTimeField):
+    """A time something happened at the bank: from the year 2000 on (a year 291 is a typing error)."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if moment < EARLIEST:
+            raise serializers.ValidationError(_("Enter a time from the year 2000 on."))
+        return moment
 
 
 class PremisesSerializer(serializers.ModelSerializer):
@@ -157,7 +172,7 @@ class AnswerWriteSerializer(PhotosMixin):
 
 
 class SubmitSerializer(serializers.Serializer):
-    performed_at = serializers.DateTimeField(required=False, allow_null=True)
+    performed_at = RecordedTimeField(required=False, allow_null=True)
 
 
 class AcknowledgeSerializer(serializers.Serializer):
@@ -250,7 +265,7 @@ class StudySessionSerializer(serializers.ModelSerializer):
 
 
 class DrillRecordSerializer(PhotosMixin):
-    held_at = serializers.DateTimeField()
+    held_at = RecordedTimeField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60)
     score = serializers.IntegerField(required=False, allow_null=True, default=None)
     evaluation = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
@@ -365,7 +380,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 class IncidentReportSerializer(PhotosMixin):
     premises = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Incident._meta.get_field("kind").choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = RecordedTimeField()
     description = serializers.CharField(max_length=4000)
     loss_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, default=0)
     police_report_no = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
