@@ -12,20 +12,25 @@ from django.views.decorators.http import require_POST
 from api import selectors, services
 from api.forms import TokenForm
 
+NEW_KEY = "api_new_token_key"
+
 
 @login_required
 def token_list(request):
     form = TokenForm(request.POST or None)
-    new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.token_create(
+            _token, key = services.token_create(
                 owner=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form = TokenForm()
+            # Post/redirect/get, so reloading never makes a second token; the key waits in the session
+            # for the one page that shows it and is gone from there at once.
+            request.session[NEW_KEY] = key
+            return redirect("api:token_list")
+    new_key = request.session.pop(NEW_KEY, None) if request.method == "GET" else None
     response = render(
         request,
         "api/token_list.html",

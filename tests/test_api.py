@@ -87,7 +87,7 @@ def test_requests_without_credentials_are_refused(org):
 
 def test_a_person_manages_only_their_own_tokens_and_sees_the_key_once(client, org):
     client.force_login(org.officer)
-    page = client.post(reverse("api:token_list"), {"name": "数据仓库", "days": 30}).content.decode()
+    page = client.post(reverse("api:token_list"), {"name": "数据仓库", "days": 30}, follow=True).content.decode()
     token = ApiToken.objects.get(owner=org.officer)
     assert "sbk_" in page and token.prefix in page
     assert "sbk_" not in client.get(reverse("api:token_list")).content.decode().replace(token.prefix, "")
