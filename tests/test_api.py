@@ -252,3 +252,30 @@ def test_a_drill_is_recorded_with_who_attended_among_those_expected(org, time_ma
     recorded = client.post(f"/api/v1/drills/{drill.pk}/record/", {**body, "attended": [org.officer.pk]}, format="json")
     assert recorded.status_code == 200 and recorded.json()["status"] == "done", recorded.json()
     assert list(drill.participants.filter(attended=True).values_list("person_id", flat=True)) == [org.officer.pk]
+
+
+def _incident(org):
+    from django.utils import timezone
+
+    from incidents.models import Incident
+    from incidents.services import incident_report
+
+    incident = Incident(premises=org.outlet_a, kind="theft", occurred_at=timezone.now(), description="手机被盗")
+    incident_report(incident=incident, by=org.officer)
+
+
+@pytest.mark.parametrize("route, make", [("hazards", _hazard), ("incidents", _incident)])
+def test_a_list_costs_the_same_queries_for_one_row_or_many(org, route, make):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = bearer(org.headoffice)
+    make(org)
+    client.get(f"/api/v1/{route}/")  # the token's "last used" is written on the first call of the minute
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"/api/v1/{route}/").json()["count"] == 1
+    for _ in range(4):
+        make(org)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"/api/v1/{route}/").json()["count"] == 5
+    assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
