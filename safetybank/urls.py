@@ -16,6 +16,7 @@ urlpatterns = [
     path("drills/", include("drills.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("", include("core.urls")),
 ]
 

@@ -188,6 +188,7 @@ FEATURE_MODULES = (
     "tests.test_hazards_access",
     "tests.test_handoffs_access",
     "tests.test_mfa_access",
+    "tests.test_api_access",
 )
 
 
