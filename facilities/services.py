@@ -38,13 +38,18 @@ def cadence_save(*, cadence: Cadence, by: User, reason: str = "") -> Cadence:
     return cadence
 
 
-def investment_save(*, investment: Investment, by: User, reason: str = "") -> Investment:
+def investment_save(*, investment: Investment, by: User, reason: str = "", covers=None) -> Investment:
+    """Record or change an investment; ``covers`` (premises), when given, replaces the other
+    premises the same work covered."""
     investment.unit = investment.premises.unit
     if investment.pk is None:
         investment.recorded_by = by
     investment.full_clean()
     investment._change_reason = reason or (_("Changed") if investment.pk else _("Recorded"))
-    investment.save()
+    with transaction.atomic():
+        investment.save()
+        if covers is not None:
+            investment.premises_covered.set([p for p in covers if p.pk != investment.premises_id])
     return investment
 
 

@@ -381,7 +381,9 @@ class InvestmentListView(ScopedListView):
 class InvestmentSaveMixin:
     def form_valid(self, form):
         try:
-            services.investment_save(investment=form.instance, by=self.request.user)
+            services.investment_save(
+                investment=form.instance, by=self.request.user, covers=form.cleaned_data.get("premises_covered")
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)

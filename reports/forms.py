@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Unit
 from core.forms import AttachmentField
-from reports.choices import ActivityKind
+from reports.choices import ActivityKind, ReportKind
 from reports.selectors import REPORT_UNIT_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,6 +39,18 @@ class SectionsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What will be done, by whom and by when."),
     )
+    plans = forms.CharField(
+        label=_("5. Work plan for next year"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The main safety work planned for the coming year."),
+    )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != ReportKind.YEAR_END:
+            del self.fields["plans"]
 
 
 class CorrectionForm(forms.Form):
@@ -47,6 +59,7 @@ class CorrectionForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.CharField(label=_("Month"), max_length=20, widget=forms.TextInput(attrs={"type": "month"}))
+    kind = forms.ChoiceField(choices=ReportKind.choices, required=False)
 
     def clean_month(self):
         value = self.cleaned_data["month"]

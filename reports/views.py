@@ -49,6 +49,8 @@ def _kind(request) -> str:
 
 
 def _period_start(kind: str, month: datetime.date) -> datetime.date:
+    if kind == ReportKind.YEAR_END:
+        return month.replace(month=1)
     return services.quarter_bounds(month)[0] if kind == ReportKind.HAZARD_QUARTERLY else month
 
 
@@ -99,8 +101,17 @@ def report_generate(request):
         return redirect("reports:report_list")
     month = form.cleaned_data["month"]
     unit_ids = list(selectors.report_units(user=request.user).values_list("pk", flat=True))
-    from reports.tasks import generate_for_units
+    from reports.tasks import generate_for_units, generate_year_for_units
 
+    if form.cleaned_data.get("kind") == ReportKind.YEAR_END:
+        transaction.on_commit(lambda: generate_year_for_units.delay(month.year, unit_ids))
+        until = services.year_bounds(month.year, today=timezone.localdate())[1]
+        messages.success(
+            request,
+            _("The year-end summaries of %(year)s (up to %(day)s) are being generated.")
+            % {"year": month.year, "day": f"{until:%Y-%m-%d}"},
+        )
+        return redirect(f"{_url('reports:report_list')}?month={month:%Y-%m}&kind={ReportKind.YEAR_END}")
     transaction.on_commit(lambda: generate_for_units.delay(f"{month:%Y-%m-%d}", unit_ids))
     messages.success(request, _("The drafts for %(month)s are being generated.") % {"month": f"{month:%Y-%m}"})
     return redirect(f"{_url('reports:report_list')}?month={month:%Y-%m}")
@@ -119,7 +130,15 @@ def _detail_context(request, report: Report, form=None, correction_form=None) ->
         "issues": open_issues(report.numbers),
         "form": form
         or SectionsForm(
-            initial={"rules_text": report.rules_text, "problems": report.problems, "measures": report.measures}
+            kind=report.kind,
+            initial={
+                "rules_text": report.rules_text,
+                # Unwritten, section 3 starts as the data's open problems in the writer's language.
+                "problems": report.problems
+                or (services.draft_problems(report.numbers, get_language()) if report.is_draft else ""),
+                "measures": report.measures,
+                "plans": report.plans,
+            },
         ),
         "correction_form": correction_form or CorrectionForm(),
         "versions": selectors.reports_for(user=request.user)
@@ -146,7 +165,7 @@ def report_detail(request, pk: int):
 def report_sections(request, pk: int):
     """Save sections 3–4 (and the rules narrative). HTMX gets the form back; errors keep the text."""
     report = _report(request, pk, "report.edit")
-    form = SectionsForm(request.POST)
+    form = SectionsForm(request.POST, kind=report.kind)
     saved = False
     if form.is_valid():
         try:

@@ -214,7 +214,7 @@ def test_quarter_end_adds_the_quarterly_statistics(seeded):
 def test_hand_written_sections_survive_regeneration(seeded):
     org = seeded
     report = report_generate(unit=org.branch1, kind=ReportKind.MONTHLY, start=MAY, end=MAY_END)
-    assert "超过整改期限" in report.problems  # the draft starts as the open problems
+    assert report.problems == ""  # the pre-fill is offered in the writer's language, never stored
     report_save_sections(
         report=report, by=org.security, rules_text="新规程", problems="我写的问题", measures="我写的措施"
     )
