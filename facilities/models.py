@@ -127,7 +127,7 @@ class Facility(models.Model):
         errors = {}
         if self.kind != FacilityKind.CCTV:
             for field in ("video_kind", "channels", "retention_days"):
-                if getattr(self, field) is not None:
+                if getattr(self, field) not in (None, ""):
                     errors[field] = _("Only a video recorder has channels and a retention period.")
         if self.kind != FacilityKind.EXTINGUISHER:
             for field in ("quantity", "extinguisher_type", "expiry_date", "next_overhaul"):
