@@ -197,7 +197,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
         "20名员工中20人签订了安全责任书（100%）",
         "本期未发生盗窃、抢劫、诈骗、火灾及财产损失等案件和事故",
         "五、下一年度工作打算",
-        "填报人",
+        "填报人：",
     ):
         assert fact in text, fact
     text = en(_pdf(wenquan, "en"))
@@ -210,7 +210,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
         "Responsibility letters were signed by 20 of 20 staff (100%).",
         "No cases of theft, robbery, fraud, fire or property loss",
         "5. Work plan for next year",
-        "Prepared by",
+        "Prepared by:",
     ):
         assert fact in text, fact
 
