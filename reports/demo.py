@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime
 
-from branches.demo import SeedContext, seed_step
 from branches.choices import UnitKind
+from branches.demo import SeedContext, seed_step
 from branches.models import Unit, User
 from reports.choices import ActivityKind, ReportKind, ReportStatus
 from reports.models import Activity, Campaign, Report
