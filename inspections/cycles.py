@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from branches.choices import PREMISES_POSTS, PremisesKind, UnitKind
+from branches.choices import PREMISES_POSTS, Post, PremisesKind, UnitKind
 from branches.models import Acting, Contract, Premises, Unit, User
 from core.selectors import WorkingCalendar
 from inspections.choices import Period, Target
@@ -119,6 +119,10 @@ class _People:
         holders = self.by_premises.get((premises.pk, post))
         if holders:
             return holders[0]
+        # An outlet without a security officer: its outlet head (or whoever acts as one) does the check.
+        stand_in = STAND_INS.get(post)
+        if stand_in and self.by_premises.get((premises.pk, stand_in)):
+            return self.by_premises[(premises.pk, stand_in)][0]
         if post not in PREMISES_POSTS:
             return self.nearest(premises.unit, post)
         if not premises.is_attended:
@@ -135,6 +139,10 @@ class _People:
             if holders:
                 return holders[0]
         return None
+
+
+# Who does a premises post's checks when nobody holds it there.
+STAND_INS = {Post.SECURITY_OFFICER: Post.OUTLET_HEAD}
 
 
 def _targets(rule: FrequencyRule, premises: list[Premises], sub_branches: list[Unit], people: _People):

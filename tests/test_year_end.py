@@ -301,3 +301,17 @@ def test_a_year_to_date_draft_runs_up_to_today_and_says_so(org, time_machine):
     reports_generate_year(year=YEAR, units=[org.branch1])
     report.refresh_from_db()
     assert report.period_end == datetime.date(YEAR, 12, 31) and not report.is_year_to_date
+
+
+def test_an_outlet_without_a_security_officer_gives_the_officers_checks_to_its_outlet_head(org):
+    from inspections.cycles import cycle_open
+    from inspections.models import Assignment
+    from inspections.services import standard_content_install
+
+    standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+    lonely = PremisesFactory(code="PX", name="西街分理处", unit=org.sub1)
+    head = _staff(org, org.sub1, lonely, Post.OUTLET_HEAD, 1, "pxh")[0]
+    cycle_open(month=datetime.date(2026, 12, 1))
+    officers_checks = Assignment.objects.filter(premises=lonely, performer_post=Post.SECURITY_OFFICER)
+    assert officers_checks.exists()
+    assert set(officers_checks.values_list("assignee", flat=True)) == {head.pk}  # none left unassigned
