@@ -64,7 +64,7 @@ def _charts(numbers: dict) -> dict[str, str]:
                 colors=("#198754", "#ffc107", "#dc3545", "#adb5bd"),
             )
     hazards = numbers.get("hazards")
-    if hazards and hazards.get("by_category"):
+    if hazards and hazards.get("by_category") and (hazards.get("found") or hazards.get("open")):
         categories = HazardCategory.choices
         charts["hazards"] = bar_chart(
             title=_("Hidden dangers by category"),

@@ -315,3 +315,17 @@ def test_an_outlet_without_a_security_officer_gives_the_officers_checks_to_its_o
     officers_checks = Assignment.objects.filter(premises=lonely, performer_post=Post.SECURITY_OFFICER)
     assert officers_checks.exists()
     assert set(officers_checks.values_list("assignee", flat=True)) == {head.pk}  # none left unassigned
+
+
+def test_count_charts_have_whole_number_ticks_and_room_for_chinese_level_names():
+    from safetybank.charts import stacked_bar
+
+    svg = stacked_bar(
+        title="按层级的检查",
+        labels=["四级 网点负责人和安全员", "一级 行长"],
+        series={"按时": [1, 0], "漏检": [2, 1]},
+        horizontal=True,
+    )
+    ticks = re.findall(r'<text[^>]*class="[^"]*"[^>]*>([0-9.]+)</text>', svg)
+    assert ticks and all("." not in tick for tick in ticks)  # 0 1 2 3, never 0.5
+    assert "四级 网点负责人和安全员" in svg
