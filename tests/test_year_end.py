@@ -329,3 +329,28 @@ def test_count_charts_have_whole_number_ticks_and_room_for_chinese_level_names()
     ticks = re.findall(r'<text[^>]*class="[^"]*"[^>]*>([0-9.]+)</text>', svg)
     assert ticks and all("." not in tick for tick in ticks)  # 0 1 2 3, never 0.5
     assert "四级 网点负责人和安全员" in svg
+
+
+def test_a_drill_at_an_office_building_is_attended_by_the_staff_of_the_unit_that_runs_it(org, login, time_machine):
+    from django.urls import reverse
+
+    from branches.choices import PremisesKind
+    from drills.models import DrillParticipant
+
+    building = PremisesFactory(code="B1-OFF", name="城东分行办公楼", unit=org.branch1, kind=PremisesKind.OFFICE_BUILDING)
+    drill = drill_plan(
+        unit=org.branch1,
+        premises=[building],
+        kind="special",
+        scenario="办公楼电路起火",
+        planned_date=datetime.date(2026, 3, 5),
+        by=org.security,
+    )
+    time_machine.move_to(datetime.datetime(2026, 3, 6, 9, 0, tzinfo=datetime.UTC))
+    response = login(org.security).post(
+        reverse("drills:drill_record", args=[drill.pk]),
+        {"held_on": "2026-03-05", "held_time": "16:00", "duration_minutes": "40", "attended": [org.security.pk]},
+    )
+    assert response.status_code == 302  # was a 400 with no message: the department's staff were no choice
+    attendance = dict(DrillParticipant.objects.filter(drill=drill).values_list("person__username", "attended"))
+    assert attendance["security"] is True and attendance["president"] is False
