@@ -337,7 +337,9 @@ def test_a_drill_at_an_office_building_is_attended_by_the_staff_of_the_unit_that
     from branches.choices import PremisesKind
     from drills.models import DrillParticipant
 
-    building = PremisesFactory(code="B1-OFF", name="城东分行办公楼", unit=org.branch1, kind=PremisesKind.OFFICE_BUILDING)
+    building = PremisesFactory(
+        code="B1-OFF", name="城东分行办公楼", unit=org.branch1, kind=PremisesKind.OFFICE_BUILDING
+    )
     drill = drill_plan(
         unit=org.branch1,
         premises=[building],
