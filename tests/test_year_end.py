@@ -356,3 +356,32 @@ def test_a_drill_at_an_office_building_is_attended_by_the_staff_of_the_unit_that
     assert response.status_code == 302  # was a 400 with no message: the department's staff were no choice
     attendance = dict(DrillParticipant.objects.filter(drill=drill).values_list("person__username", "attended"))
     assert attendance["security"] is True and attendance["president"] is False
+
+
+def test_the_new_checklist_items_keep_their_codes_in_a_fresh_install_and_in_a_new_version_of_an_old_one(org):
+    import importlib
+
+    from django.apps import apps
+
+    from inspections.models import ChecklistItem, ChecklistVersion
+    from inspections.services import standard_content_install
+
+    migration = importlib.import_module(
+        "inspections.migrations.0005_checklist_items_valves_signout_staffing_spot_checks"
+    )
+    standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+    closing = ChecklistVersion.objects.get(template__code="DAILY-CLOSE")
+    assert closing.items.filter(code="CLS-21", text="水、电、气阀门关闭").exists()
+    assert migration.add_items(apps) == 0  # a fresh install already has them
+
+    # An installation from before: version 1 without the new items gets version 2 with them.
+    weekly = ChecklistVersion.objects.get(template__code="WEEKLY-CONTRACT")
+    weekly.items.filter(code__in=["WK-13", "WK-14", "WK-15"]).delete()
+    old_codes = list(weekly.items.order_by("order").values_list("code", flat=True))
+    assert migration.add_items(apps) == 3
+    new = ChecklistVersion.objects.get(template__code="WEEKLY-CONTRACT", number=2)
+    assert list(new.items.order_by("order").values_list("code", flat=True)) == [*old_codes, "WK-13", "WK-14", "WK-15"]
+    sign_out = ChecklistItem.objects.get(version=new, code="WK-13")
+    assert sign_out.text_en.startswith("A teller leaving the post signs out")
+    assert list(weekly.items.values_list("code", flat=True)) == old_codes  # the old version is untouched
+    assert migration.add_items(apps) == 0
