@@ -161,6 +161,15 @@ def _targets(rule: FrequencyRule, premises: list[Premises], sub_branches: list[U
                 yield place.unit, place, contractors[0]
 
 
+def _registered_since(cycle: InspectionCycle) -> dict[int, datetime.date]:
+    """Premises registered after the cycle was opened, with the (local) day they were registered:
+    catching the cycle up must not require checks of days before they existed."""
+    rows = Premises.history.filter(
+        history_type="+", history_date__gt=cycle.opened_at, history_date__lte=timezone.now()
+    ).values_list("id", "history_date")
+    return {pk: timezone.localdate(at) for pk, at in rows}
+
+
 @transaction.atomic
 def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     """Open the cycle of ``month`` (any day in it) and create its assignments. Returns (cycle, created)."""
@@ -173,6 +182,7 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     cal = WorkingCalendar(month - DAY * 14, month_end(month) + DAY * 45)
     people = _People(month)
     premises = list(Premises.objects.filter(is_active=True).select_related("unit").order_by("unit__path", "code"))
+    registered = _registered_since(cycle)
     sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"))
 
     planned = []
@@ -182,6 +192,8 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
             continue  # a checklist with no version yet cannot be assigned
         for unit, place, assignee in _targets(rule, premises, sub_branches, people):
             for period in _periods(rule, month, cal, place):
+                if place is not None and period.end < registered.get(place.pk, period.end):
+                    continue  # a premises counts from the day it was registered, not before
                 for slot in range(1, rule.count + 1):
                     planned.append(
                         Assignment(

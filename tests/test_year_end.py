@@ -385,3 +385,19 @@ def test_the_new_checklist_items_keep_their_codes_in_a_fresh_install_and_in_a_ne
     assert sign_out.text_en.startswith("A teller leaving the post signs out")
     assert list(weekly.items.values_list("code", flat=True)) == old_codes  # the old version is untouched
     assert migration.add_items(apps) == 0
+
+
+def test_a_premises_registered_late_in_the_month_is_not_counted_for_the_days_before_it_existed(org, time_machine):
+    from inspections.cycles import cycle_open
+    from inspections.models import Assignment
+    from inspections.services import standard_content_install
+
+    time_machine.move_to(datetime.datetime(2026, 10, 28, 9, 0, tzinfo=datetime.UTC), tick=False)
+    standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+    cycle_open(month=datetime.date(2026, 11, 1))
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 2, 0, tzinfo=datetime.UTC), tick=False)
+    late = PremisesFactory(code="PL", name="新开营业部", unit=org.sub1)
+    cycle_open(month=datetime.date(2026, 11, 1))  # the nightly catch-up
+    daily = Assignment.objects.filter(premises=late, rule__code="L4-OPEN")
+    assert list(daily.values_list("period_start", flat=True)) == [datetime.date(2026, 11, 30)]
+    assert Assignment.objects.filter(premises=org.outlet_a, rule__code="L4-OPEN").count() > 15  # others unchanged
