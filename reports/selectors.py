@@ -8,6 +8,7 @@ returns plain JSON: the numbers a report prints. A finalised report keeps them.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -229,6 +230,11 @@ def _joint_defence(reader, unit: Unit, start: datetime.date, end: datetime.date)
         "agreements": agreements.count(),
         "duty_days": len(roster),
         "duty_covered": sum(1 for day in roster if day.duty is not None),
+        # The duty phone(s) announced for holidays and weekends, most used first.
+        "duty_phones": [
+            phone
+            for phone, _n in Counter(day.duty.phone for day in roster if day.duty and day.duty.phone).most_common(3)
+        ],
     }
 
 

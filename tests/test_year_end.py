@@ -31,7 +31,7 @@ from reports.services import (
 )
 from reports.tasks import generate_year
 from responsibilities.models import Letter
-from responsibilities.services import letter_sign, round_request, round_run
+from responsibilities.services import duty_day_save, letter_sign, round_request, round_run
 from tests.factories import PremisesFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,8 @@ def three_units(org, time_machine):
     round_run(round_id=round.pk)
     for letter in Letter.objects.current().filter(round=round).select_related("signatory"):
         letter_sign(letter=letter, by=letter.signatory, typed_name=letter.signatory.full_name)
+    national_day = datetime.date(YEAR, 10, 3)
+    duty_day_save(unit=o.wenquan, date=national_day, leader=people[0], phone="0471-5551234", by=o.security)
 
     o.hexi = UnitFactory(code="HX", name="河西支行", parent=o.branch1)
     hx = [PremisesFactory(code=f"HX{i}", name=f"河西第{i}网点", unit=o.hexi) for i in (1, 2, 3)]
@@ -194,6 +196,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
         "安全员1人",
         "义务消防员1人",
         "营业网点（城区）2个",
+        "值班电话：0471-5551234",
         "20名员工中20人签订了安全责任书（100%）",
         "本期未发生盗窃、抢劫、诈骗、火灾及财产损失等案件和事故",
         "五、下一年度工作打算",
@@ -207,6 +210,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
         "Security officer: 1.",
         "Volunteer firefighter: 1.",
         "Business outlets (Urban): 2.",
+        "Duty phone: 0471-5551234.",
         "Responsibility letters were signed by 20 of 20 staff (100%).",
         "No cases of theft, robbery, fraud, fire or property loss",
         "5. Work plan for next year",
