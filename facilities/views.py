@@ -363,7 +363,7 @@ class InvestmentListView(ScopedListView):
     template_name = "facilities/investment_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("premises")
+        return super().get_queryset().select_related("premises").prefetch_related("premises_covered")
 
     def get_table(self, **kwargs):
         if not can(self.request.user, "investment.manage"):

@@ -405,3 +405,39 @@ def test_a_premises_registered_late_in_the_month_is_not_counted_for_the_days_bef
     daily = Assignment.objects.filter(premises=late, rule__code="L4-OPEN")
     assert list(daily.values_list("period_start", flat=True)) == [datetime.date(2026, 11, 30)]
     assert Assignment.objects.filter(premises=org.outlet_a, rule__code="L4-OPEN").count() > 15  # others unchanged
+
+
+def test_an_investment_is_recorded_with_its_kind_and_the_other_premises_it_covered(org, login):
+    from django.urls import reverse
+
+    client = login(org.security)
+    response = client.post(
+        reverse("facilities:investment_create"),
+        {
+            "premises": org.outlet_a.pk,
+            "premises_covered": [org.outlet_a2.pk],
+            "kind": "overhaul",
+            "facility_kind": "extinguisher",
+            "date": "2026-09-25",
+            "amount": "210000",
+            "description": "检修灭火器60具",
+        },
+    )
+    assert response.status_code == 302
+    investment = Investment.objects.get()
+    assert investment.get_kind_display() in ("检修维护", "Overhaul / maintenance")
+    assert list(investment.premises_covered.all()) == [org.outlet_a2]
+    listing = client.get(reverse("facilities:investment_list")).content.decode()
+    assert "北街自助银行" in listing and "检修维护" in listing
+    outside = client.post(
+        reverse("facilities:investment_create"),
+        {
+            "premises": org.outlet_a.pk,
+            "premises_covered": [org.outlet_b.pk],  # branch 2: not the security department's to name
+            "kind": "construction",
+            "date": "2026-09-25",
+            "amount": "1000",
+            "description": "改造",
+        },
+    )
+    assert outside.status_code != 302 and Investment.objects.count() == 1  # a form error, not saved
