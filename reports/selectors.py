@@ -11,7 +11,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -368,6 +368,7 @@ def report_numbers(
     if kind == ReportKind.YEAR_END:
         numbers["by_month"] = _inspections_by_month(reader, start, end, today)
         numbers["safety_month"] = _year_campaign(reader, unit, start.year)
+        numbers["drill_scenarios"] = _drill_scenarios(reader, unit, start, end)
         numbers["major_hazards"] = _major_hazards(reader, unit, start, end)
     if kind == ReportKind.SAFETY_MONTH and campaign is not None:
         activities = activities_for(user=reader).filter(campaign=campaign, unit__path__startswith=unit.path)
@@ -546,6 +547,22 @@ def _inspections_by_month(reader, start: datetime.date, end: datetime.date, toda
             done += cell.on_time + cell.late
         months.append({"month": f"{month:%Y-%m}", "required": required, "done": done})
     return months
+
+
+def _drill_scenarios(reader, unit: Unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The drills held in the period by kind and scenario, with how many took part (the year-end summary)."""
+    rows = (
+        drills_for(user=reader)
+        .filter(unit__path__startswith=unit.path, status="done", held_at__date__range=(start, end))
+        .order_by()
+        .values("kind", "scenario")
+        .annotate(
+            drills=Count("pk", distinct=True),
+            people=Count("participants", filter=Q(participants__attended=True)),
+        )
+        .order_by("-drills", "kind", "scenario")[:NAMES_LIMIT]
+    )
+    return [{"kind": r["kind"], "scenario": r["scenario"], "drills": r["drills"], "people": r["people"]} for r in rows]
 
 
 def _year_campaign(reader, unit: Unit, year: int) -> dict | None:

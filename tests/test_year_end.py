@@ -222,6 +222,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
     for fact in (
         "组织安全学习32次",
         "开展应急演练42次",
+        "现场处置演练持刀抢劫42168",  # kind, scenario, 42 drills, 168 took part (4 staff each)
         "全年在3处场所投入67万元（670,000.00元）",
         "460,000.00",
         "210,000.00",
@@ -234,6 +235,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
     for fact in (
         "32 study sessions were held",
         "42 drills were carried out",
+        "On-site response drill 持刀抢劫 42 168",
         "67 ten-thousand yuan (670,000.00 yuan) were invested at 3 premises",
         "460,000.00",
         "Overhaul / maintenance · Fire extinguishers",
