@@ -136,7 +136,7 @@ def test_every_number_printed_equals_the_owning_selectors_answer(seeded):
     assert _row(text, "Security officers")[0] == staff.filter(post="security_officer").count()
     assert _row(text, "Study sessions")[0] == drills.study_sessions == 2
     assert _row(text, "Drills carried out")[0] == drills.drills_done
-    assert f"({security.facilities.investment_total:,.2f} yuan) were invested" in text  # 46,000.00
+    assert f"A total of {security.facilities.investment_total:,.2f} yuan" in text  # 46,000.00
     assert _row(text, "Facility tests done")[0] == security.facilities.tests_done
     assert _row(text, "Staff")[:2] == [letters.staff_signed, letters.staff_total]  # the letters table
     assert f"{hazards.found} hidden dangers were found and {hazards.rectified} rectified" in text

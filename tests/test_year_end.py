@@ -236,7 +236,7 @@ def test_each_units_facts_are_printed_in_the_chinese_and_the_english_pdf(three_u
         "32 study sessions were held",
         "42 drills were carried out",
         "On-site response drill 持刀抢劫 42 168",
-        "67 ten-thousand yuan (670,000.00 yuan) were invested at 3 premises",
+        "A total of 670,000.00 yuan (67 ten thousand yuan) was invested at 3 premises",
         "460,000.00",
         "Overhaul / maintenance · Fire extinguishers",
     ):
