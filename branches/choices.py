@@ -37,8 +37,14 @@ class Post(models.TextChoices):
     SECURITY_OFFICER = "security_officer", _("Security officer")
     OUTLET_HEAD = "outlet_head", _("Outlet head")
     TELLER = "teller", _("Teller")
+    GUARD = "guard", _("Guard")
+    VOLUNTEER_FIREFIGHTER = "volunteer_firefighter", _("Volunteer firefighter")
     EMPLOYEE = "employee", _("Employee")
 
 
 # Posts whose scope is the premises they work at, not the whole unit subtree.
-PREMISES_POSTS = frozenset({Post.SECURITY_OFFICER, Post.OUTLET_HEAD, Post.TELLER, Post.EMPLOYEE})
+PREMISES_POSTS = frozenset(
+    {Post.SECURITY_OFFICER, Post.OUTLET_HEAD, Post.TELLER, Post.GUARD, Post.VOLUNTEER_FIREFIGHTER, Post.EMPLOYEE}
+)
+# Security staff a summary counts by post (一、基本情况).
+SECURITY_POSTS = (Post.SECURITY_OFFICER, Post.GUARD, Post.VOLUNTEER_FIREFIGHTER)

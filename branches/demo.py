@@ -395,6 +395,9 @@ def seed_organisation(ctx: SeedContext) -> None:
         people(vault.code, Post.EMPLOYEE, 2, branch_code, vault)
         people(escort.code, Post.SECURITY_OFFICER, 1, branch_code, escort)
         people(escort.code, Post.EMPLOYEE, 3, branch_code, escort)
+        # The guards (保安) of the cash-in-transit team and a volunteer firefighter at the vault.
+        people(escort.code, Post.GUARD, 2, branch_code, escort)
+        people(vault.code, Post.VOLUNTEER_FIREFIGHTER, 1, branch_code, vault)
         # Contracting: each security-department member inspects a share of the branch's premises weekly.
         shares: dict[User, list[Premises]] = {guard: [] for guard in guards}
         for index, place in enumerate(

@@ -35,6 +35,8 @@ RANK: dict[str, int] = {
     Post.OUTLET_HEAD: 2,
     Post.SECURITY_OFFICER: 1,
     Post.TELLER: 0,
+    Post.GUARD: 0,
+    Post.VOLUNTEER_FIREFIGHTER: 0,
     Post.EMPLOYEE: 0,
 }
 

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.choices import Post, UnitKind
+from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from core.selectors import superior_of
 from core.services import notify
@@ -131,13 +132,25 @@ def drill_plan(
     return drill
 
 
+# Premises run by a unit's own staff rather than staff based there: a vault, a cash-in-transit
+# team, an office building. Their drills are attended by the staff of the unit that runs them.
+UNIT_RUN_PREMISES = (PremisesKind.VAULT, PremisesKind.CASH_IN_TRANSIT, PremisesKind.OFFICE_BUILDING)
+
+
 def drill_candidates(drill: Drill):
-    """Who could take part: active staff working at the drill's premises, or at its unit when it has none."""
-    premises_ids = [p.pk for p in drill.premises.all()]
+    """Who could take part: active staff working at the drill's premises (for a vault, cash-in-transit
+    team or office building also the staff of the unit that runs it and its departments, who are
+    based nowhere else), or at its unit when it has none."""
+    premises = list(drill.premises.select_related("unit"))
     people = User.objects.filter(is_active=True)
-    if premises_ids:
-        return people.filter(home_premises__in=premises_ids).order_by("home_premises", "full_name")
-    return people.filter(unit=drill.unit).order_by("full_name")
+    if not premises:
+        return people.filter(unit=drill.unit).order_by("full_name")
+    condition = Q(home_premises__in=[p.pk for p in premises])
+    running = {p.unit_id for p in premises if p.kind in UNIT_RUN_PREMISES}
+    if running:
+        units = Unit.objects.filter(Q(pk__in=running) | Q(parent__in=running, kind=UnitKind.DEPARTMENT))
+        condition |= Q(unit__in=units, home_premises__isnull=True)
+    return people.filter(condition).order_by("home_premises", "full_name")
 
 
 @transaction.atomic

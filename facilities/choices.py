@@ -12,6 +12,8 @@ class FacilityKind(models.TextChoices):
     STEEL_COUNTER = "steel_counter", _("Steel-plated counter")
     ANTI_ROBBERY = "anti_robbery", _("Anti-robbery device")
     SAFE_DOOR = "safe_door", _("Safe / vault door")
+    STEEL_DOOR = "steel_door", _("Anti-robbery / steel door")
+    ANTI_RAM = "anti_ram", _("Anti-ram posts")
     EXTINGUISHER = "extinguisher", _("Fire extinguishers")
     MICRO_FIRE_STATION = "micro_fire_station", _("Micro fire station")
     SELF_DEFENCE = "self_defence", _("Self-defence equipment")
@@ -56,8 +58,15 @@ class DueState(models.TextChoices):
 
 
 class InvestmentKind(models.TextChoices):
-    UPGRADE = "upgrade", _("Upgrade")
     PURCHASE = "purchase", _("Purchase")
+    UPGRADE = "upgrade", _("Upgrade")
+    OVERHAUL = "overhaul", _("Overhaul / maintenance")
+    CONSTRUCTION = "construction", _("Construction")
+
+
+class VideoKind(models.TextChoices):
+    DIGITAL = "digital", _("Digital")
+    ANALOGUE = "analogue", _("Analogue")
 
 
 # Which hidden-danger category a failed test of a facility kind raises (inspections.choices.HazardCategory values).
@@ -69,6 +78,8 @@ HAZARD_CATEGORY = {
     FacilityKind.STEEL_COUNTER: "physical",
     FacilityKind.ANTI_ROBBERY: "physical",
     FacilityKind.SAFE_DOOR: "physical",
+    FacilityKind.STEEL_DOOR: "physical",
+    FacilityKind.ANTI_RAM: "physical",
     FacilityKind.EXTINGUISHER: "fire",
     FacilityKind.MICRO_FIRE_STATION: "fire",
     FacilityKind.SELF_DEFENCE: "civil",

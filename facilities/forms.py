@@ -22,14 +22,16 @@ class FacilityForm(ScopedModelForm):
             "supplier",
             "install_date",
             "status",
+            "video_kind",
             "channels",
             "retention_days",
             "quantity",
             "extinguisher_type",
             "expiry_date",
+            "next_overhaul",
             "note",
         ]
-        widgets = {"install_date": DATE, "expiry_date": DATE}
+        widgets = {"install_date": DATE, "expiry_date": DATE, "next_overhaul": DATE}
         help_texts = {
             "channels": _("Video recorders only."),
             "retention_days": _("Video recorders only: at least 30 days."),
@@ -52,7 +54,7 @@ class CadenceForm(SafeModelForm):
 class InvestmentForm(ScopedModelForm):
     class Meta:
         model = Investment
-        fields = ["premises", "kind", "facility_kind", "date", "amount", "description"]
+        fields = ["premises", "kind", "facility_kind", "date", "amount", "description", "premises_covered"]
         widgets = {"date": DATE}
 
 

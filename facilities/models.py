@@ -24,6 +24,7 @@ from facilities.choices import (
     InvestmentKind,
     TestKind,
     TestResult,
+    VideoKind,
 )
 from inspections.models import Hazard
 from safetybank.audit import audit_history
@@ -95,6 +96,7 @@ class Facility(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=FacilityStatus.choices, default="in_use")
     registered_on = models.DateField(_("in the ledger since"), default=timezone.localdate, editable=False)
     # CCTV / digital video recorder
+    video_kind = models.CharField(_("recording"), max_length=10, choices=VideoKind.choices, blank=True)
     channels = models.PositiveSmallIntegerField(_("channels"), null=True, blank=True)
     retention_days = models.PositiveSmallIntegerField(_("retention (days)"), null=True, blank=True)
     # Fire extinguishers
@@ -103,6 +105,7 @@ class Facility(models.Model):
         _("extinguisher type"), max_length=12, choices=ExtinguisherType.choices, blank=True
     )
     expiry_date = models.DateField(_("expires on"), null=True, blank=True)
+    next_overhaul = models.DateField(_("next overhaul"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = FacilityQuerySet.as_manager()
@@ -123,11 +126,11 @@ class Facility(models.Model):
     def clean(self):
         errors = {}
         if self.kind != FacilityKind.CCTV:
-            for field in ("channels", "retention_days"):
-                if getattr(self, field) is not None:
+            for field in ("video_kind", "channels", "retention_days"):
+                if getattr(self, field) not in (None, ""):
                     errors[field] = _("Only a video recorder has channels and a retention period.")
         if self.kind != FacilityKind.EXTINGUISHER:
-            for field in ("quantity", "extinguisher_type", "expiry_date"):
+            for field in ("quantity", "extinguisher_type", "expiry_date", "next_overhaul"):
                 if getattr(self, field):
                     errors[field] = _("Only fire extinguishers have a count, a type and an expiry date.")
         elif not self.quantity:
@@ -224,14 +227,22 @@ class InvestmentQuerySet(ScopedQuerySet):
 
 
 class Investment(models.Model):
-    """Money spent on an upgrade or purchase of security facilities at a premises."""
+    """Money spent on security facilities: a purchase, upgrade, overhaul/maintenance or construction,
+    booked at one premises and covering it and ``premises_covered``."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"), editable=False)
     premises = models.ForeignKey(
         Premises, on_delete=models.PROTECT, related_name="investments", verbose_name=_("premises")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=InvestmentKind.choices, default="upgrade")
+    kind = models.CharField(_("kind"), max_length=20, choices=InvestmentKind.choices, default="upgrade")
     facility_kind = models.CharField(_("facility kind"), max_length=30, choices=FacilityKind.choices, blank=True)
+    premises_covered = models.ManyToManyField(
+        Premises,
+        blank=True,
+        related_name="+",
+        verbose_name=_("also covers"),
+        help_text=_("Other premises the same work covered (e.g. CCTV upgraded at three outlets)."),
+    )
     date = models.DateField(_("date"), default=timezone.localdate)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
     description = models.CharField(_("what it bought"), max_length=300)

@@ -39,13 +39,18 @@ def cadence_save(*, cadence: Cadence, by: User, reason: str = "") -> Cadence:
     return cadence
 
 
-def investment_save(*, investment: Investment, by: User, reason: str = "") -> Investment:
+def investment_save(*, investment: Investment, by: User, reason: str = "", covers=None) -> Investment:
+    """Record or change an investment; ``covers`` (premises), when given, replaces the other
+    premises the same work covered."""
     investment.unit = investment.premises.unit
     if investment.pk is None:
         investment.recorded_by = by
     investment.full_clean()
     set_reason(investment, "record.edit" if investment.pk else "record.create", by=by, typed=reason)
-    investment.save()
+    with transaction.atomic():
+        investment.save()
+        if covers is not None:
+            investment.premises_covered.set([p for p in covers if p.pk != investment.premises_id])
     return investment
 
 

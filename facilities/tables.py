@@ -74,6 +74,7 @@ class FacilityTestTable(tables.Table):
 
 
 class InvestmentTable(tables.Table):
+    premises_covered = tables.ManyToManyColumn(verbose_name=_("also covers"), separator="、", orderable=False)
     edit = tables.TemplateColumn(
         '<a href="{% url "facilities:investment_update" record.pk %}">{% load i18n %}{% translate "Edit" %}</a>',
         verbose_name="",
@@ -82,5 +83,5 @@ class InvestmentTable(tables.Table):
 
     class Meta:
         model = Investment
-        fields = ["date", "premises", "kind", "facility_kind", "amount", "description"]
+        fields = ["date", "premises", "premises_covered", "kind", "facility_kind", "amount", "description"]
         attrs = ATTRS

@@ -244,7 +244,7 @@ class InvestmentListView(ObjectListView):
     template_name = "facilities/investment_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("premises")
+        return super().get_queryset().select_related("premises").prefetch_related("premises_covered")
 
     def get_table(self, **kwargs):
         if not can(self.request.user, "investment.manage"):
@@ -266,7 +266,8 @@ class InvestmentEditView(ObjectEditView):
     form_class = InvestmentForm
 
     def save(self, form):
-        return services.investment_save(investment=form.instance, by=self.request.user)
+        covers = form.cleaned_data.get("premises_covered")
+        return services.investment_save(investment=form.instance, by=self.request.user, covers=covers)
 
     def get_success_url(self):
         return reverse("facilities:investment_list")

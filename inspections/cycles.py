@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from branches.choices import PREMISES_POSTS, PremisesKind, UnitKind
+from branches.choices import PREMISES_POSTS, Post, PremisesKind, UnitKind
 from branches.models import Acting, Contract, Premises, Unit, User
 from core.selectors import WorkingCalendar
 from inspections.choices import Period, Target
@@ -106,6 +106,10 @@ class _People:
         holders = self.by_premises.get((premises.pk, post))
         if holders:
             return holders[0]
+        # An outlet without a security officer: its outlet head (or whoever acts as one) does the check.
+        stand_in = STAND_INS.get(post)
+        if stand_in and self.by_premises.get((premises.pk, stand_in)):
+            return self.by_premises[(premises.pk, stand_in)][0]
         if post not in PREMISES_POSTS:
             return self.nearest(premises.unit, post)
         if not premises.is_attended:
@@ -124,6 +128,10 @@ class _People:
         return None
 
 
+# Who does a premises post's checks when nobody holds it there.
+STAND_INS = {Post.SECURITY_OFFICER: Post.OUTLET_HEAD}
+
+
 def _targets(rule: FrequencyRule, premises: list[Premises], sub_branches: list[Unit], people: _People):
     """(unit, premises or None, assignee or None) for each place the rule applies to."""
     if rule.target == Target.EACH_SUB_BRANCH:
@@ -140,6 +148,15 @@ def _targets(rule: FrequencyRule, premises: list[Premises], sub_branches: list[U
                 yield place.unit, place, contractors[0]
 
 
+def _registered_since(cycle: InspectionCycle) -> dict[int, datetime.date]:
+    """Premises registered after the cycle was opened, with the (local) day they were registered:
+    catching the cycle up must not require checks of days before they existed."""
+    rows = Premises.history.filter(
+        history_type="+", history_date__gt=cycle.opened_at, history_date__lte=timezone.now()
+    ).values_list("id", "history_date")
+    return {pk: timezone.localdate(at) for pk, at in rows}
+
+
 @transaction.atomic
 def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     """Open the cycle of ``month`` (any day in it) and create its assignments. Returns (cycle, created)."""
@@ -152,6 +169,7 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     cal = WorkingCalendar(month - DAY * 14, month_end(month) + DAY * 45)
     people = _People(month)
     premises = list(Premises.objects.filter(is_active=True).select_related("unit").order_by("unit__path", "code"))
+    registered = _registered_since(cycle)
     sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"))
 
     planned = []
@@ -161,6 +179,8 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
             continue  # a checklist with no version yet cannot be assigned
         for unit, place, assignee in _targets(rule, premises, sub_branches, people):
             for period in _periods(rule, month, cal, place):
+                if place is not None and period.end < registered.get(place.pk, period.end):
+                    continue  # a premises counts from the day it was registered, not before
                 for slot in range(1, rule.count + 1):
                     planned.append(
                         Assignment(

@@ -7,6 +7,12 @@ class ReportKind(models.TextChoices):
     SAFETY_MONTH = "safety_month", _("Safety Month summary")
     HAZARD_MONTHLY = "hazard_monthly", _("Self-inspection and rectification report")
     HAZARD_QUARTERLY = "hazard_quarterly", _("Quarterly hidden-danger statistics")
+    YEAR_END = "year_end", _("Year-end safety work summary")
+
+
+# The kinds whose sections 3 (problems) and 4 (measures) are written and printed; the
+# year-end summary also has section 5 (next year's plan).
+KINDS_WITH_SECTIONS = (ReportKind.MONTHLY, ReportKind.SAFETY_MONTH, ReportKind.HAZARD_MONTHLY, ReportKind.YEAR_END)
 
 
 class ReportStatus(models.TextChoices):

@@ -1,5 +1,6 @@
 """Demo reports: last month's summaries for every unit — published for branch 1's subtree,
-drafts elsewhere — and a Safety Month with a few activities.
+drafts elsewhere —, a Safety Month with a few activities, and each branch's year-to-date
+year-end summary draft.
 
 Idempotent: generation keeps one current version per unit and month, and a report that
 is already finalised or published is left as it is. PDFs are rendered on first download,
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from branches.choices import UnitKind
 from branches.demo import SeedContext, seed_step
 from branches.models import Unit, User
 from reports.choices import ActivityKind, ReportKind, ReportStatus
@@ -19,6 +21,7 @@ from reports.services import (
     report_publish,
     report_save_sections,
     reports_generate_month,
+    reports_generate_year,
 )
 from safetybank.periods import previous_month
 
@@ -75,6 +78,10 @@ def seed_reports(ctx: SeedContext) -> None:
         report_publish(report=report, by=security)
         ctx.stats["report", "created"] += 1
     _seed_safety_month(ctx, security)
+    # Each branch's year-end summary so far (截至 today): a draft head office finds under
+    # Reports → "Year-end safety work summary".
+    branches = Unit.objects.filter(kind=UnitKind.BRANCH).order_by("path")
+    reports_generate_year(year=ctx.today.year, units=branches, today=ctx.today)
 
 
 def _seed_safety_month(ctx: SeedContext, security: User) -> None:

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from branches.choices import Area, PremisesKind
+from branches.choices import Area, Post, PremisesKind
 from core.selectors import attachments_of
-from drills.choices import DrillKind
-from facilities.choices import InvestmentKind
+from drills.choices import DrillKind, PlanKind
+from facilities.choices import FacilityKind, InvestmentKind
 from incidents.choices import IncidentKind
 from inspections.choices import HazardCategory, HazardGrade, HazardStatus, Level
 from inspections.hazards.selectors import hazards_for
@@ -34,6 +34,7 @@ TEMPLATES = {
     ReportKind.SAFETY_MONTH: "reports/pdf/safety_month.html",
     ReportKind.HAZARD_MONTHLY: "reports/pdf/hazard_report.html",
     ReportKind.HAZARD_QUARTERLY: "reports/pdf/hazard_report.html",
+    ReportKind.YEAR_END: "reports/pdf/year_end.html",
 }
 PHOTOS_PER_ROW = 3
 TEMPLATE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -63,7 +64,7 @@ def _charts(numbers: dict) -> dict[str, str]:
                 colors=("#198754", "#ffc107", "#dc3545", "#adb5bd"),
             )
     hazards = numbers.get("hazards")
-    if hazards and hazards.get("by_category"):
+    if hazards and hazards.get("by_category") and (hazards.get("found") or hazards.get("open")):
         categories = HazardCategory.choices
         charts["hazards"] = bar_chart(
             title=_("Hidden dangers by category"),
@@ -76,6 +77,15 @@ def _charts(numbers: dict) -> dict[str, str]:
             height=320,
         )
     return charts
+
+
+def _defence_labels() -> dict[str, str]:
+    """What each defence fact of ``selectors.DEFENCE_FACTS`` is called in the active language."""
+    facility = _labels(FacilityKind.choices)
+    return {
+        **{code: facility.get(code, code) for code in facility},
+        "cctv_digital": _("Digital CCTV"),
+    }
 
 
 def _photos(report: Report) -> dict:
@@ -102,10 +112,14 @@ def report_context(report: Report) -> dict:
     for key in ("activities", "found_list", "rectified_list", "open_list"):
         for row in numbers.get(key, []):
             row["photos"] = photos["activities" if key == "activities" else "hazards"].get(row["pk"], [])
+    from reports.selectors import open_issues
+
     return {
         "report": report,
         "n": numbers,
         "charts": _charts(numbers),
+        # An unwritten section 3 prints the data's open problems in the PDF's language.
+        "generated_problems": [] if report.problems else open_issues(numbers),
         "signatures": list(report_signatures(report)) if report.kind == ReportKind.HAZARD_QUARTERLY else [],
         "labels": {
             "premises": _labels(PremisesKind.choices),
@@ -118,6 +132,10 @@ def report_context(report: Report) -> dict:
             "category": _labels(HazardCategory.choices),
             "status": _labels(HazardStatus.choices),
             "activity": _labels(ActivityKind.choices),
+            "post": _labels(Post.choices),
+            "plan": _labels(PlanKind.choices),
+            "facility": _labels(FacilityKind.choices),
+            "defence": _defence_labels(),
         },
     }
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Unit
 from core.forms import AttachmentField
-from reports.choices import ActivityKind
+from reports.choices import ActivityKind, ReportKind
 from reports.selectors import REPORT_UNIT_KINDS
 from safetybank.forms import SafeForm
 from safetybank.params import parse_month
@@ -41,6 +41,18 @@ class SectionsForm(SafeForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What will be done, by whom and by when."),
     )
+    plans = forms.CharField(
+        label=_("5. Work plan for next year"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The main safety work planned for the coming year."),
+    )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind != ReportKind.YEAR_END:
+            del self.fields["plans"]
 
 
 class CorrectionForm(SafeForm):
@@ -49,6 +61,7 @@ class CorrectionForm(SafeForm):
 
 class MonthForm(SafeForm):
     month = forms.CharField(label=_("Month"), max_length=20, widget=forms.TextInput(attrs={"type": "month"}))
+    kind = forms.ChoiceField(choices=ReportKind.choices, required=False)
 
     def clean_month(self):
         month = parse_month(self.cleaned_data["month"])

@@ -134,6 +134,7 @@ class Report(models.Model):
     )
     problems = models.TextField(_("3. Existing problems and their reasons"), blank=True)
     measures = models.TextField(_("4. Rectification measures"), blank=True)
+    plans = models.TextField(_("5. Work plan for next year"), blank=True)
     correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
     generated_at = models.DateTimeField(_("numbers as of"), default=timezone.now)
     finalised_at = models.DateTimeField(_("finalised"), null=True, blank=True)
@@ -173,7 +174,19 @@ class Report(models.Model):
             return f"{self.period_start.year} Q{(self.period_start.month - 1) // 3 + 1}"
         if self.kind == ReportKind.SAFETY_MONTH:
             return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
+        if self.kind == ReportKind.YEAR_END:
+            if self.is_year_to_date:
+                return _("%(year)s (up to %(day)s)") % {
+                    "year": self.period_start.year,
+                    "day": f"{self.period_end:%Y-%m-%d}",
+                }
+            return f"{self.period_start.year}"
         return f"{self.period_start:%Y-%m}"
+
+    @property
+    def is_year_to_date(self) -> bool:
+        """A year-end summary drafted before the year is over (截至 YYYY-MM-DD)."""
+        return self.kind == ReportKind.YEAR_END and (self.period_end.month, self.period_end.day) != (12, 31)
 
     @property
     def is_draft(self) -> bool:

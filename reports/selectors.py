@@ -8,19 +8,22 @@ returns plain JSON: the numbers a report prints. A finalised report keeps them.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.choices import Post, PremisesKind, UnitKind
+from branches.choices import SECURITY_POSTS, Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from core.choices import SignatureKind
 from core.selectors import signatures_of
 from core.tasks_registry import TaskItem
-from drills.selectors import drill_counts
-from facilities.selectors import security_counts
+from drills.choices import PlanKind
+from drills.selectors import drill_counts, drills_for, plans_for
+from facilities.choices import FacilityKind, FacilityStatus, TestKind, VideoKind
+from facilities.selectors import facilities_for, investments_for, security_counts, tests_for
 from inspections.choices import Level
 from inspections.daily.selectors import daily_coverage
 from inspections.hazards.selectors import hazard_counts, hazards_for
@@ -150,6 +153,7 @@ def _basic(reader, unit: Unit, end: datetime.date) -> dict:
     return {
         "staff": staff.count(),
         "security_officers": staff.filter(post=Post.SECURITY_OFFICER).count(),
+        "security_by_post": {post: staff.filter(post=post).count() for post in SECURITY_POSTS},
         "premises_total": sum(by_kind.values()),
         "premises_by_kind": by_kind,
         "outlets_by_area": outlets_by_area,
@@ -231,6 +235,11 @@ def _joint_defence(reader, unit: Unit, start: datetime.date, end: datetime.date)
         "agreements": agreements.count(),
         "duty_days": len(roster),
         "duty_covered": sum(1 for day in roster if day.duty is not None),
+        # The duty phone(s) announced for holidays and weekends, most used first.
+        "duty_phones": [
+            phone
+            for phone, _n in Counter(day.duty.phone for day in roster if day.duty and day.duty.phone).most_common(3)
+        ],
     }
 
 
@@ -280,6 +289,19 @@ def _overdue_hazards(reader, unit: Unit, end: datetime.date) -> list[list[str]]:
         .order_by("deadline", "pk")[:NAMES_LIMIT]
     )
     return [[str(h.premises), f"{h.code} {h.description[:40]}", f"{h.deadline:%Y-%m-%d}"] for h in rows]
+
+
+def _major_hazards(reader, unit: Unit, start: datetime.date, end: datetime.date) -> list[list[str]]:
+    """The major hidden dangers found in the period, named (premises, what, state)."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    rows = (
+        hazards_for(user=reader)
+        .filter(unit__path__startswith=unit.path, grade="major", found_at__gte=since, found_at__lt=until)
+        .order_by("found_at")[:NAMES_LIMIT]
+    )
+    return [[str(h.premises), h.description[:60], h.status] for h in rows]
 
 
 def _hazard_lists(reader, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
@@ -335,7 +357,7 @@ def report_numbers(
         "end": f"{end:%Y-%m-%d}",
         "as_of": f"{today:%Y-%m-%d}",
     }
-    if kind in (ReportKind.MONTHLY, ReportKind.SAFETY_MONTH):
+    if kind in (ReportKind.MONTHLY, ReportKind.SAFETY_MONTH, ReportKind.YEAR_END):
         numbers["basic"] = _basic(reader, unit, end)
         numbers.update(_organisation(reader, unit, end))
         numbers["drills"] = _drills(reader, unit, start, end, today)
@@ -345,6 +367,14 @@ def report_numbers(
         numbers["daily"] = _daily(reader, unit, start, end, today)
         numbers["hazards"] = _hazards(reader, unit, start, end, today)
         numbers["overdue_hazards"] = _overdue_hazards(reader, unit, min(end, today))
+        numbers["defence"] = _defence(reader, unit)
+        numbers["investments"] = _investments(reader, unit, start, end)
+        numbers["plans"] = _plans(reader, unit, start, end)
+    if kind == ReportKind.YEAR_END:
+        numbers["by_month"] = _inspections_by_month(reader, start, end, today)
+        numbers["safety_month"] = _year_campaign(reader, unit, start.year)
+        numbers["drill_scenarios"] = _drill_scenarios(reader, unit, start, end)
+        numbers["major_hazards"] = _major_hazards(reader, unit, start, end)
     if kind == ReportKind.SAFETY_MONTH and campaign is not None:
         activities = activities_for(user=reader).filter(campaign=campaign, unit__path__startswith=unit.path)
         numbers["campaign"] = {"theme": campaign.theme, "year": campaign.year}
@@ -366,6 +396,200 @@ def report_numbers(
     if kind == ReportKind.HAZARD_MONTHLY:
         numbers.update(_hazard_lists(reader, unit, start, end))
     return numbers
+
+
+# The defence facts a summary states as "n of N outlets" (reference-content: 技防/物防/消防).
+DEFENCE_FACTS = (
+    ("alarm_110", FacilityKind.ALARM_110),
+    ("cctv", FacilityKind.CCTV),
+    ("cctv_digital", FacilityKind.CCTV),
+    ("bulletproof_glass", FacilityKind.BULLETPROOF_GLASS),
+    ("anti_robbery", FacilityKind.ANTI_ROBBERY),
+    ("steel_door", FacilityKind.STEEL_DOOR),
+    ("steel_counter", FacilityKind.STEEL_COUNTER),
+    ("anti_ram", FacilityKind.ANTI_RAM),
+    ("extinguisher", FacilityKind.EXTINGUISHER),
+    ("micro_fire_station", FacilityKind.MICRO_FIRE_STATION),
+)
+# The five links a bank writes a plan for (分环节预案).
+PLAN_LINKS = (PlanKind.OUTLET, PlanKind.VAULT, PlanKind.ESCORT, PlanKind.OFFICE_FIRE, PlanKind.SPECIAL_EQUIPMENT)
+
+
+def _defence(reader, unit: Unit) -> dict:
+    """Per outlet of the subtree, which defences its ledger holds in use: each fact as
+    "n of N outlets" with the outlets lacking it named. Codes only; the PDF words them."""
+    outlets = list(
+        Premises.objects.for_user(reader)
+        .filter(unit__path__startswith=unit.path, is_active=True, kind=PremisesKind.OUTLET)
+        .order_by("code")
+    )
+    facilities = (
+        facilities_for(user=reader)
+        .filter(premises__in=outlets)
+        .exclude(status__in=[FacilityStatus.RETIRED, FacilityStatus.FAULTY])
+    )
+    held: dict[str, set[int]] = {code: set() for code, _kind in DEFENCE_FACTS}
+    cctv = {"channels": 0, "retention_min": None, "digital": 0, "analogue": 0}
+    fire = {"extinguishers": 0, "next_overhaul": None}
+    for facility in facilities:
+        for code, kind in DEFENCE_FACTS:
+            if facility.kind != kind:
+                continue
+            if code == "cctv_digital" and facility.video_kind != VideoKind.DIGITAL:
+                continue
+            held[code].add(facility.premises_id)
+        if facility.kind == FacilityKind.CCTV:
+            cctv["channels"] += facility.channels or 0
+            if facility.video_kind:
+                cctv[facility.video_kind] += 1
+            if facility.retention_days is not None:
+                cctv["retention_min"] = min(cctv["retention_min"] or facility.retention_days, facility.retention_days)
+        if facility.kind == FacilityKind.EXTINGUISHER:
+            fire["extinguishers"] += facility.quantity or 0
+            due = facility.next_overhaul
+            if due and (fire["next_overhaul"] is None or f"{due:%Y-%m-%d}" < fire["next_overhaul"]):
+                fire["next_overhaul"] = f"{due:%Y-%m-%d}"
+    last_110 = (
+        tests_for(user=reader)
+        .filter(facility__premises__in=outlets, test_kind=TestKind.LINK_110)
+        .order_by("-tested_on")
+        .values_list("tested_on", flat=True)
+        .first()
+    )
+    return {
+        "outlets": len(outlets),
+        "facts": [
+            {
+                "code": code,
+                "have": len(held[code]),
+                "missing": [o.name for o in outlets if o.pk not in held[code]][:NAMES_LIMIT],
+            }
+            for code, _kind in DEFENCE_FACTS
+        ],
+        "cctv": cctv,
+        "fire": fire,
+        "link_110_last_test": f"{last_110:%Y-%m-%d}" if last_110 else None,
+    }
+
+
+def _investments(reader, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
+    """Each investment line of the period (date, premises, what, amount) and the totals by kind."""
+    rows = (
+        investments_for(user=reader)
+        .filter(unit__path__startswith=unit.path, date__range=(start, end))
+        .select_related("premises")
+        .prefetch_related("premises_covered")
+        .order_by("date", "pk")
+    )
+    lines, by_kind, premises = [], {}, set()
+    for row in rows:
+        covered = [row.premises, *[p for p in row.premises_covered.all() if p.pk != row.premises_id]]
+        premises.update(p.pk for p in covered)
+        by_kind[row.kind] = by_kind.get(row.kind, Decimal("0")) + row.amount
+        lines.append(
+            {
+                "date": f"{row.date:%Y-%m-%d}",
+                "premises": "、".join(p.name for p in covered),
+                "premises_count": len(covered),
+                "kind": row.kind,
+                "facility_kind": row.facility_kind,
+                "description": row.description,
+                "amount": _money(row.amount),
+            }
+        )
+    return {
+        "lines": lines,
+        "by_kind": {kind: _money(amount) for kind, amount in by_kind.items()},
+        "total": _money(sum(by_kind.values(), Decimal("0"))),
+        "premises": len(premises),
+    }
+
+
+def _plans(reader, unit: Unit, start: datetime.date, end: datetime.date) -> dict:
+    """Plans in force for the unit (its own and those flowing down), with their last review and the
+    drills of the period that exercised each; the links without a plan; reviews overdue."""
+    plans = list(plans_for(user=reader).filter(is_active=True).order_by("kind", "title"))
+    plans = [p for p in plans if unit.path.startswith(p.unit.path) or p.unit.path.startswith(unit.path)]
+    exercised: dict[int, int] = {}
+    for plan_id in (
+        drills_for(user=reader)
+        .filter(unit__path__startswith=unit.path, status="done", plan__isnull=False)
+        .filter(held_at__date__range=(start, end))
+        .values_list("plan_id", flat=True)
+    ):
+        exercised[plan_id] = exercised.get(plan_id, 0) + 1
+    reviewed = {p.pk: p.history.order_by("-history_date").values_list("history_date", flat=True).first() for p in plans}
+    rows = [
+        {
+            "kind": p.kind,
+            "title": p.title,
+            "unit": p.unit.name,
+            "version": p.version,
+            "last_review": f"{timezone.localdate(reviewed[p.pk]):%Y-%m-%d}" if reviewed.get(p.pk) else "",
+            "next_review": f"{p.next_review:%Y-%m-%d}",
+            "overdue": p.next_review < end,
+            "drills": exercised.get(p.pk, 0),
+        }
+        for p in plans
+    ]
+    kinds = {p.kind for p in plans}
+    return {
+        "rows": rows,
+        "total": len(rows),
+        "links": [{"kind": kind, "plans": sum(1 for p in plans if p.kind == kind)} for kind in PLAN_LINKS],
+        "missing_links": [kind for kind in PLAN_LINKS if kind not in kinds],
+        "overdue": [r["title"] for r in rows if r["overdue"]],
+    }
+
+
+def _inspections_by_month(reader, start: datetime.date, end: datetime.date, today: datetime.date) -> list[dict]:
+    """For the year-end chart: each month's required and done checks over all levels."""
+    months = []
+    for month in months_between(start, end):
+        required = done = 0
+        for cell in compliance_counts(user=reader, month=month, today=today).values():
+            required += cell.required
+            done += cell.on_time + cell.late
+        months.append({"month": f"{month:%Y-%m}", "required": required, "done": done})
+    return months
+
+
+def _drill_scenarios(reader, unit: Unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The drills held in the period by kind and scenario, with how many took part (the year-end summary)."""
+    rows = (
+        drills_for(user=reader)
+        .filter(unit__path__startswith=unit.path, status="done", held_at__date__range=(start, end))
+        .order_by()
+        .values("kind", "scenario")
+        .annotate(
+            drills=Count("pk", distinct=True),
+            people=Count("participants", filter=Q(participants__attended=True)),
+        )
+        .order_by("-drills", "kind", "scenario")[:NAMES_LIMIT]
+    )
+    return [{"kind": r["kind"], "scenario": r["scenario"], "drills": r["drills"], "people": r["people"]} for r in rows]
+
+
+def _year_campaign(reader, unit: Unit, year: int) -> dict | None:
+    """The Safety Month of the year the unit took part in (its own or one flowing down), with its activities."""
+    campaign = next(
+        (
+            c
+            for c in campaigns_for(user=reader).filter(year=year).order_by("-unit__path")
+            if unit.path.startswith(c.unit.path)
+        ),
+        None,
+    )
+    if campaign is None:
+        return None
+    activities = activities_for(user=reader).filter(campaign=campaign, unit__path__startswith=unit.path)
+    return {
+        "theme": campaign.theme,
+        "start": f"{campaign.start:%Y-%m-%d}",
+        "end": f"{campaign.end:%Y-%m-%d}",
+        "activities": activities.count(),
+        "participants": sum(a.participants for a in activities),
+    }
 
 
 def open_issues(numbers: dict) -> list[str]:
@@ -405,4 +629,13 @@ def open_issues(numbers: dict) -> list[str]:
     facilities = numbers.get("facilities") or {}
     if facilities.get("tests_overdue"):
         lines.append(_("%(n)s facility tests are overdue.") % {"n": facilities["tests_overdue"]})
+    plans = numbers.get("plans") or {}
+    if plans.get("missing_links"):
+        names = dict(PlanKind.choices)
+        lines.append(
+            _("No emergency plan in force for: %(links)s.")
+            % {"links": "、".join(str(names.get(kind, kind)) for kind in plans["missing_links"])}
+        )
+    if plans.get("overdue"):
+        lines.append(_("Emergency plans past their review date: %(plans)s.") % {"plans": "、".join(plans["overdue"])})
     return lines

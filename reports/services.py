@@ -31,15 +31,15 @@ from reports.scope import UnitReader
 from reports.selectors import open_issues, report_numbers, report_signatures, report_units, reports_for
 from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
-from safetybank.periods import month_bounds, quarter_bounds
-
-# --------------------------------------------------------------------------- periods
-
+from safetybank.periods import month_bounds, quarter_bounds, year_bounds
 
 # --------------------------------------------------------------------------- generation
 
 
-def _draft_text(numbers: dict, language: str) -> str:
+def draft_problems(numbers: dict, language: str) -> str:
+    """The pre-fill of section 3 in ``language``: the period's open problems from the data. Never
+    stored at generation: the page offers it in the writer's language and an unwritten draft's PDF
+    prints it in the PDF's language; what a person saves stays as written."""
     with override(language):
         return "\n".join(open_issues(numbers))
 
@@ -58,11 +58,10 @@ def report_generate(
 
     Idempotent: one current version per unit, kind and period however often it runs (unique
     constraint + this guard). A finalised or published version is left exactly as it is.
-    The hand-written sections of a draft are never overwritten; an empty section 3 starts as
-    the period's open problems.
+    The hand-written sections of a draft are never overwritten (and never pre-filled here: see
+    ``draft_problems``). A year-to-date draft's period grows to ``end``.
     """
     numbers = report_numbers(unit=unit, kind=kind, start=start, end=end, today=today, campaign=campaign)
-    language = getattr(by, "language", None) or settings.LANGUAGE_CODE
     with transaction.atomic():
         report = (
             Report.objects.select_for_update().filter(unit=unit, kind=kind, period_start=start, is_current=True).first()
@@ -70,10 +69,10 @@ def report_generate(
         if report is not None:
             if report.is_frozen:
                 return report
-            problems = report.problems if report.problems.strip() else _draft_text(numbers, language)
-            if report.numbers == numbers and report.problems == problems:
+            if report.numbers == numbers and report.period_end == end:
                 return report  # nothing moved: running again (the daily job, the demo seed) writes no audit row
-            report.numbers, report.problems = numbers, problems
+            report.numbers = numbers
+            report.period_end = end
             report.generated_at = timezone.now()
             set_reason(report, "report.regenerate")
             report.save()
@@ -85,7 +84,6 @@ def report_generate(
             period_end=end,
             campaign=campaign,
             numbers=numbers,
-            problems=_draft_text(numbers, language),
         )
         set_reason(report, "report.generate")
         try:
@@ -96,18 +94,21 @@ def report_generate(
     return report
 
 
+def _bank_units(units):
+    """The units a job reports on: those given, else every reporting unit of the bank."""
+    if units is not None:
+        return units
+    root = Unit.objects.filter(parent__isnull=True).first()
+    return report_units(user=UnitReader(root)) if root is not None else []
+
+
 def reports_generate_month(*, month: datetime.date, units=None, today: datetime.date | None = None) -> int:
     """The month-end job: every unit's monthly summary and self-inspection report for ``month``,
     and, after a quarter's last month, the quarterly hidden-danger statistics. Returns how many
     reports it touched. ``units`` defaults to every reporting unit of the bank."""
     start, end = month_bounds(month)
-    if units is None:
-        root = Unit.objects.filter(parent__isnull=True).first()
-        if root is None:
-            return 0
-        units = report_units(user=UnitReader(root))
     touched = 0
-    for unit in units:
+    for unit in _bank_units(units):
         report_generate(unit=unit, kind=ReportKind.MONTHLY, start=start, end=end, today=today)
         report_generate(unit=unit, kind=ReportKind.HAZARD_MONTHLY, start=start, end=end, today=today)
         touched += 2
@@ -118,6 +119,26 @@ def reports_generate_month(*, month: datetime.date, units=None, today: datetime.
     return touched
 
 
+def reports_generate_year(*, year: int, units=None, today: datetime.date | None = None) -> int:
+    """Every unit's year-end summary for ``year``: in the first days of January for the year just
+    ended, or on demand while the year runs as a year-to-date draft (截至 today). Drafts get fresh
+    numbers; finalised and published versions are left alone. Returns how many it touched."""
+    today = today or timezone.localdate()
+    start, end = year_bounds(year, today=today)
+    touched = 0
+    for unit in _bank_units(units):
+        report_generate(unit=unit, kind=ReportKind.YEAR_END, start=start, end=end, today=today)
+        touched += 1
+    return touched
+
+
+def _regenerated_end(report: Report) -> datetime.date:
+    """A year-to-date draft is refreshed up to today (at most the year's end); others keep their period."""
+    if report.kind != ReportKind.YEAR_END:
+        return report.period_end
+    return year_bounds(report.period_start.year, today=timezone.localdate())[1]
+
+
 def report_regenerate(*, report: Report, by: User) -> Report:
     if report.is_frozen or not report.is_current:
         raise ValidationError(_("Only the current draft can be regenerated."), code="frozen")
@@ -125,7 +146,7 @@ def report_regenerate(*, report: Report, by: User) -> Report:
         unit=report.unit,
         kind=report.kind,
         start=report.period_start,
-        end=report.period_end,
+        end=_regenerated_end(report),
         campaign=report.campaign,
         by=by,
     )
@@ -141,12 +162,16 @@ def _require_current_draft(report: Report) -> None:
         )
 
 
-def report_save_sections(*, report: Report, by: User, rules_text: str, problems: str, measures: str) -> Report:
-    """The security department writes sections 3–4 and the rules narrative of a draft."""
+def report_save_sections(
+    *, report: Report, by: User, rules_text: str, problems: str, measures: str, plans: str = ""
+) -> Report:
+    """The security department writes sections 3–4 (5 in a year-end summary) and the rules narrative."""
     _require_current_draft(report)
     report.rules_text, report.problems, report.measures = rules_text, problems, measures
+    if report.kind == ReportKind.YEAR_END:
+        report.plans = plans
     set_reason(report, "report.edit")
-    report.save(update_fields=["rules_text", "problems", "measures"])
+    report.save(update_fields=["rules_text", "problems", "measures", "plans"])
     return report
 
 
@@ -155,6 +180,8 @@ def report_finalise(*, report: Report, by: User, today: datetime.date | None = N
     _require_current_draft(report)
     if not report.problems.strip() or not report.measures.strip():
         raise ValidationError(_("Write sections 3 (problems) and 4 (measures) before finalising."), code="incomplete")
+    if report.kind == ReportKind.YEAR_END and not report.plans.strip():
+        raise ValidationError(_("Write section 5 (next year's work plan) before finalising."), code="incomplete")
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         _require_current_draft(report)
@@ -231,6 +258,7 @@ def report_correct(*, report: Report, by: User, reason: str) -> Report:
             rules_text=old.rules_text,
             problems=old.problems,
             measures=old.measures,
+            plans=old.plans,
             correction_reason=reason[:300],
         )
         set_reason(new, "report.correction")

@@ -6,7 +6,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from reports.services import report_files_store, reports_generate_month
+from reports.services import report_files_store, reports_generate_month, reports_generate_year
 from safetybank.periods import previous_month
 
 
@@ -25,6 +25,21 @@ def generate_for_units(month: str, unit_ids: list[int]) -> int:
 
     units = Unit.objects.filter(pk__in=unit_ids).order_by("path")
     return reports_generate_month(month=datetime.date.fromisoformat(month), units=units)
+
+
+@shared_task(name="reports.generate_year")
+def generate_year(year: int | None = None) -> int:
+    """In the first days of January: every unit's year-end summary draft for the year just ended."""
+    return reports_generate_year(year=year or timezone.localdate().year - 1)
+
+
+@shared_task(name="reports.generate_year_for_units")
+def generate_year_for_units(year: int, unit_ids: list[int]) -> int:
+    """From the report list: year-to-date drafts (截至 today) of the units a manager may see."""
+    from branches.models import Unit
+
+    units = Unit.objects.filter(pk__in=unit_ids).order_by("path")
+    return reports_generate_year(year=year, units=units)
 
 
 @shared_task(name="reports.store_files")

@@ -31,7 +31,7 @@ from reports.selectors import open_issues
 from safetybank.outbox import enqueue
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response
-from safetybank.periods import previous_month, quarter_bounds
+from safetybank.periods import previous_month, quarter_bounds, year_bounds
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -48,6 +48,8 @@ def _kind(request) -> str:
 
 
 def _period_start(kind: str, month: datetime.date) -> datetime.date:
+    if kind == ReportKind.YEAR_END:
+        return month.replace(month=1)
     return quarter_bounds(month)[0] if kind == ReportKind.HAZARD_QUARTERLY else month
 
 
@@ -98,8 +100,17 @@ def report_generate(request):
         return redirect("reports:report_list")
     month = form.cleaned_data["month"]
     unit_ids = list(selectors.report_units(user=request.user).values_list("pk", flat=True))
-    from reports.tasks import generate_for_units
+    from reports.tasks import generate_for_units, generate_year_for_units
 
+    if form.cleaned_data.get("kind") == ReportKind.YEAR_END:
+        enqueue(generate_year_for_units, month.year, unit_ids)
+        until = year_bounds(month.year, today=timezone.localdate())[1]
+        messages.success(
+            request,
+            _("The year-end summaries of %(year)s (up to %(day)s) are being generated.")
+            % {"year": month.year, "day": f"{until:%Y-%m-%d}"},
+        )
+        return redirect(f"{_url('reports:report_list')}?month={month:%Y-%m}&kind={ReportKind.YEAR_END}")
     enqueue(generate_for_units, f"{month:%Y-%m-%d}", unit_ids)
     messages.success(request, _("The drafts for %(month)s are being generated.") % {"month": f"{month:%Y-%m}"})
     return redirect(f"{_url('reports:report_list')}?month={month:%Y-%m}")
@@ -118,7 +129,15 @@ def _detail_context(request, report: Report, form=None, correction_form=None) ->
         "issues": open_issues(report.numbers),
         "form": form
         or SectionsForm(
-            initial={"rules_text": report.rules_text, "problems": report.problems, "measures": report.measures}
+            kind=report.kind,
+            initial={
+                "rules_text": report.rules_text,
+                # Unwritten, section 3 starts as the data's open problems in the writer's language.
+                "problems": report.problems
+                or (services.draft_problems(report.numbers, get_language()) if report.is_draft else ""),
+                "measures": report.measures,
+                "plans": report.plans,
+            },
         ),
         "correction_form": correction_form or CorrectionForm(),
         "versions": selectors.reports_for(user=request.user)
@@ -145,7 +164,7 @@ def report_detail(request, pk: int):
 def report_sections(request, pk: int):
     """Save sections 3–4 (and the rules narrative). HTMX gets the form back; errors keep the text."""
     report = _report(request, pk, "report.edit")
-    form = SectionsForm(request.POST)
+    form = SectionsForm(request.POST, kind=report.kind)
     saved = False
     if form.is_valid():
         try:

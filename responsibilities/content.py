@@ -104,6 +104,14 @@ DUTIES = {
         '1. 坚守岗位，临时离岗必须"签退"：印章、现金箱上锁，终端退出；2. 重要空白凭证、印章入柜加锁；3. 熟悉防抢劫、防诈骗预案，遇警按规定报警。',
         "1. Stay at the post; when leaving it, sign out: seals and cash box locked, terminal logged out; 2. lock away blank vouchers and seals; 3. know the robbery and fraud plans and raise the alarm as set out.",
     ),
+    Post.GUARD: (
+        "1. 营业前与网点负责人、安全员同时到岗，不单人开门；2. 守护厅堂和款箱交接，持防卫器械在监控范围内警戒；3. 遇警按预案报警、疏散、保护现场。",
+        "1. Arrive with the outlet head and security officer before opening; never open alone; 2. guard the hall and the cash-box handover with defensive tools inside CCTV coverage; 3. in an emergency raise the alarm, evacuate and protect the scene as the plan says.",
+    ),
+    Post.VOLUNTEER_FIREFIGHTER: (
+        "1. 熟悉灭火器、消火栓和微型消防站器材的使用；2. 参加消防培训和演练；3. 发现初起火灾立即扑救并报警，引导疏散。",
+        "1. Know how to use extinguishers, hydrants and the micro fire station's equipment; 2. take part in fire training and drills; 3. fight an incipient fire at once, raise the alarm and guide the evacuation.",
+    ),
     Post.EMPLOYEE: (
         '1. 遵守安全保卫制度和操作规程；2. 参加安全学习和应急演练；3. 发现可疑情况和隐患主动报告，做"安全哨兵"。',
         '1. Follow the security rules and procedures; 2. take part in safety study and drills; 3. report anything suspicious and any hidden danger: be a "safety sentinel".',

@@ -121,6 +121,18 @@ def _render(chart_class, config: dict, labels: Sequence[str], series: Series, *,
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
+def _count_axis(series: Series, *, stacked: bool) -> dict:
+    """Counts get whole-number ticks (0, 1, 2 … never 0.5) from 0 to at least the highest bar."""
+    columns = list(zip(*[list(values) for values in series.values()], strict=False))
+    if not columns or any(v is not None and float(v) != int(v) for column in columns for v in column):
+        return {}
+    combine = sum if stacked else max
+    heights = [combine(v or 0 for v in column) for column in columns]
+    top = int(max(heights, default=0))
+    step = next(n * 10**e for e in range(12) for n in (1, 2, 5) if n * 10**e * 8 >= top)
+    return {"y_labels": list(range(0, top + step + 1, step)), "range": (0, top + step)}
+
+
 def _bars(
     vertical,
     horizontal_class,
@@ -146,6 +158,11 @@ def _bars(
     )
     if horizontal:
         config["x_label_rotation"] = 0
+        # pygal sizes the label column for Latin glyphs; a CJK glyph is about twice as wide, so
+        # the missing width is added on the left and a label like "4 网点负责人和安全员" is never clipped.
+        wide = max((sum(1 for ch in str(label) if ord(ch) > 0x2E80) for label in labels), default=0)
+        config["margin_left"] = config["margin"] + int(wide * chart_style().label_font_size * 0.45)
+    config.update(_count_axis(series, stacked=vertical is pygal.StackedBar))
     return _render(horizontal_class if horizontal else vertical, config, labels, series, title=title)
 
 

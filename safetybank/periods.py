@@ -61,6 +61,10 @@ def quarter_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, month_end(start.replace(month=start.month + 2))
 
 
-def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    """(1 January, 31 December) of ``year``."""
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+def year_bounds(year: int, *, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """(1 January, 31 December) of ``year``; with ``today``, ending there while the year runs
+    (a year-to-date summary)."""
+    end = datetime.date(year, 12, 31)
+    if today is not None and today < end:
+        end = today
+    return datetime.date(year, 1, 1), end

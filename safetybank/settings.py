@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "drills-remind-rules": {"task": "drills.remind_rules", "schedule": crontab(hour=7, minute=50)},
     # Reports: last month's drafts for every unit (daily as a catch-up; one current version per unit and month).
     "reports-generate-month": {"task": "reports.generate_month", "schedule": crontab(hour=2, minute=30)},
+    # The year-end summaries of the year just ended, in the first days of January (catch-up).
+    "reports-generate-year": {
+        "task": "reports.generate_year",
+        "schedule": crontab(hour=2, minute=50, day_of_month="1-7", month_of_year=1),
+    },
     # Background jobs whose worker was lost (core.leases) go to a worker again.
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab(minute="*/5")},
     # Audit trail older than AUDIT_RETENTION_YEARS goes (each record's latest row stays).

@@ -136,7 +136,7 @@ def test_every_number_printed_equals_the_owning_selectors_answer(seeded):
     assert _row(text, "Security officers")[0] == staff.filter(post="security_officer").count()
     assert _row(text, "Study sessions")[0] == drills.study_sessions == 2
     assert _row(text, "Drills carried out")[0] == drills.drills_done
-    assert f"{security.facilities.investment_total:.2f} yuan were invested" in text
+    assert f"A total of {security.facilities.investment_total:,.2f} yuan" in text  # 46,000.00
     assert _row(text, "Facility tests done")[0] == security.facilities.tests_done
     assert _row(text, "Staff")[:2] == [letters.staff_signed, letters.staff_total]  # the letters table
     assert f"{hazards.found} hidden dangers were found and {hazards.rectified} rectified" in text
@@ -214,7 +214,7 @@ def test_quarter_end_adds_the_quarterly_statistics(seeded):
 def test_hand_written_sections_survive_regeneration(seeded):
     org = seeded
     report = report_generate(unit=org.branch1, kind=ReportKind.MONTHLY, start=MAY, end=MAY_END)
-    assert "超过整改期限" in report.problems  # the draft starts as the open problems
+    assert report.problems == ""  # the pre-fill is offered in the writer's language, never stored
     report_save_sections(
         report=report, by=org.security, rules_text="新规程", problems="我写的问题", measures="我写的措施"
     )

@@ -64,6 +64,12 @@ def test_the_demo_bank_has_the_shape_of_the_domain(time_machine):
     )
     assert User.objects.filter(post=Post.TELLER, email="").count() > 20  # tellers without e-mail
 
+    from reports.models import Report
+
+    year_to_date = Report.objects.filter(kind="year_end", unit__kind=UnitKind.BRANCH, status="draft")
+    assert year_to_date.count() == 2  # each branch's year-end summary so far, as the README says
+    assert all(r.is_year_to_date and r.period_end == datetime.date(2026, 11, 25) for r in year_to_date)
+
 
 def test_demo_logins_sign_in_with_the_demo_password_and_sit_where_the_readme_says(client, settings):
     settings.AXES_FAILURE_LIMIT = 50

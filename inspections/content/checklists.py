@@ -51,6 +51,7 @@ DAILY_CLOSE = [
     ("CLS-18", K, "确认章、证、款无遗漏", "Confirm no seal, voucher or cash is left out", False),
     ("CLS-19", K, "核对押运车辆、人员后交接尾箱，双方登记签字", "Verify CIT van & crew, hand over boxes, both sides sign the register", False),
     ("CLS-20", K, "柜员签退、关闭终端，登记系统运行日志；负责人在每日检查表签字", "Sign off systems/terminals, log shutdown; outlet head signs daily check log", False),
+    ("CLS-21", F, "水、电、气阀门关闭", "Water, electricity and gas valves closed", False),
 ]
 
 SELF_SERVICE = [
@@ -114,6 +115,13 @@ WEEKLY = [
     ("WK-12", C, "发现隐患登记、上报并跟踪整改", "Log, report and track every hazard to closure", False),
 ]
 
+# A contracted outlet's weekly check also looks at how the counter is run (the banks' summaries).
+WEEKLY_CONTRACT = WEEKLY + [
+    ("WK-13", K, "柜员临时离岗执行\u201c签退\u201d：印章、现金箱上锁，终端退出", "A teller leaving the post signs out: seals and cash box locked, terminal logged out", False),
+    ("WK-14", C, "午间、节假日网点有负责人带班，人员在岗", "At noon and on holidays a responsible person leads the outlet and staff are at their posts", False),
+    ("WK-15", C, "早、中、晚时段抽查关键岗位、关键人员", "Morning, noon and evening spot checks of key posts and key people", False),
+]
+
 MONTHLY = [
     ("MON-01", C, "安全保卫制度、责任书、各类登记簿执行情况", "Rules, responsibility letters, registers actually followed", False),
     ("MON-02", K, "查库：账实相符、钥匙密码分管、双人管库", "Vault audit: book=physical, split keys/codes, dual custody", False),
@@ -165,7 +173,7 @@ TEMPLATES = [
     ("VAULT-DUAL", "vault_dual", "金库双人开关库检查", "Vault open/close under dual control", VAULT),
     ("CIT-TRIP", "cit_trip", "押运交接检查", "Cash-in-transit handover check", CIT),
     ("OFFICE-WEEKLY", "office_weekly", "办公楼每周安全检查", "Office building weekly check", WEEKLY),
-    ("WEEKLY-CONTRACT", "weekly_contracted", "包片网点周检", "Weekly check of contracted premises", WEEKLY),
+    ("WEEKLY-CONTRACT", "weekly_contracted", "包片网点周检", "Weekly check of contracted premises", WEEKLY_CONTRACT),
     ("MONTHLY-COMP", "monthly_comprehensive", "支行月度综合检查", "Monthly comprehensive sub-branch inspection", MONTHLY),
     ("PRESIDENT", "president", "行长安全检查", "President's inspection", LEADERSHIP),
     ("LEADER", "leader", "分管行长安全检查", "Leader-in-charge inspection", LEADERSHIP),
