@@ -48,3 +48,5 @@ PREMISES_POSTS = frozenset(
 )
 # Security staff a summary counts by post (一、基本情况).
 SECURITY_POSTS = (Post.SECURITY_OFFICER, Post.GUARD, Post.VOLUNTEER_FIREFIGHTER)
+# Posts a person may hold part-time besides their own (a teller who is also a volunteer firefighter).
+PART_TIME_POSTS = (Post.SECURITY_OFFICER, Post.GUARD, Post.VOLUNTEER_FIREFIGHTER)

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, PasswordChangeFor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.choices import Post, UnitKind
+from branches.choices import PART_TIME_POSTS, Post, UnitKind
 from branches.models import Acting, Premises, Unit, User
 from safetybank.forms import SafeForm, ScopedModelForm
 
@@ -105,6 +105,13 @@ class StaffForm(ReasonMixin, ScopedModelForm):
         help_text=_("Security department staff inspect these premises every week."),
         widget=forms.CheckboxSelectMultiple,
     )
+    part_time_posts = forms.MultipleChoiceField(
+        label=_("Part-time posts"),
+        choices=[(post.value, post.label) for post in PART_TIME_POSTS],
+        required=False,
+        help_text=_("Security posts held besides the main post, e.g. a teller who is a volunteer firefighter."),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = User
@@ -113,6 +120,7 @@ class StaffForm(ReasonMixin, ScopedModelForm):
             "username",
             "unit",
             "post",
+            "part_time_posts",
             "home_premises",
             "phone",
             "email",
@@ -140,6 +148,8 @@ class StaffForm(ReasonMixin, ScopedModelForm):
             self.add_error("home_premises", _("The home premises must belong to the chosen unit."))
         if cleaned.get("contracted") and post not in (Post.SECURITY_DEPARTMENT, Post.HEAD_OFFICE_SECURITY):
             self.add_error("contracted", _("Only security department staff contract premises."))
+        if "part_time_posts" in cleaned:  # the main post is not held part-time as well
+            cleaned["part_time_posts"] = [p for p in cleaned["part_time_posts"] if p != post]
         return cleaned
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
-from branches.choices import Area, DepartmentKind, Post, PremisesKind, UnitKind
+from branches.choices import PART_TIME_POSTS, Area, DepartmentKind, Post, PremisesKind, UnitKind
 from branches.scoping import Scope, ScopedQuerySet
 from safetybank.audit import audit_history
 
@@ -160,6 +160,16 @@ class StaffManager(UserManager.from_queryset(StaffQuerySet)):
     pass
 
 
+def validate_part_time_posts(value) -> None:
+    """Only the security posts of ``PART_TIME_POSTS`` are held part-time; never a signing post."""
+    if not isinstance(value, list) or any(post not in PART_TIME_POSTS for post in value):
+        raise ValidationError(
+            _("Only these posts may be held part-time: %(posts)s.")
+            % {"posts": ", ".join(str(Post(post).label) for post in PART_TIME_POSTS)},
+            code="part_time_posts",
+        )
+
+
 class User(AbstractUser):
     """A member of staff who signs in. One full-name field, family name first (张伟)."""
 
@@ -179,6 +189,13 @@ class User(AbstractUser):
         help_text=_("For outlet staff: the premises where they work."),
     )
     post = models.CharField(_("post"), max_length=30, choices=Post.choices, default=Post.EMPLOYEE)
+    part_time_posts = models.JSONField(
+        _("part-time posts"),
+        default=list,
+        blank=True,
+        validators=[validate_part_time_posts],
+        help_text=_("Security posts held besides the main post, e.g. a teller who is a volunteer firefighter."),
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     employee_number = models.CharField(_("employee number"), max_length=30, unique=True, null=True, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -224,6 +241,11 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name or self.username
+
+    @property
+    def part_time_post_labels(self) -> list[str]:
+        """The part-time posts as their translated names (the staff page)."""
+        return [str(Post(post).label) for post in self.part_time_posts or [] if post in Post.values]
 
     @property
     def has_left(self) -> bool:

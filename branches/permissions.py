@@ -46,11 +46,15 @@ def register_actions(actions: dict[str, frozenset[str]]) -> None:
 
 
 def effective_posts(user) -> set[str]:
-    """The user's own post plus every post they act for today."""
+    """The user's own post, a part-time security officer's post (they log the daily checks of
+    their premises) and every post they act for today. Guard and volunteer firefighter held
+    part-time grant nothing: they are counted, not given actions."""
     cached = getattr(user, "_safetybank_posts", None)
     if cached is not None:
         return cached
     posts = {user.post}
+    if Post.SECURITY_OFFICER in (getattr(user, "part_time_posts", None) or ()):
+        posts.add(Post.SECURITY_OFFICER)
     today = timezone.localdate()
     posts.update(user.actings.filter(start_date__lte=today, end_date__gte=today).values_list("post", flat=True))
     user._safetybank_posts = posts

@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from branches.choices import Post
+from branches.choices import PART_TIME_POSTS, Post
 
 # How far a post reaches when granting. Head-office security manages the whole bank;
 # a president outranks the leader in charge, who outranks the security department.
@@ -128,11 +128,28 @@ def grant_refusal(*, by, post: str, unit=None, premises=None) -> str | None:
     return None
 
 
-def check(*, by, action: str, person=None, post: str | None = None, unit=None, premises=None) -> None:
+def part_time_refusal(*, by, posts, unit=None, premises=None) -> str | None:
+    """Why ``by`` may not give the part-time ``posts`` at ``unit`` / ``premises``, or None when they may.
+
+    Only the security posts of ``PART_TIME_POSTS`` are held part-time, and each is a post given
+    like any other: never above what ``by`` may give."""
+    for post in posts:
+        if post not in PART_TIME_POSTS:
+            return _("The post “%(post)s” cannot be held part-time.") % {"post": _post_label(post)}
+        message = grant_refusal(by=by, post=post, unit=unit, premises=premises)
+        if message:
+            return message
+    return None
+
+
+def check(*, by, action: str, person=None, post: str | None = None, unit=None, premises=None, part_time=()) -> None:
     """Raise ``Refused`` (logged under ``action``) unless ``by`` may act on ``person`` (None: a new
-    account) and, when ``post`` is given, give that post at ``unit`` / ``premises``."""
-    message = (person is not None and person_refusal(by=by, person=person)) or (
-        post is not None and grant_refusal(by=by, post=post, unit=unit, premises=premises)
+    account) and, when ``post`` is given, give that post at ``unit`` / ``premises``; likewise
+    each of the ``part_time`` posts."""
+    message = (
+        (person is not None and person_refusal(by=by, person=person))
+        or (post is not None and grant_refusal(by=by, post=post, unit=unit, premises=premises))
+        or (part_time and part_time_refusal(by=by, posts=part_time, unit=unit, premises=premises))
     )
     if message:
         raise Refused(message, action=action)

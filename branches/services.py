@@ -50,7 +50,14 @@ def staff_create(*, by: User, password: str | None = None, **fields) -> tuple[Us
     Returns the user and the initial password, shown once to the administrator.
     """
     user = User(**fields)
-    rules.check(by=by, action=rules.GRANT_POST, post=user.post, unit=user.unit, premises=user.home_premises)
+    rules.check(
+        by=by,
+        action=rules.GRANT_POST,
+        post=user.post,
+        unit=user.unit,
+        premises=user.home_premises,
+        part_time=user.part_time_posts,
+    )
     initial = password or generate_initial_password()
     user.set_password(initial)
     user.must_change_password = True
@@ -67,13 +74,18 @@ _PLACE_FIELDS = ("post", "unit_id", "home_premises_id")
 def staff_save(*, staff: User, by: User, reason: str = "") -> User:
     """Save a changed staff record (form, import or admin) after checking who may change it.
 
-    Nobody changes their own record or that of someone above them; a new post, unit or
-    home premises must be one ``by`` may give (``rules.check``).
+    Nobody changes their own record or that of someone above them; a new post, part-time
+    post, unit or home premises must be one ``by`` may give (``rules.check``).
     """
     before = User.objects.select_related("unit").get(pk=staff.pk) if staff.pk else None
     rules.check(by=by, action=rules.GRANT_POST, person=before)
-    if before is None or any(getattr(before, name) != getattr(staff, name) for name in _PLACE_FIELDS):
+    moved = before is None or any(getattr(before, name) != getattr(staff, name) for name in _PLACE_FIELDS)
+    if moved:
         rules.check(by=by, action=rules.GRANT_POST, post=staff.post, unit=staff.unit, premises=staff.home_premises)
+    # Part-time posts are given like the main post: each new one, or all of them at a new place.
+    added = [post for post in staff.part_time_posts or [] if moved or post not in before.part_time_posts]
+    if added:
+        rules.check(by=by, action=rules.GRANT_POST, part_time=added, unit=staff.unit, premises=staff.home_premises)
     if reason:
         _with_reason(staff, reason)  # as the person typed it
     else:

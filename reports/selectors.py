@@ -141,6 +141,20 @@ def staff_as_at(*, user, unit: Unit, day: datetime.date) -> QuerySet[User]:
     )
 
 
+def _security_staff(staff) -> dict:
+    """Security staff by post: holders of the post and part-time holders (counted in both)."""
+    by_post = dict.fromkeys(SECURITY_POSTS, 0)
+    part_time = dict.fromkeys(SECURITY_POSTS, 0)
+    for post, extra in staff.values_list("post", "part_time_posts"):
+        if post in by_post:
+            by_post[post] += 1
+        for held in set(extra or ()) - {post}:
+            if held in by_post:
+                by_post[held] += 1
+                part_time[held] += 1
+    return {"security_by_post": by_post, "security_part_time_by_post": part_time}
+
+
 def _basic(reader, unit: Unit, end: datetime.date) -> dict:
     staff = staff_as_at(user=reader, unit=unit, day=end)
     premises = Premises.objects.for_user(reader).filter(unit__path__startswith=unit.path, is_active=True)
@@ -150,10 +164,11 @@ def _basic(reader, unit: Unit, end: datetime.date) -> dict:
         by_kind[kind] += 1
         if kind == PremisesKind.OUTLET:
             outlets_by_area[area] = outlets_by_area.get(area, 0) + 1
+    security = _security_staff(staff)
     return {
         "staff": staff.count(),
-        "security_officers": staff.filter(post=Post.SECURITY_OFFICER).count(),
-        "security_by_post": {post: staff.filter(post=post).count() for post in SECURITY_POSTS},
+        "security_officers": security["security_by_post"][Post.SECURITY_OFFICER],
+        **security,
         "premises_total": sum(by_kind.values()),
         "premises_by_kind": by_kind,
         "outlets_by_area": outlets_by_area,

@@ -44,6 +44,17 @@ def draft_problems(numbers: dict, language: str) -> str:
         return "\n".join(open_issues(numbers))
 
 
+def _require_within_campaign(campaign: Campaign | None, start: datetime.date, end: datetime.date) -> None:
+    if campaign is None:
+        raise ValidationError(_("A Safety Month summary needs its Safety Month."), code="campaign")
+    if not campaign.start <= start <= end <= campaign.end:
+        raise ValidationError(
+            _("A Safety Month summary covers its Safety Month only (%(start)s – %(end)s), not %(from)s – %(to)s.")
+            % {"start": campaign.start, "end": campaign.end, "from": start, "to": end},
+            code="period",
+        )
+
+
 def report_generate(
     *,
     unit: Unit,
@@ -60,7 +71,10 @@ def report_generate(
     constraint + this guard). A finalised or published version is left exactly as it is.
     The hand-written sections of a draft are never overwritten (and never pre-filled here: see
     ``draft_problems``). A year-to-date draft's period grows to ``end``.
+    A Safety Month summary covers its campaign's days and no others.
     """
+    if kind == ReportKind.SAFETY_MONTH:
+        _require_within_campaign(campaign, start, end)
     numbers = report_numbers(unit=unit, kind=kind, start=start, end=end, today=today, campaign=campaign)
     with transaction.atomic():
         report = (
@@ -239,6 +253,8 @@ def report_correct(*, report: Report, by: User, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the report is corrected."), code="reason")
+    if report.kind == ReportKind.SAFETY_MONTH:  # refused before the old version is retired
+        _require_within_campaign(report.campaign, report.period_start, report.period_end)
     with transaction.atomic():
         old = Report.objects.select_for_update().get(pk=report.pk)
         if not old.is_current:

@@ -320,3 +320,36 @@ def test_the_xlsx_import_cannot_create_a_president_either(org):
         message = " ".join(error for row in report.rows for error in row.errors)
     assert "“行长”" in message
     assert not User.objects.filter(username="boss").exists()
+
+
+# --------------------------------------------------------------------------- part-time posts
+
+
+def test_security_cannot_give_a_signing_post_part_time(org, login):
+    client = login(org.security)
+    response = client.post(
+        reverse("branches:staff_update", args=[org.officer.pk]),
+        _staff_data(org.officer, part_time_posts=[Post.OUTLET_HEAD]),
+    )
+    assert response.status_code == 200
+    assert "outlet_head 不在可用的选项中" in response.content.decode()
+    org.officer.part_time_posts = [Post.OUTLET_HEAD]  # the import, the admin: the service refuses
+    with pytest.raises(rules.Refused, match="岗位“网点负责人”不能兼任"):
+        services.staff_save(staff=org.officer, by=org.security)
+    assert User.objects.get(pk=org.officer.pk).part_time_posts == []
+
+
+def test_a_part_time_post_is_never_above_what_the_giver_holds(org):
+    teller = UserFactory(username="pt_teller", unit=org.sub1, home_premises=org.outlet_a, post=Post.TELLER)
+    with pytest.raises(rules.Refused, match="岗位“安全员”高于您的岗位"):
+        rules.check(by=teller, action=rules.GRANT_POST, part_time=[Post.SECURITY_OFFICER], premises=org.outlet_a)
+    rules.check(by=org.security, action=rules.GRANT_POST, part_time=[Post.SECURITY_OFFICER], premises=org.outlet_a)
+
+
+def test_part_time_guard_grants_nothing_and_part_time_security_officer_logs_checks(org):
+    guard = UserFactory(username="pt_guard", unit=org.sub1, home_premises=org.outlet_a, post=Post.TELLER)
+    guard.part_time_posts = [Post.GUARD, Post.VOLUNTEER_FIREFIGHTER]
+    officer = UserFactory(username="pt_officer", unit=org.sub1, home_premises=org.outlet_a, post=Post.TELLER)
+    officer.part_time_posts = [Post.SECURITY_OFFICER]
+    assert can(officer, "inspection.perform") and not can(guard, "inspection.perform")
+    assert not can(guard, "staff.view") and not can(officer, "staff.view")

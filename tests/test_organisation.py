@@ -204,3 +204,25 @@ def test_the_menu_offers_only_pages_the_post_may_open(org, login):
     assert reverse("inspections:today") in officer_page
     president_page = login(org.president).get(reverse("home")).content.decode()
     assert reverse("dashboards:dashboard") in president_page
+
+
+def test_the_staff_form_saves_part_time_posts_and_the_staff_page_shows_them(colleagues, login):
+    org = colleagues
+    client = login(org.security)
+    data = {
+        "full_name": org.teller.full_name,
+        "username": "teller",
+        "unit": org.sub1.pk,
+        "post": Post.TELLER,
+        "part_time_posts": [Post.VOLUNTEER_FIREFIGHTER, Post.GUARD],
+        "home_premises": org.outlet_a.pk,
+        "language": "zh-hans",
+    }
+    response = client.post(reverse("branches:staff_update", args=[org.teller.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    teller = User.objects.get(pk=org.teller.pk)
+    assert teller.post == Post.TELLER
+    assert sorted(teller.part_time_posts) == sorted([Post.VOLUNTEER_FIREFIGHTER, Post.GUARD])
+    assert teller.history.latest().part_time_posts == teller.part_time_posts  # audited like the rest
+    page = client.get(reverse("branches:staff_detail", args=[org.teller.pk])).content.decode()
+    assert "兼任岗位" in page and "义务消防员" in page and "保安" in page

@@ -395,3 +395,34 @@ def test_reports_to_finish_publish_and_sign_are_in_my_tasks(seeded, settings):
     )
     _finish(quarterly, org)
     assert any(task.url == quarterly.get_absolute_url() for task in tasks_for(org.president))
+
+
+def test_a_safety_month_summary_covers_its_safety_month_and_no_other_period(org):
+    from reports.services import campaign_save
+
+    campaign = campaign_save(
+        unit=org.head_office,
+        year=2026,
+        start=datetime.date(2026, 6, 1),
+        end=datetime.date(2026, 6, 30),
+        theme="人人讲安全、个个会应急",
+        by=org.headoffice,
+    )
+    with pytest.raises(ValidationError, match="安全生产月活动总结只能涵盖其安全生产月"):
+        report_generate(
+            unit=org.branch1,
+            kind=ReportKind.SAFETY_MONTH,
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 11, 30),
+            campaign=campaign,
+        )
+    with pytest.raises(ValidationError, match="安全生产月活动总结须对应一个安全生产月"):
+        report_generate(unit=org.branch1, kind=ReportKind.SAFETY_MONTH, start=datetime.date(2026, 6, 1), end=JUNE_END)
+    assert not Report.objects.filter(kind=ReportKind.SAFETY_MONTH).exists()
+    report = report_generate(
+        unit=org.branch1, kind=ReportKind.SAFETY_MONTH, start=campaign.start, end=campaign.end, campaign=campaign
+    )
+    assert (report.period_start, report.period_end) == (campaign.start, campaign.end)
+
+
+JUNE_END = datetime.date(2026, 6, 30)

@@ -445,3 +445,23 @@ def test_an_investment_is_recorded_with_its_kind_and_the_other_premises_it_cover
         },
     )
     assert outside.status_code != 302 and Investment.objects.count() == 1  # a form error, not saved
+
+
+def test_a_teller_who_is_a_part_time_volunteer_firefighter_is_counted_with_the_firefighters(org, time_machine):
+    time_machine.move_to(datetime.datetime(YEAR, 11, 30, 9, 0, tzinfo=datetime.UTC), tick=False)
+    _staff(org, org.sub1, org.outlet_a, Post.VOLUNTEER_FIREFIGHTER, 1, "vf")
+    staff_create(
+        by=org.security,
+        username="ptvf",
+        full_name="钱柜员",
+        unit=org.sub1,
+        home_premises=org.outlet_a,
+        post=Post.TELLER,
+        part_time_posts=[Post.VOLUNTEER_FIREFIGHTER],
+    )
+    reports_generate_year(year=YEAR, units=[org.branch1])
+    report = Report.objects.get(kind=ReportKind.YEAR_END, unit=org.branch1)
+    assert report.numbers["basic"]["security_by_post"][Post.VOLUNTEER_FIREFIGHTER] == 2
+    assert "义务消防员2人（其中兼职1人）。" in zh(_pdf(report, "zh-hans"))
+    assert "Volunteer firefighter: 2 (of which 1 part-time)." in en(_pdf(report, "en"))
+    assert "保安0人。" in zh(_pdf(report, "zh-hans"))  # a part-time firefighter is no guard

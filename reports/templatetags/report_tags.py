@@ -13,6 +13,12 @@ def get_item(mapping, key):
     return mapping.get(key, key)
 
 
+@register.filter
+def part_time_of(basic, post) -> int:
+    """How many of those counted for ``post`` hold it part-time (none in reports made before it was counted)."""
+    return (basic.get("security_part_time_by_post") or {}).get(post, 0) if isinstance(basic, dict) else 0
+
+
 def _decimal(value) -> Decimal | None:
     try:
         return Decimal(str(value))
