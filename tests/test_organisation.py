@@ -209,6 +209,8 @@ def test_the_menu_offers_only_pages_the_post_may_open(org, login):
 def test_the_staff_form_saves_part_time_posts_and_the_staff_page_shows_them(colleagues, login):
     org = colleagues
     client = login(org.security)
+    form_page = client.get(reverse("branches:staff_update", args=[org.teller.pk])).content.decode()
+    assert "兼任岗位" in form_page and 'value="volunteer_firefighter"' in form_page
     data = {
         "full_name": org.teller.full_name,
         "username": "teller",

@@ -375,7 +375,7 @@ def test_the_new_checklist_items_keep_their_codes_in_a_fresh_install_and_in_a_ne
     from inspections.services import standard_content_install
 
     migration = importlib.import_module(
-        "inspections.migrations.0005_checklist_items_valves_signout_staffing_spot_checks"
+        "inspections.migrations.0006_checklist_items_valves_signout_staffing_spot_checks"
     )
     standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
     closing = ChecklistVersion.objects.get(template__code="DAILY-CLOSE")
