@@ -79,11 +79,17 @@ class _People:
     def __init__(self, month: datetime.date):
         self.by_premises: dict[tuple[int, str], list[User]] = defaultdict(list)
         self.by_unit: dict[tuple[int, str], list[User]] = defaultdict(list)
+        part_timers = []
         for user in User.objects.filter(is_active=True).select_related("unit").order_by("pk"):
             if user.home_premises_id:
                 self.by_premises[(user.home_premises_id, user.post)].append(user)
+                if Post.SECURITY_OFFICER in (user.part_time_posts or ()) and user.post != Post.SECURITY_OFFICER:
+                    part_timers.append(user)
             if user.unit_id:
                 self.by_unit[(user.unit.scope_root.pk, user.post)].append(user)
+        # A part-time security officer does the officer's checks where no full-time one works.
+        for user in part_timers:
+            self.by_premises[(user.home_premises_id, Post.SECURITY_OFFICER)].append(user)
         for acting in Acting.objects.filter(start_date__lte=month_end(month), end_date__gte=month).select_related(
             "user", "unit"
         ):

@@ -465,3 +465,26 @@ def test_a_teller_who_is_a_part_time_volunteer_firefighter_is_counted_with_the_f
     assert "义务消防员2人（其中兼职1人）。" in zh(_pdf(report, "zh-hans"))
     assert "Volunteer firefighter: 2 (of which 1 part-time)." in en(_pdf(report, "en"))
     assert "保安0人。" in zh(_pdf(report, "zh-hans"))  # a part-time firefighter is no guard
+
+
+def test_a_part_time_security_officer_does_the_officers_checks_of_an_outlet_without_a_full_time_one(org):
+    from inspections.cycles import cycle_open
+    from inspections.models import Assignment
+    from inspections.services import standard_content_install
+
+    standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+    outlet = PremisesFactory(code="PY", name="东街分理处", unit=org.sub1)
+    _staff(org, org.sub1, outlet, Post.OUTLET_HEAD, 1, "pyh")
+    teller = staff_create(
+        by=org.security,
+        username="pyt",
+        full_name="孙柜员",
+        unit=org.sub1,
+        home_premises=outlet,
+        post=Post.TELLER,
+        part_time_posts=[Post.SECURITY_OFFICER],
+    )[0]
+    cycle_open(month=datetime.date(2026, 12, 1))
+    officers_checks = Assignment.objects.filter(premises=outlet, performer_post=Post.SECURITY_OFFICER)
+    assert officers_checks.exists()
+    assert set(officers_checks.values_list("assignee", flat=True)) == {teller.pk}
