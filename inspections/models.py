@@ -404,6 +404,11 @@ class FollowedHazardQuerySet(ScopedQuerySet):
                 condition |= Q(**{f"{prefix}found_by__home_premises": user.home_premises_id})
         return self.filter(condition)
 
+    def in_scope(self, user):
+        """The premises' scope alone, without what a person follows: what counts and dashboards of a
+        unit read (a danger an officer reported elsewhere is not their unit's)."""
+        return super().for_user(user)
+
 
 class HazardQuerySet(FollowedHazardQuerySet):
     scope = Scope(unit="unit", premises="premises")

@@ -226,7 +226,7 @@ def check_post_only(client, org, name: str, args: list) -> None:
 
 OK, REFUSED, SHOWN = "ok", "refused", "shown"
 OUR_APPS = {"branches", "core", "inspections", "drills", "facilities", "incidents", "responsibilities", "reports"}
-OUR_APPS |= {"dashboards"}
+OUR_APPS |= {"dashboards", "api"}
 NOT_DATA = {"branches.refusedaccess"}  # a refusal is logged: that is not the data changing
 NOT_DATA_FIELDS = {"last_login"}  # signing in touches it
 

@@ -55,8 +55,14 @@ def test_every_view_that_accepts_post_has_a_post_case_for_every_persona():
         personas.setdefault(case.url_name, set()).update(case.outcomes)
     full = {name for name, named in personas.items() if named >= set(POST_PERSONAS)}
     missing = [name or str(pattern.pattern) for pattern, name in _our_patterns() if accepts_post(pattern.callback)]
-    missing = [name for name in missing if name not in full]
+    # The REST routes (DRF, namespace "api", names with a dash) answer per persona in
+    # tests/test_api_access.py and are posted to by schemathesis; the token pages are HTML and listed.
+    missing = [name for name in missing if name not in full and not _is_rest_route(name)]
     assert not missing, f"POST actions without a full PostCase: {missing}"
+
+
+def _is_rest_route(name: str) -> bool:
+    return name.startswith("api:") and "-" in name.split(":", 1)[1]
 
 
 def test_the_walker_tells_post_actions_from_pages():

@@ -17,11 +17,11 @@ from inspections.hazards.services import hazard_report
 from inspections.models import Assignment, ChecklistTemplate, Hazard, Inspection
 from inspections.services import inspection_start, standard_content_install
 from reports.models import Report
-from tests.access import ALL, AccessCase, check_access
+from tests.access import ALL, POST_PERSONAS, AccessCase, PostCase, check_access, check_post, post_params
 from tests.test_drills_access import _drill, _session
 from tests.test_facilities_access import _facility, _incident, _ledger, _test
 from tests.test_reports_access import _report
-from tests.test_responsibilities_access import _officers_letter, _round
+from tests.test_responsibilities_access import LETTER_READERS, _officers_letter, _round
 
 IN_B1 = ("headoffice", "president", "security", "outlethead", "officer")
 MANAGERS = ("headoffice", "security")
@@ -102,7 +102,10 @@ API_CASES = [
     AccessCase("api:study-session-list", ok=ALL),
     AccessCase("api:study-session-detail", args=_session_pk, ok=IN_B1, hidden=("outsider",)),
     AccessCase("api:letter-list", ok=ALL),
-    AccessCase("api:letter-detail", setup=_round, args=_officers_letter, ok=IN_B1, hidden=("outsider",)),
+    # As on the pages: the officer's own letter, and those who follow coverage; not a colleague.
+    AccessCase(
+        "api:letter-detail", setup=_round, args=_officers_letter, ok=LETTER_READERS, hidden=("outlethead", "outsider")
+    ),
     AccessCase("api:facility-list", ok=(*IN_B1, "outsider")),
     AccessCase("api:facility-detail", setup=_ledger, args=_facility, ok=IN_B1, hidden=("outsider",)),
     AccessCase("api:facility-test-list", ok=(*IN_B1, "outsider")),
@@ -217,3 +220,33 @@ def test_write_routes_answer_404_outside_scope_before_403_for_the_post(org):
     pk = _hazard(org)[0]
     assert _api_client(org.outsider).post(f"/api/v1/hazards/{pk}/grade/", {}).status_code == 404
     assert _api_client(org.officer).post(f"/api/v1/hazards/{pk}/grade/", {}).status_code == 403
+
+
+def _officers_token(org):
+    from api.services import token_create
+
+    token_create(owner=org.officer, name="OA", days=30)
+
+
+def _officers_token_pk(org):
+    from api.models import ApiToken
+
+    return [ApiToken.objects.get(owner=org.officer).pk]
+
+
+OTHERS_THAN_OFFICER = tuple(p for p in POST_PERSONAS if p != "officer")
+
+# The token pages (HTML): each person makes and revokes their own tokens only. The REST routes are
+# posted to by the API cases above and by schemathesis (tests/test_api_schemathesis.py).
+POST_CASES = [
+    PostCase("api:token_list", data={"name": "OA 系统", "days": "30"}, ok=POST_PERSONAS),
+    PostCase(
+        "api:token_revoke", setup=_officers_token, args=_officers_token_pk, ok=("officer",), hidden=OTHERS_THAN_OFFICER
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", post_params(POST_CASES))
+def test_api_token_post_matrix(client, colleagues, case):
+    check_post(client, colleagues, case)

@@ -84,7 +84,7 @@ def hazard_counts(
     since, until = _day_start(start), _day_start(end + datetime.timedelta(days=1))
     as_of_end = _day_start(as_of + datetime.timedelta(days=1))
 
-    hazards = Hazard.objects.for_user(user)
+    hazards = Hazard.objects.in_scope(user)  # the unit's dangers, not what the reader follows
     if unit is not None:
         hazards = hazards.filter(unit__path__startswith=unit.path)
     hazards = hazards.order_by()
@@ -136,6 +136,11 @@ def hazard_counts(
 def hazards_for(*, user) -> QuerySet[Hazard]:
     """The register as ``user`` may see it, ready for a list."""
     return Hazard.objects.for_user(user).select_related("premises", "unit", "responsible", "found_by")
+
+
+def hazards_in_scope(*, user) -> QuerySet[Hazard]:
+    """The dangers of the premises in ``user``'s scope, for counts and dashboards (not what they follow)."""
+    return Hazard.objects.in_scope(user).select_related("premises", "unit", "responsible", "found_by")
 
 
 def hazard_timeline(*, hazard: Hazard) -> QuerySet[HazardEvent]:
