@@ -241,6 +241,17 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
+class HazardPlanSerializer(serializers.Serializer):
+    """The six contents of a major danger's governance plan, as on the page."""
+
+    targets = serializers.CharField(max_length=4000)
+    methods = serializers.CharField(max_length=4000)
+    funds = serializers.CharField(max_length=4000)
+    organisation = serializers.CharField(max_length=4000)
+    time_limit = serializers.DateField()
+    safety_measures = serializers.CharField(max_length=4000)
+
+
 class DrillSerializer(serializers.ModelSerializer):
     class Meta:
         model = Drill
@@ -270,6 +281,19 @@ class DrillRecordSerializer(PhotosMixin):
     score = serializers.IntegerField(required=False, allow_null=True, default=None)
     evaluation = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     attended = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=500)
+
+
+class DrillPlanSerializer(serializers.Serializer):
+    """The fields of the page's drill-planning form, which does the checking (premises of the unit...)."""
+
+    unit = serializers.IntegerField()
+    premises = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=100)
+    kind = serializers.ChoiceField(choices=Drill._meta.get_field("kind").choices)
+    scenario = serializers.CharField(max_length=200)
+    planned_date = serializers.DateField()
+    plan = serializers.IntegerField(required=False, allow_null=True)
+    lead = serializers.IntegerField(required=False, allow_null=True)
+    unannounced = serializers.BooleanField(required=False, default=False)
 
 
 class StudySessionWriteSerializer(serializers.Serializer):
@@ -384,6 +408,14 @@ class IncidentReportSerializer(PhotosMixin):
     description = serializers.CharField(max_length=4000)
     loss_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, default=0)
     police_report_no = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class IncidentFollowUpSerializer(PhotosMixin):
+    status = serializers.ChoiceField(choices=Incident._meta.get_field("status").choices)
+    follow_up = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    loss_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    police_report_no = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class ReportSerializer(serializers.ModelSerializer):

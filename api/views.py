@@ -19,23 +19,25 @@ from api import serializers as s
 from api.permissions import PostMayDo
 from branches.filters import PremisesFilter, UnitFilter
 from branches.models import Premises, Unit, User
+from branches.permissions import log_refusal
 from core.forms import AttachmentField
 from core.services import attachments_create
 from core.views import client_ip
-from drills.forms import StudySessionForm
+from drills.forms import DrillPlanForm, StudySessionForm
 from drills.selectors import drills_for, study_sessions_for
-from drills.services import drill_candidates, drill_record, study_session_save
+from drills.services import drill_candidates, drill_plan, drill_record, study_session_save
 from facilities.filters import FacilityFilter, FacilityTestFilter
 from facilities.selectors import facilities_for, tests_for
 from facilities.services import facility_test_record
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
 from incidents.selectors import incidents_for
-from incidents.services import incident_report
+from incidents.services import incident_follow_up, incident_report
 from inspections.choices import HazardGrade
 from inspections.daily import rules as daily_rules
 from inspections.daily import selectors as daily_selectors
 from inspections.daily import services as daily_services
+from inspections.hazards import rules as hazard_rules
 from inspections.hazards import selectors as hazard_selectors
 from inspections.hazards import services as hazard_services
 from inspections.hazards.filters import HazardFilter
@@ -54,6 +56,13 @@ ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM}
 def _photos(files):
     """Uploaded photos through the one upload policy (decoded, re-encoded, capped)."""
     return AttachmentField(multiple=True, required=False).clean(files) if files else []
+
+
+def _form_errors(form):
+    """The page's form refused the body: its translated messages, per field, as a 400."""
+    return drf_exceptions.ValidationError(
+        {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+    )
 
 
 def _valid(serializer_class, request):
@@ -247,6 +256,7 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
         "fix_on_spot": "hazard.report",
         "verify": "hazard.verify",
         "send_back": "hazard.verify",
+        "plan": "hazard.view",
     }
 
     def selector(self, user):
@@ -318,14 +328,42 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
         url_path="send-back",
     )
 
+    @extend_schema(request=s.HazardPlanSerializer, responses={200: s.HazardSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def plan(self, request, pk=None):
+        """Write (or revise) a major danger's governance plan: as on the page, only whoever may work on it
+        (the responsible person, or the security department with it in scope) while it is open."""
+        hazard = self.get_object()
+        if not (hazard.is_open and hazard_rules.may_work_on(hazard, request.user)):
+            log_refusal(request, "hazard.manage")
+            raise drf_exceptions.PermissionDenied
+        data = _valid(s.HazardPlanSerializer, request)
+        hazard_services.hazard_plan_save(hazard=hazard, by=request.user, **data)
+        return Response(s.HazardSerializer(self.get_object()).data)
 
-class DrillViewSet(ScopedViewSet):
+
+class DrillViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.DrillSerializer
     read_action = "drill.view"
-    route_actions = {"record": "drill.record"}
+    route_actions = {"create": "drill.plan", "record": "drill.record"}
 
     def selector(self, user):
         return drills_for(user=user).order_by("-planned_date", "-pk")
+
+    @extend_schema(request=s.DrillPlanSerializer, responses={201: s.DrillSerializer, **ERRORS})
+    def create(self, request):
+        """Plan a drill: the unit is looked up in scope (404), the page's form checks the rest (premises of
+        the unit, plan and organiser in scope), then the one service plans it."""
+        data = _valid(s.DrillPlanSerializer, request)
+        unit = get_object_or_404(Unit.objects.for_user(request.user), pk=data["unit"])
+        form = DrillPlanForm(
+            data={**data, "unit": unit.pk, "plan": data.get("plan") or "", "lead": data.get("lead") or ""},
+            user=request.user,
+        )
+        if not form.is_valid():
+            raise _form_errors(form)
+        drill = drill_plan(**form.cleaned_data, by=request.user)
+        return Response(s.DrillSerializer(drill).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DrillRecordSerializer, responses={200: s.DrillSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -371,9 +409,7 @@ class StudySessionViewSet(mixins.CreateModelMixin, ScopedViewSet):
             user=request.user,
         )
         if not form.is_valid():
-            raise drf_exceptions.ValidationError(
-                {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-            )
+            raise _form_errors(form)
         session = study_session_save(
             session=form.save(commit=False), attendees=form.cleaned_data["attendees"], by=request.user
         )
@@ -440,9 +476,29 @@ class IncidentViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = s.IncidentSerializer
     filterset_class = IncidentFilter
     read_action = "incident.report"
+    route_actions = {"follow_up": "incident.manage"}
 
     def selector(self, user):
         return incidents_for(user=user).select_related("reported_by").order_by("-occurred_at", "-pk")
+
+    @extend_schema(request=s.IncidentFollowUpSerializer, responses={200: s.IncidentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, pk=None):
+        """The security department records the follow-up (investigating, closed); the service refuses what
+        the page refuses (closing without the actions taken, reopening)."""
+        incident = self.get_object()
+        data = _valid(s.IncidentFollowUpSerializer, request)
+        incident = incident_follow_up(
+            incident=incident,
+            by=request.user,
+            status=data["status"],
+            follow_up=data["follow_up"],
+            loss_amount=data["loss_amount"],
+            police_report_no=data["police_report_no"],
+            reason=data["reason"],
+            uploads=_photos(data.get("photos")),
+        )
+        return Response(s.IncidentSerializer(incident).data)
 
     @extend_schema(request=s.IncidentReportSerializer, responses={201: s.IncidentSerializer, **ERRORS})
     def create(self, request):

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from api.models import ApiToken
 from api.services import token_create, token_revoke
-from drills.models import StudySession
+from drills.models import Drill, StudySession
 from inspections.cycles import cycle_open
 from inspections.daily.selectors import todays_checks
 from inspections.hazards.services import hazard_report
@@ -279,3 +279,84 @@ def test_a_list_costs_the_same_queries_for_one_row_or_many(org, route, make):
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/api/v1/{route}/").json()["count"] == 5
     assert len(many) == len(one), [q["sql"] for q in many.captured_queries]
+
+
+PLAN = {
+    "targets": "更换全部过期灭火器",
+    "methods": "采购并逐台更换",
+    "funds": "安保专项经费",
+    "organisation": "营业部主任负责",
+    "time_limit": "2099-01-01",
+    "safety_measures": "更换期间配备临时灭火器",
+}
+
+
+def test_a_major_danger_gets_its_plan_through_the_api_and_can_then_be_started(org):
+    hazard = hazard_report(
+        premises=org.outlet_a, description="消防通道堵塞", category="fire", grade="major", by=org.security
+    )
+    security, head = bearer(org.security), bearer(org.outlethead)
+    assigned = security.post(
+        f"/api/v1/hazards/{hazard.pk}/assign/",
+        {"responsible": org.outlethead.pk, "deadline": "2099-01-01", "note": ""},
+        format="json",
+    )
+    assert assigned.status_code == 200, assigned.json()
+    too_early = head.post(f"/api/v1/hazards/{hazard.pk}/start/", {}, format="json")
+    assert too_early.status_code == 400 and too_early.json()["detail"] == "重大隐患须先制定治理方案，才能开始整改。"
+    assert bearer(org.officer).post(f"/api/v1/hazards/{hazard.pk}/plan/", PLAN, format="json").status_code == 403
+    assert bearer(org.outsider).post(f"/api/v1/hazards/{hazard.pk}/plan/", PLAN, format="json").status_code == 404
+    empty = head.post(f"/api/v1/hazards/{hazard.pk}/plan/", {**PLAN, "funds": ""}, format="json")
+    assert empty.status_code == 400 and "funds" in empty.json()["errors"]
+    planned = head.post(f"/api/v1/hazards/{hazard.pk}/plan/", PLAN, format="json")
+    assert planned.status_code == 200, planned.json()
+    assert Hazard.objects.get(pk=hazard.pk).plan.funds == "安保专项经费"
+    started = head.post(f"/api/v1/hazards/{hazard.pk}/start/", {}, format="json")
+    assert started.status_code == 200 and started.json()["status"] == "rectifying", started.json()
+
+
+def test_a_general_danger_needs_no_plan_and_says_so(org):
+    hazard = _hazard(org)
+    refused = bearer(org.security).post(f"/api/v1/hazards/{hazard.pk}/plan/", PLAN, format="json")
+    assert refused.status_code == 400 and refused.json()["detail"] == "只有重大隐患需要治理方案。"
+
+
+def test_a_drill_is_planned_by_the_security_department_in_its_scope(org):
+    body = {
+        "unit": org.sub1.pk,
+        "premises": [org.outlet_a.pk],
+        "kind": "on_site",
+        "scenario": "营业厅火灾疏散",
+        "planned_date": "2099-03-01",
+    }
+    planned = bearer(org.security).post("/api/v1/drills/", body, format="json")
+    assert planned.status_code == 201, planned.json()
+    assert planned.json()["status"] == "planned" and planned.json()["scenario"] == "营业厅火灾疏散"
+    drill = Drill.objects.get(pk=planned.json()["id"])
+    assert list(drill.premises.all()) == [org.outlet_a] and drill.lead == org.security
+    assert bearer(org.officer).post("/api/v1/drills/", body, format="json").status_code == 403
+    elsewhere = bearer(org.security).post("/api/v1/drills/", {**body, "unit": org.sub2.pk}, format="json")
+    assert elsewhere.status_code == 404
+    foreign_premises = bearer(org.security).post(
+        "/api/v1/drills/", {**body, "premises": [org.outlet_b.pk]}, format="json"
+    )
+    assert foreign_premises.status_code == 400 and "premises" in foreign_premises.json()["errors"]
+
+
+def test_an_incident_is_followed_up_by_the_security_department(org):
+    from incidents.models import Incident
+
+    _incident(org)
+    incident = Incident.objects.get()
+    url = f"/api/v1/incidents/{incident.pk}/follow-up/"
+    body = {"status": "investigating", "follow_up": "", "loss_amount": "1200.00", "police_report_no": "JX-1"}
+    assert bearer(org.officer).post(url, body, format="json").status_code == 403
+    assert bearer(org.outsider).post(url, body, format="json").status_code == 404
+    security = bearer(org.security)
+    investigating = security.post(url, body, format="json")
+    assert investigating.status_code == 200 and investigating.json()["status"] == "investigating"
+    bare_close = security.post(url, {**body, "status": "closed"}, format="json")
+    assert bare_close.status_code == 400
+    assert bare_close.json()["detail"] == "结案前请填写后续处理措施。"
+    closed = security.post(url, {**body, "status": "closed", "follow_up": "已报警并加装监控"}, format="json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed" and closed.json()["closed_at"]
