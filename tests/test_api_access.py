@@ -161,9 +161,11 @@ POST_ONLY = {
     "api:hazard-fix-on-spot": [1],
     "api:hazard-verify": [1],
     "api:hazard-send-back": [1],
+    "api:hazard-plan": [1],
     "api:letter-sign": [1],
     "api:drill-record": [1],
     "api:facility-record-test": [1],
+    "api:incident-follow-up": [1],
     "api:token_revoke": [1],
 }
 
@@ -220,6 +222,29 @@ def test_write_routes_answer_404_outside_scope_before_403_for_the_post(org):
     pk = _hazard(org)[0]
     assert _api_client(org.outsider).post(f"/api/v1/hazards/{pk}/grade/", {}).status_code == 404
     assert _api_client(org.officer).post(f"/api/v1/hazards/{pk}/grade/", {}).status_code == 403
+    # The governance plan: whoever may work on the danger (here nobody in the sub-branch yet).
+    assert _api_client(org.outsider).post(f"/api/v1/hazards/{pk}/plan/", {}).status_code == 404
+    assert _api_client(org.officer).post(f"/api/v1/hazards/{pk}/plan/", {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_incident_follow_up_answers_404_outside_scope_before_403_for_the_post(org):
+    _ledger(org)
+    url = reverse("api:incident-follow-up", args=_incident(org))
+    assert _api_client(org.outlethead).post(url, {}).status_code == 404
+    assert _api_client(org.president).post(url, {}).status_code == 403
+    assert _api_client(org.security).post(url, {}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_planning_a_drill_needs_the_post_then_a_unit_in_scope(org):
+    """No object yet: the post is checked first (403), then the unit is looked up in scope (404)."""
+    body = {"unit": org.sub1.pk, "kind": "on_site", "scenario": "抢劫", "planned_date": "2099-01-01"}
+    assert _api_client(org.outsider).post("/api/v1/drills/", body, format="json").status_code == 403
+    assert _api_client(org.officer).post("/api/v1/drills/", body, format="json").status_code == 403
+    assert _api_client(org.headoffice).post("/api/v1/drills/", body, format="json").status_code == 201
+    sub2 = {**body, "unit": org.sub2.pk}
+    assert _api_client(org.security).post("/api/v1/drills/", sub2, format="json").status_code == 404
 
 
 def _officers_token(org):
