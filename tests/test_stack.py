@@ -199,7 +199,7 @@ EMAIL_PROBE = """
 from django.contrib.auth import get_user_model
 from core.services import notify
 from safetybank.audit import set_reason
-person = get_user_model()(username="stack-probe", email="probe@example.cn", full_name="Stack Probe")
+person = get_user_model()(username="stack-probe", email="probe@example.cn", full_name="Stack Probe", language="en")
 set_reason(person, "record.create")
 person.save()
 notify(user=person, kind="stack.probe", title="Stack probe", url="/inspections/")
@@ -268,7 +268,7 @@ def test_the_compose_stack_comes_up_healthy_and_mails_links_to_site_url(tmp_path
         line = stack.wait_for(
             "the worker to send the e-mail",
             lambda: re.search(r"Open: (\S+)", stack.log("worker")),
-            timeout=180,  # on a loaded CI machine the publish may wait for beat's outbox sweep (every minute)
+            timeout=120,
         )
         assert line.group(1) == f"{SITE_URL}/inspections/"
     finally:
