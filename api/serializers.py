@@ -13,7 +13,8 @@ from branches.models import Premises, Unit
 from drills.models import Drill, StudySession
 from facilities.models import Facility, FacilityTest
 from incidents.models import Incident
-from inspections.models import Answer, Assignment, ChecklistItem, ChecklistTemplate, Hazard, Inspection
+from inspections.hazards.models import Hazard
+from inspections.models import Answer, Assignment, ChecklistItem, ChecklistTemplate, Inspection
 from reports.models import Report
 from responsibilities.models import Letter
 

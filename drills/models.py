@@ -12,7 +12,7 @@ from branches.models import Premises, Unit
 from branches.scoping import Scope, ScopedQuerySet, user_scope
 from drills.choices import DrillKind, DrillStatus, PlanKind, PlanRoleKind, RolePeriod, StudyKind
 from inspections.choices import HazardCategory, HazardGrade
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 from safetybank.audit import audit_history
 
 

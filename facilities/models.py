@@ -26,7 +26,7 @@ from facilities.choices import (
     TestResult,
     VideoKind,
 )
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 from safetybank.audit import audit_history
 
 

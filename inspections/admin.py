@@ -5,6 +5,7 @@ read-only here: they change only through the services (a used checklist version 
 from django.contrib import admin
 
 from core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline, RecordAdmin
+from inspections.hazards.models import Hazard, HazardEvent, HazardPlan, HazardPolicy
 from inspections.models import (
     Answer,
     Assignment,
@@ -12,10 +13,6 @@ from inspections.models import (
     ChecklistTemplate,
     ChecklistVersion,
     FrequencyRule,
-    Hazard,
-    HazardEvent,
-    HazardPlan,
-    HazardPolicy,
     Inspection,
     InspectionCycle,
 )

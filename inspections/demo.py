@@ -25,7 +25,8 @@ from core.services import attachment_create
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.cycles import cycle_open
 from inspections.daily.rules import COSIGNED
-from inspections.models import DEFENCE_TO_CATEGORY, Answer, Assignment, Inspection
+from inspections.hazards.models import DEFENCE_TO_CATEGORY
+from inspections.models import Answer, Assignment, Inspection
 from inspections.services import hazard_raise, standard_content_install
 from safetybank.periods import add_months, month_start, next_month
 
@@ -225,7 +226,7 @@ def seed_hazard_loop(ctx: SeedContext) -> None:
 
     from branches.models import Premises
     from inspections.hazards import services as hz
-    from inspections.models import Hazard, HazardEvent
+    from inspections.hazards.models import Hazard, HazardEvent
 
     people = {u.username: u for u in User.objects.filter(username__in=["officer", "outlethead", "security"])}
     if len(people) < 3 or people["officer"].home_premises is None:

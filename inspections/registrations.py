@@ -77,8 +77,9 @@ def register() -> None:
     hazards.register()
 
     from core.attachment_owners import register_attachment_owner
+    from inspections.hazards.models import Hazard, HazardEvent
     from inspections.hazards.selectors import hazards_for
-    from inspections.models import Answer, Hazard, HazardEvent
+    from inspections.models import Answer
     from inspections.selectors import inspections_for
 
     # Photos of an answer open with its inspection; evidence of a hazard event with its hazard.

@@ -25,16 +25,15 @@ from core.selectors import add_working_days, superior_of
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.content.checklists import RULES, TEMPLATES
+from inspections.hazards.models import DEFENCE_TO_CATEGORY, Hazard
 from inspections.hazards.services import hazard_raise  # noqa: F401
 from inspections.models import (
-    DEFENCE_TO_CATEGORY,
     Answer,
     Assignment,
     ChecklistItem,
     ChecklistTemplate,
     ChecklistVersion,
     FrequencyRule,
-    Hazard,
     Inspection,
 )
 from inspections.rules import (

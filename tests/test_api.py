@@ -12,8 +12,9 @@ from api.services import token_create, token_revoke
 from drills.models import Drill, StudySession
 from inspections.cycles import cycle_open
 from inspections.daily.selectors import todays_checks
+from inspections.hazards.models import Hazard
 from inspections.hazards.services import hazard_report
-from inspections.models import Answer, Hazard
+from inspections.models import Answer
 from inspections.services import standard_content_install
 from tests.inspection_helpers import photo
 from tests.test_drills_access import _drill

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 
 from api.services import token_create
 from inspections.cycles import cycle_open
+from inspections.hazards.models import Hazard
 from inspections.hazards.services import hazard_report
-from inspections.models import Assignment, ChecklistTemplate, Hazard, Inspection
+from inspections.models import Assignment, ChecklistTemplate, Inspection
 from inspections.services import inspection_start, standard_content_install
 from reports.models import Report
 from tests.access import ALL, POST_PERSONAS, AccessCase, PostCase, check_access, check_post, post_params

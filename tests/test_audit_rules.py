@@ -221,7 +221,7 @@ def test_allowed_bulk_writes_touch_only_columns_outside_the_audit_and_say_so():
 
 
 def test_a_mistyped_reason_code_fails_at_once_and_a_typed_reason_is_kept_as_typed():
-    from inspections.models import Hazard
+    from inspections.hazards.models import Hazard
     from safetybank.audit import set_reason
 
     hazard = Hazard()

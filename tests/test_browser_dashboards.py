@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from inspections.choices import HazardStatus
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 from tests.browser import set_up_second_factor
 from tests.factories import PASSWORD
 

@@ -14,8 +14,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from inspections.hazards.models import Hazard
 from inspections.hazards.services import hazard_report
-from inspections.models import Hazard, Inspection
+from inspections.models import Inspection
 from inspections.services import standard_content_install
 from tests.browser import jpeg_file, phone_page
 

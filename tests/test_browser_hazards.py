@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from inspections.choices import HazardStatus
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

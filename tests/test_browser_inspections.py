@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from inspections.models import Hazard, Inspection
+from inspections.hazards.models import Hazard
+from inspections.models import Inspection
 from inspections.services import standard_content_install
 from tests.browser import htmx_idle
 from tests.factories import PASSWORD

@@ -15,8 +15,8 @@ from branches.choices import PremisesKind
 from dashboards.models import RiskWeights
 from inspections.choices import EscalationLevel, HazardStatus, Level
 from inspections.cycles import cycle_open
+from inspections.hazards.models import Hazard
 from inspections.hazards.selectors import hazard_counts
-from inspections.models import Hazard
 from inspections.selectors import compliance_grid
 from inspections.services import standard_content_install
 from tests.factories import PremisesFactory

@@ -13,7 +13,7 @@ from core.tasks_registry import tasks_for
 from drills import rules, selectors, services
 from drills.choices import DrillKind, DrillStatus, PlanKind, RuleState
 from drills.models import DrillProblem, EmergencyPlan, PlanRole
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 from tests.factories import PremisesFactory, UserFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -22,7 +22,7 @@ from facilities.selectors import facility_counts, schedule_rows, security_counts
 from facilities.services import facility_save, facility_test_record, facility_tests_remind, investment_save
 from incidents.models import Incident
 from incidents.services import incident_report
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from core.tasks_registry import work_queue
 from core.uploads import check_upload
 from inspections.choices import HazardGrade, Level
 from inspections.hazards import services as hazards
-from inspections.models import ChecklistTemplate, Hazard, HazardEvent, Inspection
+from inspections.hazards.models import Hazard, HazardEvent
+from inspections.models import ChecklistTemplate, Inspection
 from inspections.services import (
     acknowledgements_remind,
     inspection_acknowledge,

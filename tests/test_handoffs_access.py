@@ -4,8 +4,8 @@ the reporter's outlet follow it (200), the branch sees it by scope, the other br
 
 import pytest
 
+from inspections.hazards.models import Hazard
 from inspections.hazards.services import hazard_report
-from inspections.models import Hazard
 from tests.access import ALL, AccessCase, check_access
 from tests.factories import ContractFactory
 

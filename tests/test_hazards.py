@@ -17,8 +17,9 @@ from core.tasks_registry import tasks_for
 from core.uploads import check_upload
 from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus, Level
 from inspections.hazards import services
+from inspections.hazards.models import Hazard, HazardPolicy
 from inspections.hazards.registrations import hazard_tasks, orphaned_hazards
-from inspections.models import ChecklistTemplate, Hazard, HazardPolicy
+from inspections.models import ChecklistTemplate
 from inspections.services import inspection_start_unannounced, inspection_submit, standard_content_install
 from tests.factories import UserFactory
 from tests.inspection_helpers import answer_all, photo

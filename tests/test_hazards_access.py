@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from inspections.choices import HazardGrade
+from inspections.hazards.models import Hazard
 from inspections.hazards.services import hazard_raise
-from inspections.models import Hazard
 from tests.access import (
     ALL,
     POST_PERSONAS,

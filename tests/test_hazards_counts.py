@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
+from inspections.hazards.models import Hazard
 from inspections.hazards.selectors import hazard_counts
-from inspections.models import Hazard
 
 pytestmark = pytest.mark.django_db
 

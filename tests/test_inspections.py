@@ -17,7 +17,8 @@ from core.selectors import signatures_of
 from core.services import attachment_create
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import cycle_open
-from inspections.models import Assignment, ChecklistTemplate, Hazard
+from inspections.hazards.models import Hazard
+from inspections.models import Assignment, ChecklistTemplate
 from inspections.rules import may_correct
 from inspections.selectors import compliance_grid
 from inspections.services import (

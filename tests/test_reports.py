@@ -20,8 +20,8 @@ from drills.selectors import drill_counts
 from facilities.models import Investment
 from facilities.selectors import security_counts
 from incidents.models import Incident
+from inspections.hazards.models import Hazard
 from inspections.hazards.selectors import hazard_counts
-from inspections.models import Hazard
 from reports.choices import ReportKind, ReportStatus
 from reports.models import Report, ReportFile
 from reports.selectors import report_numbers, staff_as_at

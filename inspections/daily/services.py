@@ -30,7 +30,8 @@ from core.selectors import opening_hours
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, Purpose, Result
 from inspections.daily.rules import cosigners_of, needs_cosign, purpose_of
-from inspections.models import Answer, Hazard, Inspection
+from inspections.hazards.models import Hazard
+from inspections.models import Answer, Inspection
 from inspections.services import answer_save, assignment_complete, inspection_facts, inspection_submit
 from safetybank.audit import set_reason
 

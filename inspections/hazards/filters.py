@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import ScopedFilterSet, SearchMixin, premises_in_scope
 from branches.models import User
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 
 DATE = {"type": "date"}
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -12,7 +12,7 @@ from branches.models import Premises, User
 from branches.permissions import can
 from core.forms import AttachmentField
 from inspections.choices import HazardCategory, HazardGrade
-from inspections.models import Hazard, HazardPlan, HazardPolicy
+from inspections.hazards.models import Hazard, HazardPlan, HazardPolicy
 from safetybank.forms import SafeForm, SafeModelForm, restrict_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

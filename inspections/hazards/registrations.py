@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from branches.orphans import OrphanItem, register_orphan_provider
 from core.tasks_registry import TaskItem, register_task_provider
 from inspections.hazards import selectors
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 
 
 def _title(hazard: Hazard) -> str:

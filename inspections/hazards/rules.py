@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import User
 from branches.permissions import MANAGERS, can, effective_posts
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 
 
 def is_premises_staff(user: User, hazard: Hazard) -> bool:

@@ -13,8 +13,8 @@ from branches.choices import Post
 from branches.permissions import effective_posts
 from core.selectors import SECURITY_POSTS, superior_of
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
+from inspections.hazards.models import Hazard, HazardEvent
 from inspections.hazards.rules import verify_refusal
-from inspections.models import Hazard, HazardEvent
 
 # --------------------------------------------------------------------------- counts
 

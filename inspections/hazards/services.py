@@ -28,8 +28,9 @@ from core import codes
 from core.selectors import superior_of
 from core.services import attachments_create, notify
 from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus
+from inspections.hazards.models import Hazard, HazardEvent, HazardPlan, HazardPolicy
 from inspections.hazards.rules import may_fix_on_spot, may_verify, may_work_on, verify_refusal
-from inspections.models import Answer, Hazard, HazardEvent, HazardPlan, HazardPolicy, Inspection
+from inspections.models import Answer, Inspection
 from safetybank.audit import set_reason
 
 OPEN_FOR_WORK = (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING)

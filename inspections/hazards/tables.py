@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Hazard
+from inspections.hazards.models import Hazard
 
 ATTRS = {"class": "table table-sm table-striped align-middle"}
 

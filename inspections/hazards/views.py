@@ -18,8 +18,8 @@ from core.selectors import attachments_of
 from inspections.choices import HazardGrade, HazardStatus
 from inspections.hazards import forms, rules, selectors, services
 from inspections.hazards.filters import HazardFilter
+from inspections.hazards.models import Hazard, HazardPlan, HazardPolicy
 from inspections.hazards.tables import HazardTable
-from inspections.models import Hazard, HazardPlan, HazardPolicy
 from safetybank.htmx import is_htmx, render_partial
 
 # --------------------------------------------------------------------------- register
