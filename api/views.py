@@ -37,6 +37,7 @@ from inspections.choices import HazardGrade
 from inspections.daily import rules as daily_rules
 from inspections.daily import selectors as daily_selectors
 from inspections.daily import services as daily_services
+from inspections.hazards import rectification
 from inspections.hazards import rules as hazard_rules
 from inspections.hazards import selectors as hazard_selectors
 from inspections.hazards import services as hazard_services
@@ -284,26 +285,26 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
     assign = _hazard_step(
         "assign",
         s.HazardAssignSerializer,
-        lambda hazard, by, request, responsible, deadline, note: hazard_services.hazard_assign(
+        lambda hazard, by, request, responsible, deadline, note: rectification.hazard_assign(
             hazard=hazard, by=by, responsible=_responsible(request, responsible), deadline=deadline, note=note
         ),
     )
     grade = _hazard_step(
         "grade",
         s.HazardGradeSerializer,
-        lambda hazard, by, request, grade, reason: hazard_services.hazard_grade(
+        lambda hazard, by, request, grade, reason: rectification.hazard_grade(
             hazard=hazard, by=by, grade=grade, reason=reason
         ),
     )
     start = _hazard_step(
         "start",
         s.NoteSerializer,
-        lambda hazard, by, request, note: hazard_services.hazard_start(hazard=hazard, by=by, note=note),
+        lambda hazard, by, request, note: rectification.hazard_start(hazard=hazard, by=by, note=note),
     )
     submit_fix = _hazard_step(
         "submit_fix",
         s.EvidenceSerializer,
-        lambda hazard, by, request, note, photos: hazard_services.hazard_submit_fix(
+        lambda hazard, by, request, note, photos: rectification.hazard_submit_fix(
             hazard=hazard, by=by, note=note, uploads=_photos(photos)
         ),
         url_path="submit-fix",
@@ -311,7 +312,7 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
     fix_on_spot = _hazard_step(
         "fix_on_spot",
         s.EvidenceSerializer,
-        lambda hazard, by, request, note, photos: hazard_services.hazard_fix_on_spot(
+        lambda hazard, by, request, note, photos: rectification.hazard_fix_on_spot(
             hazard=hazard, by=by, note=note, uploads=_photos(photos)
         ),
         url_path="fix-on-spot",
@@ -319,12 +320,12 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
     verify = _hazard_step(
         "verify",
         s.NoteSerializer,
-        lambda hazard, by, request, note: hazard_services.hazard_verify(hazard=hazard, by=by, note=note),
+        lambda hazard, by, request, note: rectification.hazard_verify(hazard=hazard, by=by, note=note),
     )
     send_back = _hazard_step(
         "send_back",
         s.ReasonSerializer,
-        lambda hazard, by, request, reason: hazard_services.hazard_send_back(hazard=hazard, by=by, reason=reason),
+        lambda hazard, by, request, reason: rectification.hazard_send_back(hazard=hazard, by=by, reason=reason),
         url_path="send-back",
     )
 
@@ -338,7 +339,7 @@ class HazardViewSet(mixins.CreateModelMixin, ScopedViewSet):
             log_refusal(request, "hazard.manage")
             raise drf_exceptions.PermissionDenied
         data = _valid(s.HazardPlanSerializer, request)
-        hazard_services.hazard_plan_save(hazard=hazard, by=request.user, **data)
+        rectification.hazard_plan_save(hazard=hazard, by=request.user, **data)
         return Response(s.HazardSerializer(self.get_object()).data)
 
 

@@ -225,6 +225,7 @@ def seed_hazard_loop(ctx: SeedContext) -> None:
     from django.db import transaction
 
     from branches.models import Premises
+    from inspections.hazards import rectification
     from inspections.hazards import services as hz
     from inspections.hazards.models import Hazard, HazardEvent
 
@@ -265,7 +266,7 @@ def seed_hazard_loop(ctx: SeedContext) -> None:
             HazardEvent.objects.filter(pk=event.pk).update(at=when)
 
     def assign(hazard, deadline_days: int, person=head):
-        return hz.hazard_assign(
+        return rectification.hazard_assign(
             hazard=hazard,
             by=security,
             responsible=person,
@@ -273,29 +274,29 @@ def seed_hazard_loop(ctx: SeedContext) -> None:
         )
 
     def fix(hazard, note):
-        hz.hazard_start(hazard=hazard, by=head)
-        return hz.hazard_submit_fix(hazard=hazard, by=head, note=note, uploads=[_photo("fix")])
+        rectification.hazard_start(hazard=hazard, by=head)
+        return rectification.hazard_submit_fix(hazard=hazard, by=head, note=note, uploads=[_photo("fix")])
 
     with transaction.atomic():
         raise_(first, "physical", 0)  # reported
         assign(raise_("一路监控画面模糊，需清洁镜头", "technical", 2), 5)
         hazard = assign(raise_("灭火器压力低于绿区", "fire", 4), 6)
-        hz.hazard_start(hazard=hazard, by=head)  # rectifying
+        rectification.hazard_start(hazard=hazard, by=head)  # rectifying
         backdate(hazard, 4)
         hazard = fix(assign(raise_("防卫器械摆放不当，取用不便", "civil", 5), 3), "已按规定位置重新摆放")  # to verify
         backdate(hazard, 5)
         hazard = fix(assign(raise_("自助区电源插座未封堵", "physical", 12), 5), "已封堵插座")
-        hz.hazard_send_back(hazard=hazard, by=security, reason="照片未显示封堵后的插座全貌")
-        hz.hazard_submit_fix(hazard=hazard, by=head, note="补拍全景照片", uploads=[_photo("fix")])
-        hz.hazard_verify(hazard=hazard, by=security, note="现场核实已封堵")  # closed after a send-back
+        rectification.hazard_send_back(hazard=hazard, by=security, reason="照片未显示封堵后的插座全貌")
+        rectification.hazard_submit_fix(hazard=hazard, by=head, note="补拍全景照片", uploads=[_photo("fix")])
+        rectification.hazard_verify(hazard=hazard, by=security, note="现场核实已封堵")  # closed after a send-back
         backdate(hazard, 12)
         hazard = raise_("登记簿有漏签", "civil", 9)
-        hz.hazard_fix_on_spot(hazard=hazard, by=officer, note="当场补登并提醒柜员", uploads=[_photo("fix")])
-        hz.hazard_verify(hazard=hazard, by=security)
+        rectification.hazard_fix_on_spot(hazard=hazard, by=officer, note="当场补登并提醒柜员", uploads=[_photo("fix")])
+        rectification.hazard_verify(hazard=hazard, by=security)
         backdate(hazard, 9)
         # overdue and escalated: its deadline passed a week ago
         hazard = assign(raise_("营业室后窗防盗栏一处焊点开裂", "physical", 20), 1)
-        hz.hazard_start(hazard=hazard, by=head)
+        rectification.hazard_start(hazard=hazard, by=head)
         hazard.refresh_from_db()
         hazard.deadline = ctx.today - datetime.timedelta(days=7)
         hazard._change_reason = "Demo: the deadline passed"
@@ -304,7 +305,7 @@ def seed_hazard_loop(ctx: SeedContext) -> None:
         # a major danger with its governance plan, rectification under way
         major = raise_("110联网报警主机故障，无法布防", "technical", 6, by=security, grade="major", premises=other)
         assign(major, 25, person=security)
-        hz.hazard_plan_save(
+        rectification.hazard_plan_save(
             hazard=major,
             by=security,
             targets="恢复110联网报警和布防，15个工作日内通过验收",
@@ -314,12 +315,12 @@ def seed_hazard_loop(ctx: SeedContext) -> None:
             time_limit=ctx.today + datetime.timedelta(days=25),
             safety_measures="整改期间每晚加派保安值守，增加巡查频次；启动防盗抢应急预案",
         )
-        hz.hazard_start(hazard=major, by=security)
+        rectification.hazard_start(hazard=major, by=security)
         backdate(major, 6)
         # a repeat finding: the same item came back within 30 days of the last one closed
         earlier = raise_("营业前检查：尾箱未双人交接", "other", 25, item_code="KO-05")
-        hz.hazard_fix_on_spot(hazard=earlier, by=officer, note="当场纠正", uploads=[_photo("fix")])
-        hz.hazard_verify(hazard=earlier, by=security)
+        rectification.hazard_fix_on_spot(hazard=earlier, by=officer, note="当场纠正", uploads=[_photo("fix")])
+        rectification.hazard_verify(hazard=earlier, by=security)
         backdate(earlier, 25)
         earlier.refresh_from_db()
         earlier.closed_at = ago(20)

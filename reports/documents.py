@@ -80,7 +80,7 @@ def _charts(numbers: dict) -> dict[str, str]:
 
 
 def _defence_labels() -> dict[str, str]:
-    """What each defence fact of ``selectors.DEFENCE_FACTS`` is called in the active language."""
+    """What each defence fact of ``numbers.DEFENCE_FACTS`` is called in the active language."""
     facility = _labels(FacilityKind.choices)
     return {
         **{code: facility.get(code, code) for code in facility},
@@ -112,7 +112,7 @@ def report_context(report: Report) -> dict:
     for key in ("activities", "found_list", "rectified_list", "open_list"):
         for row in numbers.get(key, []):
             row["photos"] = photos["activities" if key == "activities" else "hazards"].get(row["pk"], [])
-    from reports.selectors import open_issues
+    from reports.numbers import open_issues
 
     return {
         "report": report,

@@ -26,9 +26,10 @@ from core.services import attachments_create, notify, signature_sign
 from reports.choices import ReportKind, ReportStatus
 from reports.documents import TEMPLATE_LANGUAGES, TEMPLATES, render_report, report_context, report_title
 from reports.models import Activity, Campaign, Report, ReportFile
+from reports.numbers import open_issues, report_numbers
 from reports.rules import signature_refusal
 from reports.scope import UnitReader
-from reports.selectors import open_issues, report_numbers, report_signatures, report_units, reports_for
+from reports.selectors import report_signatures, report_units, reports_for
 from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
 from safetybank.periods import month_bounds, quarter_bounds, year_bounds

@@ -27,7 +27,7 @@ from reports.choices import ReportKind, ReportStatus
 from reports.documents import report_title
 from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSafetyMonthForm, MonthForm, SectionsForm
 from reports.models import Report
-from reports.selectors import open_issues
+from reports.numbers import open_issues
 from safetybank.outbox import enqueue
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response

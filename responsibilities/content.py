@@ -5,7 +5,8 @@ Drawn from the year-end summaries in the domain document: the "Responsibility Le
 Preventing Economic, Criminal, Public Security Cases and Liability Accidents" signed with
 every outlet and employee, the safety responsibility letters signed "step by step" with
 departments and subordinate units, and the duties of each post under "who is in charge
-is responsible". Loaded by ``services.standard_content_ensure``; head office edits them
+is responsible". Loaded by ``services.standard_content_ensure`` (after ``migrate``, by the
+demo seed and a round's issuing, never by a page that only reads); head office edits them
 afterwards on the templates page.
 """
 

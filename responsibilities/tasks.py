@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from responsibilities import services
+from responsibilities import arrangements, services
 
 
 @shared_task(name="responsibilities.issue_round")
@@ -25,9 +25,9 @@ def remind_unsigned() -> int:
 
 @shared_task(name="responsibilities.roster_gaps")
 def roster_gaps() -> int:
-    return services.roster_gaps_notify()
+    return arrangements.roster_gaps_notify()
 
 
 @shared_task(name="responsibilities.agreements_expiring")
 def agreements_expiring() -> int:
-    return services.agreements_remind_expiring()
+    return arrangements.agreements_remind_expiring()

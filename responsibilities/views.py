@@ -21,7 +21,7 @@ from branches.permissions import can, require
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView
 from core.selectors import attachments_of, signatures_of
 from core.views import client_ip
-from responsibilities import selectors, services
+from responsibilities import arrangements, selectors, services
 from responsibilities.choices import LetterStatus
 from responsibilities.filters import AgreementFilter, LetterFilter
 from responsibilities.forms import (
@@ -269,7 +269,6 @@ def coverage_remind(request):
 @login_required
 def template_list(request):
     require(request, "letter.manage")
-    services.standard_content_ensure()
     return render(
         request,
         "responsibilities/lettertemplate_list.html",
@@ -296,7 +295,6 @@ def template_edit(request, pk: int):
 @login_required
 def postduty_list(request):
     require(request, "letter.view")
-    services.standard_content_ensure()
     return render(
         request,
         "responsibilities/postduty_list.html",
@@ -365,7 +363,7 @@ def committee_add(request, unit_pk: int):
     form = CommitteeMemberForm(request.POST, user=request.user, unit=unit)
     if form.is_valid():
         try:
-            services.committee_member_add(unit=unit, by=request.user, **form.cleaned_data)
+            arrangements.committee_member_add(unit=unit, by=request.user, **form.cleaned_data)
             messages.success(request, _("The committee seat is recorded."))
             return redirect(f"{reverse('responsibilities:committee')}?unit={unit.pk}")
         except ValidationError as exc:
@@ -389,7 +387,7 @@ def committee_end(request, pk: int):
     form = EndSeatForm(request.POST)
     if form.is_valid():
         try:
-            services.committee_member_end(member=member, end_date=form.cleaned_data["end_date"], by=request.user)
+            arrangements.committee_member_end(member=member, end_date=form.cleaned_data["end_date"], by=request.user)
             messages.success(request, _("The seat is ended."))
         except ValidationError as exc:
             _error(request, exc)
@@ -436,7 +434,7 @@ def roster_assign(request, unit_pk: int):
     form = DutyDayForm(request.POST, user=request.user, unit=unit)
     if form.is_valid():
         try:
-            services.duty_day_save(unit=unit, by=request.user, **form.cleaned_data)
+            arrangements.duty_day_save(unit=unit, by=request.user, **form.cleaned_data)
             messages.success(request, _("The leader on duty is arranged."))
             return redirect(f"{reverse('responsibilities:roster')}?unit={unit.pk}")
         except ValidationError as exc:
@@ -449,7 +447,7 @@ def roster_assign(request, unit_pk: int):
 def roster_remove(request, pk: int):
     day = get_object_or_404(DutyDay.objects.for_user(request.user), pk=pk)
     require(request, "roster.manage")
-    services.duty_day_delete(day=day, by=request.user)
+    arrangements.duty_day_delete(day=day, by=request.user)
     messages.success(request, _("The duty is removed."))
     return redirect(f"{reverse('responsibilities:roster')}?unit={day.unit_id}")
 
@@ -491,4 +489,4 @@ class AgreementEditView(ObjectEditView):
 
     def save(self, form):
         scans = form.cleaned_data.get("scans") or []
-        return services.agreement_save(agreement=form.instance, by=self.request.user, scans=scans)
+        return arrangements.agreement_save(agreement=form.instance, by=self.request.user, scans=scans)

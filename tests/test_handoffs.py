@@ -14,6 +14,7 @@ from core.models import Notification
 from core.tasks_registry import work_queue
 from core.uploads import check_upload
 from inspections.choices import HazardGrade, Level
+from inspections.hazards import rectification
 from inspections.hazards import services as hazards
 from inspections.hazards.models import Hazard, HazardEvent
 from inspections.models import ChecklistTemplate, Inspection
@@ -112,22 +113,22 @@ def test_the_hazard_loop_hands_each_step_to_exactly_the_right_person(org, client
         client.force_login(getattr(org, name))
         assert client.get(hazard.get_absolute_url()).status_code == status, name
 
-    hazard = hazards.hazard_assign(
+    hazard = rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 13)
     )
     assert holders(org, "hazard.assign", hazard) == set()
     assert holders(org, "hazard.fix", hazard) == {"outlethead"}
     assert told(org, "hazard.assigned", hazard) == {"outlethead"}
 
-    hazards.hazard_start(hazard=hazard, by=org.outlethead)
-    hazard = hazards.hazard_submit_fix(
+    rectification.hazard_start(hazard=hazard, by=org.outlethead)
+    hazard = rectification.hazard_submit_fix(
         hazard=hazard, by=org.outlethead, note="已更换摄像头", uploads=[check_upload(photo())]
     )
     assert holders(org, "hazard.fix", hazard) == set()
     assert holders(org, "hazard.verify", hazard) == {"security"}
     assert told(org, "hazard.submitted", hazard) == {"security"}
 
-    hazards.hazard_verify(hazard=hazard, by=org.security)
+    rectification.hazard_verify(hazard=hazard, by=org.security)
     for kind in ("hazard.assign", "hazard.fix", "hazard.verify", "hazard.escalated"):
         assert holders(org, kind, hazard) == set(), kind
     assert told(org, "hazard.closed", hazard) == {"outlethead"}
@@ -138,10 +139,10 @@ def test_the_hazard_loop_hands_each_step_to_exactly_the_right_person(org, client
 def test_a_corrected_deadline_a_new_assignee_or_grade_notifies_again_but_an_identical_message_once(org):
     hazard = hazards.hazard_report(premises=org.outlet_a, description="灭火器压力不足", category="fire", by=org.officer)
     for _ in range(2):  # assigning twice with the same deadline is one message
-        hazard = hazards.hazard_assign(
+        hazard = rectification.hazard_assign(
             hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2030, 1, 1)
         )
-    hazard = hazards.hazard_assign(
+    hazard = rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 12, 7)
     )
     titles = list(
@@ -151,11 +152,11 @@ def test_a_corrected_deadline_a_new_assignee_or_grade_notifies_again_but_an_iden
     )
     assert len(titles) == 2 and "2030-01-01" in titles[0] and "2026-12-07" in titles[1]
 
-    hazards.hazard_grade(hazard=hazard, by=org.security, grade=HazardGrade.MAJOR, reason="涉及现金区")
+    rectification.hazard_grade(hazard=hazard, by=org.security, grade=HazardGrade.MAJOR, reason="涉及现金区")
     assert Notification.objects.filter(user=org.outlethead, kind="hazard.graded").count() == 1
 
     # a new assignee: the work moves to their queue, and the one who had it is told
-    hazard = hazards.hazard_assign(
+    hazard = rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.officer, deadline=datetime.date(2026, 12, 7)
     )
     assert holders(org, "hazard.fix", hazard) == {"officer"}
@@ -170,7 +171,7 @@ def test_messages_and_the_timeline_read_in_the_readers_language_whoever_wrote_th
     org.outlethead.language = "zh-hans"
     org.outlethead.save()
     hazard = hazards.hazard_report(premises=org.outlet_a, description="灭火器压力不足", category="fire", by=org.officer)
-    hazards.hazard_assign(
+    rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 13)
     )
     event = HazardEvent.objects.get(hazard=hazard, kind="assigned")

@@ -16,7 +16,7 @@ from core.selectors import attachments_of
 from core.tasks_registry import tasks_for
 from core.uploads import check_upload
 from inspections.choices import EscalationLevel, HazardEventKind, HazardGrade, HazardStatus, Level
-from inspections.hazards import services
+from inspections.hazards import rectification, services
 from inspections.hazards.models import Hazard, HazardPolicy
 from inspections.hazards.registrations import hazard_tasks, orphaned_hazards
 from inspections.models import ChecklistTemplate
@@ -41,14 +41,14 @@ def raise_at_a(org, **kwargs):
 
 def assigned(org, **kwargs):
     hazard = raise_at_a(org, **kwargs)
-    return services.hazard_assign(
+    return rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 6)
     )
 
 
 def submitted(org, **kwargs):
-    hazard = services.hazard_start(hazard=assigned(org, **kwargs), by=org.outlethead)
-    return services.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="已更换灭火器", uploads=evidence())
+    hazard = rectification.hazard_start(hazard=assigned(org, **kwargs), by=org.outlethead)
+    return rectification.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="已更换灭火器", uploads=evidence())
 
 
 def kinds(hazard):
@@ -61,10 +61,10 @@ def kinds(hazard):
 @time_machine.travel(NOW, tick=False)
 def test_the_loop_closes_only_after_independent_verification_with_a_full_timeline(org):
     hazard = submitted(org)
-    hazard = services.hazard_send_back(hazard=hazard, by=org.security, reason="照片看不清压力表")
+    hazard = rectification.hazard_send_back(hazard=hazard, by=org.security, reason="照片看不清压力表")
     assert hazard.status == HazardStatus.RECTIFYING
-    hazard = services.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="重新拍照", uploads=evidence())
-    hazard = services.hazard_verify(hazard=hazard, by=org.security, note="现场核实")
+    hazard = rectification.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="重新拍照", uploads=evidence())
+    hazard = rectification.hazard_verify(hazard=hazard, by=org.security, note="现场核实")
     assert hazard.status == HazardStatus.CLOSED and hazard.closed_at and hazard.verified_by == org.security
     assert kinds(hazard) == ["reported", "assigned", "started", "submitted", "sent_back", "submitted", "verified"]
     sent_back = hazard.events.get(kind=HazardEventKind.SENT_BACK)
@@ -93,15 +93,17 @@ def test_an_illegal_transition_is_refused_with_a_clear_message(org, step, status
     Hazard.objects.filter(pk=hazard.pk).update(status=status, responsible=org.outlethead)
     hazard.refresh_from_db()
     calls = {
-        "start": lambda: services.hazard_start(hazard=hazard, by=org.outlethead),
-        "submit": lambda: services.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="x", uploads=evidence()),
-        "verify": lambda: services.hazard_verify(hazard=hazard, by=org.security),
-        "send_back": lambda: services.hazard_send_back(hazard=hazard, by=org.security, reason="x"),
-        "fix": lambda: services.hazard_fix_on_spot(hazard=hazard, by=org.officer, note="x", uploads=evidence()),
-        "assign": lambda: services.hazard_assign(
+        "start": lambda: rectification.hazard_start(hazard=hazard, by=org.outlethead),
+        "submit": lambda: rectification.hazard_submit_fix(
+            hazard=hazard, by=org.outlethead, note="x", uploads=evidence()
+        ),
+        "verify": lambda: rectification.hazard_verify(hazard=hazard, by=org.security),
+        "send_back": lambda: rectification.hazard_send_back(hazard=hazard, by=org.security, reason="x"),
+        "fix": lambda: rectification.hazard_fix_on_spot(hazard=hazard, by=org.officer, note="x", uploads=evidence()),
+        "assign": lambda: rectification.hazard_assign(
             hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 9)
         ),
-        "grade": lambda: services.hazard_grade(hazard=hazard, by=org.security, grade="major", reason="x"),
+        "grade": lambda: rectification.hazard_grade(hazard=hazard, by=org.security, grade="major", reason="x"),
     }
     with pytest.raises(ValidationError, match="现在不能进行此步骤"):
         calls[step]()
@@ -111,36 +113,36 @@ def test_an_illegal_transition_is_refused_with_a_clear_message(org, step, status
 
 @time_machine.travel(NOW, tick=False)
 def test_submitting_needs_a_note_and_a_photo_and_the_responsible_person(org):
-    hazard = services.hazard_start(hazard=assigned(org), by=org.outlethead)
+    hazard = rectification.hazard_start(hazard=assigned(org), by=org.outlethead)
     with pytest.raises(ValidationError, match="请至少上传一张整改照片"):
-        services.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="已更换", uploads=[])
+        rectification.hazard_submit_fix(hazard=hazard, by=org.outlethead, note="已更换", uploads=[])
     with pytest.raises(ValidationError, match="请说明整改情况"):
-        services.hazard_submit_fix(hazard=hazard, by=org.outlethead, note=" ", uploads=evidence())
+        rectification.hazard_submit_fix(hazard=hazard, by=org.outlethead, note=" ", uploads=evidence())
     with pytest.raises(ValidationError, match="只有责任人可以提交整改"):
-        services.hazard_submit_fix(hazard=hazard, by=org.officer, note="已更换", uploads=evidence())
+        rectification.hazard_submit_fix(hazard=hazard, by=org.officer, note="已更换", uploads=evidence())
     with pytest.raises(ValidationError, match="请说明退回整改的原因"):
-        services.hazard_send_back(hazard=submitted(org), by=org.security, reason="  ")
+        rectification.hazard_send_back(hazard=submitted(org), by=org.security, reason="  ")
 
 
 @time_machine.travel(NOW, tick=False)
 def test_assignment_refuses_the_past_people_who_left_and_people_out_of_reach(org):
     hazard = raise_at_a(org)
     with pytest.raises(ValidationError, match="整改期限不能早于今天"):
-        services.hazard_assign(
+        rectification.hazard_assign(
             hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 1)
         )
     with pytest.raises(ValidationError, match="责任人必须在该场所工作或负责该场所"):
-        services.hazard_assign(
+        rectification.hazard_assign(
             hazard=hazard, by=org.security, responsible=org.outsider, deadline=datetime.date(2026, 3, 9)
         )
     with pytest.raises(ValidationError, match="您无权指派隐患"):
-        services.hazard_assign(
+        rectification.hazard_assign(
             hazard=hazard, by=org.officer, responsible=org.outlethead, deadline=datetime.date(2026, 3, 9)
         )
     org.outlethead.is_active = False
     org.outlethead.save()
     with pytest.raises(ValidationError, match="该责任人已离职"):
-        services.hazard_assign(
+        rectification.hazard_assign(
             hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 9)
         )
 
@@ -152,17 +154,17 @@ def test_assignment_refuses_the_past_people_who_left_and_people_out_of_reach(org
 def test_the_rectifier_the_responsible_person_and_premises_staff_never_verify(org):
     hazard = submitted(org)
     with pytest.raises(ValidationError, match="隐患的整改人和责任人不能验收该隐患"):
-        services.hazard_verify(hazard=hazard, by=org.outlethead)
+        rectification.hazard_verify(hazard=hazard, by=org.outlethead)
     with pytest.raises(ValidationError, match="被检查网点的员工不能验收本网点的隐患"):
-        services.hazard_verify(hazard=hazard, by=org.officer)
+        rectification.hazard_verify(hazard=hazard, by=org.officer)
     with pytest.raises(ValidationError, match="该隐患不在您的管辖范围内"):
-        services.hazard_verify(hazard=hazard, by=org.outsider)
+        rectification.hazard_verify(hazard=hazard, by=org.outsider)
     # the security department verifies — unless it rectified the danger itself
     Hazard.objects.filter(pk=hazard.pk).update(rectified_by=org.security)
     hazard.refresh_from_db()
     with pytest.raises(ValidationError, match="隐患的整改人和责任人不能验收该隐患"):
-        services.hazard_verify(hazard=hazard, by=org.security)
-    assert services.hazard_verify(hazard=hazard, by=org.headoffice).status == HazardStatus.CLOSED
+        rectification.hazard_verify(hazard=hazard, by=org.security)
+    assert rectification.hazard_verify(hazard=hazard, by=org.headoffice).status == HazardStatus.CLOSED
 
 
 @time_machine.travel(NOW, tick=False)
@@ -177,27 +179,27 @@ def test_the_inspector_verifies_but_not_the_danger_he_fixed_on_the_spot(org):
     first, second = inspection_submit(inspection=inspection, by=org.president)
     assert first.source_inspection == inspection
 
-    services.hazard_fix_on_spot(hazard=first, by=org.president, note="当场整改", uploads=evidence())
+    rectification.hazard_fix_on_spot(hazard=first, by=org.president, note="当场整改", uploads=evidence())
     first.refresh_from_db()
     assert first.status == HazardStatus.SUBMITTED and first.fixed_on_spot
     with pytest.raises(ValidationError, match="隐患的整改人和责任人不能验收该隐患"):
-        services.hazard_verify(hazard=first, by=org.president)  # he fixed it
-    assert services.hazard_verify(hazard=first, by=inspector).status == HazardStatus.CLOSED
+        rectification.hazard_verify(hazard=first, by=org.president)  # he fixed it
+    assert rectification.hazard_verify(hazard=first, by=inspector).status == HazardStatus.CLOSED
 
-    services.hazard_assign(
+    rectification.hazard_assign(
         hazard=second, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 9)
     )
-    services.hazard_start(hazard=second, by=org.outlethead)
-    services.hazard_submit_fix(hazard=second, by=org.outlethead, note="已修复", uploads=evidence())
+    rectification.hazard_start(hazard=second, by=org.outlethead)
+    rectification.hazard_submit_fix(hazard=second, by=org.outlethead, note="已修复", uploads=evidence())
     second.refresh_from_db()
-    assert services.hazard_verify(hazard=second, by=org.president).status == HazardStatus.CLOSED  # the inspector
+    assert rectification.hazard_verify(hazard=second, by=org.president).status == HazardStatus.CLOSED  # the inspector
 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_major_danger_cannot_be_fixed_on_the_spot(org):
     hazard = raise_at_a(org, grade=HazardGrade.MAJOR)
     with pytest.raises(ValidationError, match="重大隐患不能当场整改"):
-        services.hazard_fix_on_spot(hazard=hazard, by=org.officer, note="x", uploads=evidence())
+        rectification.hazard_fix_on_spot(hazard=hazard, by=org.officer, note="x", uploads=evidence())
 
 
 # --------------------------------------------------------------------------- grading and the governance plan
@@ -217,11 +219,11 @@ PLAN = {
 def test_a_major_danger_needs_its_governance_plan_before_rectification_starts(org):
     hazard = assigned(org, grade=HazardGrade.MAJOR)
     with pytest.raises(ValidationError, match="重大隐患须先制定治理方案，才能开始整改"):
-        services.hazard_start(hazard=hazard, by=org.outlethead)
+        rectification.hazard_start(hazard=hazard, by=org.outlethead)
     with pytest.raises(ValidationError, match="治理方案的六项内容必须全部填写"):
-        services.hazard_plan_save(hazard=hazard, by=org.outlethead, **{**PLAN, "funds": " "})
-    services.hazard_plan_save(hazard=hazard, by=org.outlethead, **PLAN)
-    assert services.hazard_start(hazard=hazard, by=org.outlethead).status == HazardStatus.RECTIFYING
+        rectification.hazard_plan_save(hazard=hazard, by=org.outlethead, **{**PLAN, "funds": " "})
+    rectification.hazard_plan_save(hazard=hazard, by=org.outlethead, **PLAN)
+    assert rectification.hazard_start(hazard=hazard, by=org.outlethead).status == HazardStatus.RECTIFYING
     assert HazardEventKind.PLAN_SAVED in kinds(hazard)
 
 
@@ -230,15 +232,15 @@ def test_grading_is_for_the_security_department_and_above_and_a_major_one_is_tol
     leader = UserFactory(username="leader", unit=org.branch1, post=Post.LEADER_IN_CHARGE)
     hazard = raise_at_a(org)
     with pytest.raises(ValidationError, match="只有保卫部门及以上可以调整隐患等级"):
-        services.hazard_grade(hazard=hazard, by=org.outlethead, grade="major", reason="严重")
+        rectification.hazard_grade(hazard=hazard, by=org.outlethead, grade="major", reason="严重")
     with pytest.raises(ValidationError, match="请说明调整等级的理由"):
-        services.hazard_grade(hazard=hazard, by=org.security, grade="major", reason="")
+        rectification.hazard_grade(hazard=hazard, by=org.security, grade="major", reason="")
     with pytest.raises(ValidationError, match="只有保卫部门及以上可以将隐患定为重大隐患"):
         services.hazard_report(premises=org.outlet_a, description="x", category="fire", by=org.officer, grade="major")
-    services.hazard_grade(hazard=hazard, by=org.security, grade="major", reason="报警主机无法恢复")
+    rectification.hazard_grade(hazard=hazard, by=org.security, grade="major", reason="报警主机无法恢复")
     assert Notification.objects.filter(kind="hazard.major", user=leader).exists()
     assert Notification.objects.filter(kind="hazard.major", user=org.headoffice).exists()
-    services.hazard_grade(hazard=hazard, by=org.security, grade="general", reason="已确认可当场恢复")
+    rectification.hazard_grade(hazard=hazard, by=org.security, grade="general", reason="已确认可当场恢复")
     assert [e.display_note for e in hazard.events.filter(kind="graded")][1].startswith("重大 → 一般")
 
 
@@ -288,8 +290,8 @@ def test_the_escalation_days_come_from_head_offices_settings(org):
 def test_a_repeat_finding_within_30_days_is_flagged_and_starts_one_level_up(org):
     with time_machine.travel(NOW, tick=False):
         first = raise_at_a(org, item_code="KO-05")
-        services.hazard_fix_on_spot(hazard=first, by=org.officer, note="已处理", uploads=evidence())
-        services.hazard_verify(hazard=first, by=org.security)
+        rectification.hazard_fix_on_spot(hazard=first, by=org.officer, note="已处理", uploads=evidence())
+        rectification.hazard_verify(hazard=first, by=org.security)
     with time_machine.travel(NOW + datetime.timedelta(days=29), tick=False):
         again = raise_at_a(org, item_code="KO-05")
         other_item = raise_at_a(org, item_code="KO-06")
@@ -300,7 +302,7 @@ def test_a_repeat_finding_within_30_days_is_flagged_and_starts_one_level_up(org)
     assert not other_item.is_repeat and not elsewhere.is_repeat
     assert Notification.objects.filter(user=org.security, kind="hazard.escalated").exists()
     with time_machine.travel(NOW + datetime.timedelta(days=62), tick=False):
-        services.hazard_fix_on_spot(hazard=again, by=org.officer, note="已处理", uploads=evidence())
+        rectification.hazard_fix_on_spot(hazard=again, by=org.officer, note="已处理", uploads=evidence())
     with time_machine.travel(NOW + datetime.timedelta(days=100), tick=False):
         assert not raise_at_a(org, item_code="KO-05").is_repeat  # the last one closed is not within 30 days
 
@@ -345,7 +347,7 @@ def test_an_htmx_action_answers_with_the_refreshed_detail_and_errors_keep_what_w
     assert "照片模糊" in body and "整改中" in body
     # the outlet head cannot verify what he rectified: the action is refused with the reason
     client.force_login(org.outlethead)
-    services.hazard_submit_fix(hazard=Hazard.objects.get(), by=org.outlethead, note="再次整改", uploads=evidence())
+    rectification.hazard_submit_fix(hazard=Hazard.objects.get(), by=org.outlethead, note="再次整改", uploads=evidence())
     response = client.post(
         reverse("inspections:hazard_action", args=[hazard.pk, "verify"]), {}, headers={"HX-Request": "true"}
     )
@@ -400,7 +402,7 @@ def test_open_dangers_of_people_who_left_are_orphans(client, org):
     assert [item.url for item in items] == [hazard.get_absolute_url()]
     client.force_login(org.security)
     assert hazard.code in client.get(reverse("branches:orphans")).content.decode()
-    hazard = services.hazard_assign(
+    hazard = rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.officer, deadline=datetime.date(2026, 3, 9)
     )
     assert orphaned_hazards(org.security, staff_who_left(user=org.security)) == []

@@ -56,7 +56,7 @@ POST_ONLY = {"inspections:hazard_action": [1, "verify"]}
 
 
 def _assigned(org):
-    from inspections.hazards.services import hazard_assign
+    from inspections.hazards.rectification import hazard_assign
 
     _hazard(org)
     deadline = datetime.date.today() + datetime.timedelta(days=10)
@@ -64,7 +64,7 @@ def _assigned(org):
 
 
 def _rectifying(org):
-    from inspections.hazards.services import hazard_start
+    from inspections.hazards.rectification import hazard_start
 
     _assigned(org)
     hazard_start(hazard=Hazard.objects.get(), by=org.officer)
@@ -72,7 +72,7 @@ def _rectifying(org):
 
 def _submitted(org):
     from core.uploads import check_upload
-    from inspections.hazards.services import hazard_submit_fix
+    from inspections.hazards.rectification import hazard_submit_fix
 
     _rectifying(org)
     hazard_submit_fix(hazard=Hazard.objects.get(), by=org.officer, note="已更换锁具", uploads=[check_upload(photo())])

@@ -24,7 +24,7 @@ from inspections.hazards.models import Hazard
 from inspections.hazards.selectors import hazard_counts
 from reports.choices import ReportKind, ReportStatus
 from reports.models import Report, ReportFile
-from reports.selectors import report_numbers, staff_as_at
+from reports.numbers import report_numbers, staff_as_at
 from reports.services import (
     report_correct,
     report_finalise,

@@ -16,7 +16,7 @@ from core.choices import SignatureKind
 from core.models import Notification, Signature
 from core.selectors import signatures_of
 from core.tasks_registry import tasks_for
-from responsibilities import selectors, services, tasks
+from responsibilities import arrangements, selectors, services, tasks
 from responsibilities.choices import CommitteeRole, LetterKind, LetterStatus, PartyKind, RoundStatus
 from responsibilities.models import JointDefenceAgreement, Letter, LetterRound, LetterTemplate
 from tests.factories import UserFactory
@@ -310,11 +310,11 @@ def test_an_unsigned_letter_of_someone_who_left_is_an_orphaned_item(org, today, 
 
 def test_the_committee_is_directed_by_the_president_with_the_leader_in_charge_as_deputy(org, today, client):
     leader = UserFactory(username="leader", full_name="冯分管", unit=org.branch1, post=Post.LEADER_IN_CHARGE)
-    services.committee_member_add(
+    arrangements.committee_member_add(
         unit=org.branch1, user=org.president, role=CommitteeRole.DIRECTOR, start_date=today, by=org.security
     )
     with pytest.raises(ValidationError, match="安委会主任由行长担任"):
-        services.committee_member_add(
+        arrangements.committee_member_add(
             unit=org.branch1, user=leader, role=CommitteeRole.DIRECTOR, start_date=today, by=org.security
         )
     client.force_login(org.security)
@@ -334,6 +334,30 @@ def test_post_duties_show_on_a_staff_members_page_and_go_into_their_letter(org, 
     assert "营业前、营业后检查并记录" in page
 
 
+@pytest.mark.parametrize("page", ["responsibilities:template_list", "responsibilities:postduty_list"])
+def test_the_standard_content_pages_only_read(org, today, client, page):
+    """Reference data is loaded by migrate, the seed or a round's issuing; showing it writes nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from responsibilities.apps import _load_standard_content
+    from responsibilities.models import PostDuty
+
+    client.force_login(org.security)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse(page)).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+    assert (LetterTemplate.objects.count(), PostDuty.objects.count()) == (0, 0)
+    _load_standard_content()  # what every ``migrate`` runs
+    assert LetterTemplate.objects.exists() and PostDuty.objects.exists()
+    assert "营业前、营业后检查并记录" in client.get(reverse("responsibilities:postduty_list")).content.decode()
+
+
 # --------------------------------------------------------------------------- duty roster
 
 
@@ -342,17 +366,17 @@ def test_a_holiday_without_a_leader_on_duty_is_flagged_two_weeks_ahead(org, time
     from core.services import calendar_year_load
 
     calendar_year_load(days=[(datetime.date(2026, 9, 25), "holiday", "mid_autumn")])
-    services.duty_day_save(
+    arrangements.duty_day_save(
         unit=org.sub1, date=datetime.date(2026, 9, 26), leader=org.outlethead, phone="0635-8123456", by=org.security
     )
     gaps = selectors.roster_gaps(unit=org.sub1, start=datetime.date(2026, 9, 21), end=datetime.date(2026, 10, 4))
     assert datetime.date(2026, 9, 25) in gaps and datetime.date(2026, 9, 27) in gaps
     assert datetime.date(2026, 9, 26) not in gaps and datetime.date(2026, 9, 24) not in gaps
     with pytest.raises(ValidationError, match="是工作日；值班表只安排节假日和周末"):
-        services.duty_day_save(
+        arrangements.duty_day_save(
             unit=org.sub1, date=datetime.date(2026, 9, 24), leader=org.outlethead, phone="1", by=org.security
         )
-    assert services.roster_gaps_notify() >= 1
+    assert arrangements.roster_gaps_notify() >= 1
     assert Notification.objects.filter(user=org.security, kind="roster.gap").exists()
     # The officer of the sub-branch's outlet sees the roster, the gap and the phone, but cannot edit.
     client.force_login(org.officer)
@@ -396,7 +420,7 @@ def test_an_agreement_about_to_expire_reminds_its_contact(org, today, client):
         },
     )
     assert bad.status_code == 400 and "到期日期必须晚于签订日期" in bad.content.decode()
-    assert services.agreements_remind_expiring() >= 1
+    assert arrangements.agreements_remind_expiring() >= 1
     assert Notification.objects.filter(user=org.outlethead, kind="agreement.expiring").exists()
     assert any("城关派出所" in task.title for task in tasks_for(org.outlethead))
 

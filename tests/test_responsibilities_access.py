@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from responsibilities import services
+from responsibilities import arrangements, services
 from responsibilities.choices import PartyKind
 from responsibilities.models import (
     CommitteeMember,
@@ -159,14 +159,16 @@ def _signed_round(org):
 
 
 def _seat(org):
-    services.committee_member_add(
+    arrangements.committee_member_add(
         unit=org.sub1, user=org.outlethead, role="member", start_date=datetime.date(2026, 1, 5), by=org.security
     )
     return [CommitteeMember.objects.get().pk]
 
 
 def _duty_day(org):
-    services.duty_day_save(unit=org.sub1, date=SATURDAY, leader=org.outlethead, phone="0635-8000001", by=org.security)
+    arrangements.duty_day_save(
+        unit=org.sub1, date=SATURDAY, leader=org.outlethead, phone="0635-8000001", by=org.security
+    )
     return [DutyDay.objects.get().pk]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.models import GeneratedDocument
 from drills.models import Drill
-from inspections.hazards import services
+from inspections.hazards import rectification, services
 from safetybank.pdf import pdf_response
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_the_hazard_export_has_the_tables_columns_and_its_export_only_ones(clien
     hazard = services.hazard_raise(
         premises=org.outlet_a, description="灭火器压力不足", category="fire", found_by=org.officer
     )
-    services.hazard_assign(
+    rectification.hazard_assign(
         hazard=hazard, by=org.security, responsible=org.outlethead, deadline=datetime.date(2026, 3, 3)
     )
     time_machine.move_to(NOW + datetime.timedelta(days=3), tick=False)  # the deadline has passed

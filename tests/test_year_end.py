@@ -30,8 +30,9 @@ from reports.services import (
     reports_generate_year,
 )
 from reports.tasks import generate_year
+from responsibilities.arrangements import duty_day_save
 from responsibilities.models import Letter
-from responsibilities.services import duty_day_save, letter_sign, round_request, round_run
+from responsibilities.services import letter_sign, round_request, round_run
 from tests.factories import PremisesFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db

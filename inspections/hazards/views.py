@@ -16,7 +16,7 @@ from branches.permissions import can, log_refusal, require
 from branches.viewmixins import ObjectListView
 from core.selectors import attachments_of
 from inspections.choices import HazardGrade, HazardStatus
-from inspections.hazards import forms, rules, selectors, services
+from inspections.hazards import forms, rectification, rules, selectors, services
 from inspections.hazards.filters import HazardFilter
 from inspections.hazards.models import Hazard, HazardPlan, HazardPolicy
 from inspections.hazards.tables import HazardTable
@@ -172,39 +172,39 @@ ACTIONS = {
     # name: (form builder, service call, success message)
     "assign": (
         lambda request, hazard: forms.AssignForm(request.POST, hazard=hazard, user=request.user, prefix="assign"),
-        lambda hazard, by, data: services.hazard_assign(
+        lambda hazard, by, data: rectification.hazard_assign(
             hazard=hazard, by=by, responsible=data["responsible"], deadline=data["deadline"], note=data["note"]
         ),
     ),
     "grade": (
         lambda request, hazard: forms.GradeForm(request.POST, prefix="grade"),
-        lambda hazard, by, data: services.hazard_grade(
+        lambda hazard, by, data: rectification.hazard_grade(
             hazard=hazard, by=by, grade=data["grade"], reason=data["reason"]
         ),
     ),
     "start": (
         lambda request, hazard: forms.StartForm(request.POST, prefix="start"),
-        lambda hazard, by, data: services.hazard_start(hazard=hazard, by=by, note=data["note"]),
+        lambda hazard, by, data: rectification.hazard_start(hazard=hazard, by=by, note=data["note"]),
     ),
     "submit": (
         lambda request, hazard: forms.EvidenceForm(request.POST, request.FILES, prefix="submit"),
-        lambda hazard, by, data: services.hazard_submit_fix(
+        lambda hazard, by, data: rectification.hazard_submit_fix(
             hazard=hazard, by=by, note=data["note"], uploads=data["photos"]
         ),
     ),
     "fix": (
         lambda request, hazard: forms.EvidenceForm(request.POST, request.FILES, prefix="fix"),
-        lambda hazard, by, data: services.hazard_fix_on_spot(
+        lambda hazard, by, data: rectification.hazard_fix_on_spot(
             hazard=hazard, by=by, note=data["note"], uploads=data["photos"]
         ),
     ),
     "verify": (
         lambda request, hazard: forms.VerifyForm(request.POST, prefix="verify"),
-        lambda hazard, by, data: services.hazard_verify(hazard=hazard, by=by, note=data["note"]),
+        lambda hazard, by, data: rectification.hazard_verify(hazard=hazard, by=by, note=data["note"]),
     ),
     "send_back": (
         lambda request, hazard: forms.SendBackForm(request.POST, prefix="send_back"),
-        lambda hazard, by, data: services.hazard_send_back(hazard=hazard, by=by, reason=data["reason"]),
+        lambda hazard, by, data: rectification.hazard_send_back(hazard=hazard, by=by, reason=data["reason"]),
     ),
 }
 
@@ -265,7 +265,7 @@ def hazard_plan(request, pk: int):
     form = forms.PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.hazard_plan_save(hazard=hazard, by=request.user, **form.cleaned_data)
+            rectification.hazard_plan_save(hazard=hazard, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
