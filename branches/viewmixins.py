@@ -39,8 +39,11 @@ def _permissions():
     return permissions
 
 
+SIGNED_IN = "*"  # the ``action`` of a page every signed-in person has (their home, their own notifications)
+
+
 class ScopedMixin(LoginRequiredMixin):
-    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``action``."""
+    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``action`` (or ``SIGNED_IN``)."""
 
     action: str = ""
     selector = None  # a function ``selector(user=...) -> QuerySet``, e.g. ``selectors.drills_for``
@@ -66,7 +69,8 @@ class ScopedMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def check_action(self, request, action: str) -> None:
-        _permissions().require(request, action)
+        if action != SIGNED_IN:
+            _permissions().require(request, action)
 
     def can(self, action: str) -> bool:
         return _permissions().can(self.request.user, action)
@@ -222,6 +226,7 @@ __all__ = [
     "ObjectEditView",
     "ObjectListView",
     "ObjectPageView",
+    "SIGNED_IN",
     "RefusalMixin",
     "ScopedFormMixin",
     "ScopedMixin",
