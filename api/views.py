@@ -5,7 +5,6 @@ Services refuse with a translated ``ValidationError``, which ``api.problems`` an
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -49,6 +48,7 @@ from reports.selectors import reports_for
 from reports.services import report_pdf
 from responsibilities.selectors import letters_for
 from responsibilities.services import letter_sign
+from safetybank.pdf import pdf_response
 
 PROBLEM = OpenApiResponse(description="Problem details (RFC 9457)")
 ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM}
@@ -529,8 +529,4 @@ class ReportViewSet(ScopedViewSet):
     def pdf(self, request, pk=None):
         """The report's PDF in the reader's language: a frozen version's stored file, a draft fresh."""
         report = self.get_object()
-        response = HttpResponse(
-            report_pdf(report=report, language=request.LANGUAGE_CODE), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.pdf"'
-        return response
+        return pdf_response(report_pdf(report=report, language=request.LANGUAGE_CODE), f"report-{report.pk}.pdf")

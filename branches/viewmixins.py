@@ -23,7 +23,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django.views.generic.detail import SingleObjectTemplateResponseMixin
 from django.views.generic.edit import ModelFormMixin, ProcessFormView
 from django_filters.views import FilterView
@@ -39,8 +39,11 @@ def _permissions():
     return permissions
 
 
+SIGNED_IN = "*"  # the ``action`` of a page every signed-in person has (their home, their own notifications)
+
+
 class ScopedMixin(LoginRequiredMixin):
-    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``action``."""
+    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``action`` (or ``SIGNED_IN``)."""
 
     action: str = ""
     selector = None  # a function ``selector(user=...) -> QuerySet``, e.g. ``selectors.drills_for``
@@ -66,15 +69,17 @@ class ScopedMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def check_action(self, request, action: str) -> None:
-        _permissions().require(request, action)
+        if action != SIGNED_IN:
+            _permissions().require(request, action)
 
     def can(self, action: str) -> bool:
         return _permissions().can(self.request.user, action)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        model = self.model or self.get_queryset().model
-        context["model_verbose_name"] = model._meta.verbose_name
+        if self.model is not None or type(self).selector is not None:
+            model = self.model or self.get_queryset().model
+            context["model_verbose_name"] = model._meta.verbose_name
         return context
 
     def get_object(self, queryset=None):
@@ -155,6 +160,13 @@ class ObjectDetailView(ScopedMixin, DetailView):
     """One scoped object; add what the page shows in ``get_context_data``."""
 
 
+class ObjectPageView(ScopedMixin, TemplateView):
+    """A page that is neither a table nor one object (a grid, a status board): the post check, then
+    ``get_context_data`` reads what it shows through the app's selectors."""
+
+    model = None
+
+
 class ObjectEditView(
     ScopedMixin, ScopedFormMixin, RefusalMixin, SingleObjectTemplateResponseMixin, ModelFormMixin, ProcessFormView
 ):
@@ -209,4 +221,13 @@ class ObjectEditView(
         return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
 
 
-__all__ = ["ObjectDetailView", "ObjectEditView", "ObjectListView", "RefusalMixin", "ScopedFormMixin", "ScopedMixin"]
+__all__ = [
+    "ObjectDetailView",
+    "ObjectEditView",
+    "ObjectListView",
+    "ObjectPageView",
+    "SIGNED_IN",
+    "RefusalMixin",
+    "ScopedFormMixin",
+    "ScopedMixin",
+]

@@ -3,12 +3,12 @@ from django.urls import path
 from core import audit_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("notifications/", views.notification_list, name="notifications"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/bell/", views.notification_bell, name="notification_bell"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
-    path("calendar/", views.calendar_year, name="business_calendar"),
+    path("calendar/", views.CalendarView.as_view(), name="business_calendar"),
     path("calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path(
@@ -17,7 +17,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/<str:app_label>/<str:model_name>/<int:pk>/", audit_views.audit_record, name="audit_record"),
     path("documents/request/<str:kind>/", views.document_request, name="document_request"),
-    path("documents/<int:pk>/", views.document_detail, name="document_status"),
+    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document_status"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("documents/<int:pk>/retry/", views.document_retry, name="document_retry"),
 ]

@@ -18,11 +18,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from branches.permissions import can, require
+from branches.permissions import require
+from branches.viewmixins import SIGNED_IN, ObjectDetailView, ObjectListView, ObjectPageView
 from core import selectors, services
 from core.documents import document_kind
+from core.filters import NotificationFilter
 from core.forms import CalendarDayForm
 from core.models import CalendarDay, Notification
+from core.tables import NotificationTable
 from core.tasks_registry import work_queue
 from safetybank.htmx import render_partial
 from safetybank.params import year_param
@@ -39,49 +42,52 @@ def client_ip(request) -> str | None:
 TASKS_PER_PAGE = 25
 
 
-@login_required
-@require_GET
-def home(request):
+class HomeView(ObjectPageView):
     """Each person's start page: their work queue (grouped by kind, overdue first, what needs a
     decision today on top, filtered by kind and premises, paged: nothing is left out) and their
     unread notifications."""
-    kind = request.GET.get("kind", "").strip()[:60]
-    premises_id = None
-    if request.GET.get("premises"):
-        try:
-            premises_id = int(request.GET["premises"])
-        except ValueError:
-            messages.error(request, _("Choose premises from the list."))
-    queue = work_queue(request.user, kind=kind, premises_id=premises_id)
-    page = Paginator(queue.items, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    unread_count = selectors.unread_count(request.user)
-    recent = selectors.notifications_of(request.user).filter(read_at__isnull=True)[:5]
-    context = {
-        "queue": queue,
-        "page_obj": page,
-        "tasks": page.object_list,
-        "kind": kind,
-        "premises_id": premises_id,
-        "filters": filters.urlencode(),
-        "filtered": bool(kind or premises_id),
-        "unread": recent,
-        "unread_count": unread_count,
-    }
-    return render(request, "core/home.html", context)
+
+    action = SIGNED_IN
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        request, user = self.request, self.request.user
+        kind = request.GET.get("kind", "").strip()[:60]
+        premises_id = None
+        if request.GET.get("premises"):
+            try:
+                premises_id = int(request.GET["premises"])
+            except ValueError:
+                messages.error(request, _("Choose premises from the list."))
+        queue = work_queue(user, kind=kind, premises_id=premises_id)
+        page = Paginator(queue.items, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+        filters = request.GET.copy()
+        filters.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "queue": queue,
+            "page_obj": page,
+            "tasks": page.object_list,
+            "kind": kind,
+            "premises_id": premises_id,
+            "filters": filters.urlencode(),
+            "filtered": bool(kind or premises_id),
+            "unread": selectors.notifications_of(user).filter(read_at__isnull=True)[:5],
+            "unread_count": selectors.unread_count(user),
+        }
 
 
-@login_required
-@require_GET
-def notification_list(request):
-    page = Paginator(selectors.notifications_of(request.user), 25).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "notifications": page.object_list,
-        "unread_count": selectors.unread_count(request.user),
-    }
-    return render(request, "core/notification_list.html", context)
+class NotificationListView(ObjectListView):
+    """One's own notifications, newest first (no post needed: they are addressed to the person)."""
+
+    selector = selectors.notifications_of
+    action = SIGNED_IN
+    table_class = NotificationTable
+    filterset_class = NotificationFilter
+    template_name = "core/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "unread_count": selectors.unread_count(self.request.user)}
 
 
 @login_required
@@ -114,36 +120,33 @@ def notifications_read_all(request):
 # --------------------------------------------------------------------------- business calendar
 
 
-@login_required
-def calendar_year(request):
-    """The holidays and make-up working days of one year; head office adds days here."""
-    require(request, "calendar.view")
-    year = year_param(request)
-    may_manage = can(request.user, "calendar.manage")
-    form = None
-    if request.method == "POST":
+class CalendarView(ObjectPageView):
+    """The holidays and make-up working days of one year; head office adds days here (POST)."""
+
+    action = "calendar.view"
+    template_name = "core/calendarday_list.html"
+
+    def post(self, request, *args, **kwargs):
         require(request, "calendar.manage")
         form = CalendarDayForm(request.POST)
-        if form.is_valid():
-            day = services.calendar_day_save(
-                date=form.cleaned_data["date"],
-                kind=form.cleaned_data["kind"],
-                festival=form.cleaned_data["festival"],
-                note=form.cleaned_data["note"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("%(date)s is now in the calendar.") % {"date": day.date.isoformat()})
-            return redirect(f"{reverse('business_calendar')}?year={day.date.year}")
-    elif may_manage:
-        form = CalendarDayForm(initial={"date": datetime.date(year, 1, 1)})
-    context = {
-        "year": year,
-        "days": selectors.calendar_of_year(year),
-        "years": sorted(set(selectors.calendar_years()) | {year, timezone.localdate().year}),
-        "form": form,
-        "may_manage": may_manage,
-    }
-    return render(request, "core/calendarday_list.html", context, status=400 if form and form.errors else 200)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        day = services.calendar_day_save(**form.cleaned_data)
+        messages.success(request, _("%(date)s is now in the calendar.") % {"date": day.date.isoformat()})
+        return redirect(f"{reverse('business_calendar')}?year={day.date.year}")
+
+    def get_context_data(self, **kwargs):
+        year = year_param(self.request)
+        may_manage = self.can("calendar.manage")
+        form = CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}) if may_manage else None
+        return {
+            "form": form,
+            **super().get_context_data(**kwargs),
+            "year": year,
+            "days": selectors.calendar_of_year(year),
+            "years": sorted(set(selectors.calendar_years()) | {year, timezone.localdate().year}),
+            "may_manage": may_manage,
+        }
 
 
 @login_required
@@ -209,12 +212,17 @@ def document_request(request, kind: str):
     return redirect("document_status", pk=document.pk)
 
 
-@login_required
-@require_GET
-def document_detail(request, pk: int):
-    document = get_object_or_404(selectors.documents_of(request.user), pk=pk)
-    context = {"document": document}
-    return render_partial(request, "core/generateddocument_detail.html", "core/partials/_document_status.html", context)
+class DocumentDetailView(ObjectDetailView):
+    """The progress of one's own background document; HTMX polls its status fragment."""
+
+    selector = selectors.documents_of
+    action = SIGNED_IN
+    template_name = "core/generateddocument_detail.html"
+    context_object_name = "document"
+
+    def render_to_response(self, context, **kwargs):
+        partial = "core/partials/_document_status.html"
+        return render_partial(self.request, self.template_name, partial, context, **kwargs)
 
 
 @login_required

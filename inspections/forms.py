@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Premises
 from inspections.choices import AnswerType, Defence, Level
 from inspections.models import ChecklistTemplate, FrequencyRule
-from safetybank.forms import SafeForm, SafeModelForm, restrict_choices
+from safetybank.forms import SafeForm, SafeModelForm, ScopedModelForm, restrict_choices
 
 
 class UnannouncedForm(SafeForm):
@@ -56,7 +56,7 @@ class ChecklistItemForm(SafeForm):
 ChecklistItemFormSet = forms.formset_factory(ChecklistItemForm, extra=2, can_delete=True)
 
 
-class ChecklistTemplateForm(SafeModelForm):
+class ChecklistTemplateForm(ScopedModelForm):
     class Meta:
         model = ChecklistTemplate
         fields = ["code", "purpose", "name", "name_en"]

@@ -14,7 +14,7 @@ from branches.models import Premises, User
 from branches.permissions import effective_posts
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import month_start
-from inspections.models import Assignment, ChecklistTemplate, Inspection
+from inspections.models import Assignment, ChecklistTemplate, FrequencyRule, Inspection
 from inspections.rules import acknowledgers_of
 
 STATES = ("required", "on_time", "late", "missed", "unassigned", "pending")
@@ -168,6 +168,27 @@ def acknowledgements_escalated(*, user):
 
 def templates_for(*, user):
     return ChecklistTemplate.objects.visible_to(user).filter(is_active=True)
+
+
+def assignments_for(*, user):
+    return Assignment.objects.for_user(user).select_related("version__template", "premises", "unit")
+
+
+def cell_assignments(*, user, premises: Premises, level: str, month: datetime.date):
+    """The assignments behind one cell of the compliance grid: the premises' own and its unit's unplaced ones."""
+    return (
+        Assignment.objects.for_user(user)
+        .filter(level=level, cycle__month=month_start(month))
+        .filter(Q(premises=premises) | Q(premises__isnull=True, unit=premises.unit))
+        .select_related("assignee", "version__template")
+        .prefetch_related("inspections")
+    )
+
+
+def rules_for(*, user, today: datetime.date | None = None):
+    """The frequency rules in force this month that the user may see (head office's flow down)."""
+    month = month_start(today or timezone.localdate())
+    return FrequencyRule.objects.visible_to(user).valid_in(month).select_related("template")
 
 
 def inspections_for(*, user):

@@ -7,19 +7,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from branches.permissions import can, log_refusal, require
+from branches.models import Premises
+from branches.permissions import log_refusal, require
+from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPageView
 from core.forms import AttachmentField
 from core.selectors import attachments_of, signatures_of
 from core.services import attachments_create
 from core.views import client_ip
 from inspections import selectors, services
 from inspections.choices import Level
+from inspections.filters import ChecklistFilter, RuleFilter
 from inspections.forms import (
     AcknowledgeForm,
     ChecklistItemFormSet,
@@ -28,31 +32,31 @@ from inspections.forms import (
     RuleForm,
     UnannouncedForm,
 )
-from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
+from inspections.models import Answer, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
 from inspections.rules import may_correct
+from inspections.tables import ChecklistTable, RuleTable
 from safetybank.forms import clean_text, strip_controls
+from safetybank.htmx import is_htmx
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response, render_pdf
-from safetybank.periods import month_start, next_month, previous_month
+from safetybank.periods import next_month, previous_month
+
+# --------------------------------------------------------------------------- assignments and inspections
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+def _my_inspections(request, form, drafts) -> dict:
+    return {"assignments": selectors.open_assignments_for(user=request.user), "drafts": drafts, "form": form}
 
 
-@login_required
-def my_inspections(request):
-    require(request, "inspection.perform")
-    form = UnannouncedForm(user=request.user)
-    return render(
-        request,
-        "inspections/assignment_list.html",
-        {
-            "assignments": selectors.open_assignments_for(user=request.user),
-            "drafts": selectors.inspections_for(user=request.user).filter(inspector=request.user, status="draft"),
-            "form": form,
-        },
-    )
+class MyInspectionsView(ObjectPageView):
+    action = "inspection.perform"
+    template_name = "inspections/assignment_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        drafts = selectors.inspections_for(user=user).filter(inspector=user, status="draft")
+        form = UnannouncedForm(user=user)
+        return {**super().get_context_data(**kwargs), **_my_inspections(self.request, form, drafts)}
 
 
 @login_required
@@ -62,79 +66,78 @@ def inspection_unannounced(request):
     form = UnannouncedForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            inspection = services.inspection_start_unannounced(
-                premises=form.cleaned_data["premises"],
-                level=form.cleaned_data["level"],
-                template=form.cleaned_data["template"],
-                by=request.user,
-            )
+            inspection = services.inspection_start_unannounced(**form.cleaned_data, by=request.user)
             return redirect("inspections:inspection_form", pk=inspection.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
-    return render(
-        request,
-        "inspections/assignment_list.html",
-        {"assignments": selectors.open_assignments_for(user=request.user), "form": form, "drafts": []},
-        status=400,
-    )
+    return render(request, "inspections/assignment_list.html", _my_inspections(request, form, []), status=400)
 
 
-@login_required
-def assignment_detail(request, pk: int):
-    assignment = get_object_or_404(
-        Assignment.objects.for_user(request.user).select_related("version__template", "premises", "unit"), pk=pk
-    )
-    require(request, "inspection.view")
-    if request.method == "POST":
+class AssignmentDetailView(ObjectDetailView):
+    """An assignment; POST starts its inspection (at the premises chosen, when the assignment names none)."""
+
+    selector = selectors.assignments_for
+    action = "inspection.view"
+    template_name = "inspections/assignment_detail.html"
+    context_object_name = "assignment"
+
+    def post(self, request, *args, **kwargs):
         require(request, "inspection.perform")
-        premises = None
-        if request.POST.get("premises"):
-            from branches.models import Premises
-
-            raw = request.POST["premises"]
-            # A hand-made id that is not a number is no premises, not a crash.
-            premises = Premises.objects.for_user(request.user).filter(pk=raw).first() if raw.isdigit() else None
+        raw = request.POST.get("premises", "")
+        # A hand-made id that is not a number is no premises, not a crash.
+        premises = Premises.objects.for_user(request.user).filter(pk=raw).first() if raw.isdigit() else None
         try:
-            inspection = services.inspection_start(assignment=assignment, by=request.user, premises=premises)
+            inspection = services.inspection_start(assignment=self.object, by=request.user, premises=premises)
             return redirect("inspections:inspection_form", pk=inspection.pk)
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in exc.messages:
                 messages.error(request, message)
-    from branches.models import Premises
+        return self.get(request, *args, **kwargs)
 
-    return render(
-        request,
-        "inspections/assignment_detail.html",
-        {
-            "assignment": assignment,
-            "inspections": assignment.inspections.select_related("inspector"),
-            "choices": Premises.objects.for_user(request.user).filter(unit__path__startswith=assignment.unit.path)
+    def get_context_data(self, **kwargs):
+        assignment = self.object
+        choices = (
+            Premises.objects.for_user(self.request.user).filter(unit__path__startswith=assignment.unit.path)
             if assignment.premises_id is None
-            else [],
-        },
-    )
+            else []
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "inspections": assignment.inspections.select_related("inspector"),
+            "choices": choices,
+        }
+
+
+def inspections_in_scope(*, user):
+    return selectors.inspections_for(user=user).select_related("version__template", "unit", "assignment")
 
 
 def _inspection(request, pk: int) -> Inspection:
-    return get_object_or_404(
-        selectors.inspections_for(user=request.user).select_related("version__template", "unit", "assignment"), pk=pk
-    )
+    return get_object_or_404(inspections_in_scope(user=request.user), pk=pk)
 
 
-@login_required
-def inspection_form(request, pk: int):
-    inspection = _inspection(request, pk)
-    require(request, "inspection.perform")
-    if inspection.is_submitted:
-        return redirect(inspection.get_absolute_url())
-    if inspection.inspector_id != request.user.pk:
-        log_refusal(request, "inspection.answer")
-        raise PermissionDenied
-    return render(
-        request,
-        "inspections/inspection_form.html",
-        {"inspection": inspection, "rows": selectors.answer_rows(inspection)},
-    )
+def _form_context(inspection, **extra) -> dict:
+    return {"inspection": inspection, "rows": selectors.answer_rows(inspection), **extra}
+
+
+class InspectionFormView(ObjectDetailView):
+    """The answering page, only for its inspector while it is a draft (a submitted one shows its result)."""
+
+    selector = inspections_in_scope
+    action = "inspection.perform"
+    template_name = "inspections/inspection_form.html"
+    context_object_name = "inspection"
+
+    def get(self, request, *args, **kwargs):
+        if self.object.is_submitted:
+            return redirect(self.object.get_absolute_url())
+        if self.object.inspector_id != request.user.pk:
+            log_refusal(request, "inspection.answer")
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_form_context(self.object)}
 
 
 @login_required
@@ -168,11 +171,11 @@ def answer_save(request, pk: int):
         # Not saved: show what was typed next to the message, so it can be shortened rather than retyped.
         answer.text = strip_controls(request.POST.get("text", answer.text))
         answer.note = strip_controls(request.POST.get("note", answer.note))
-    photos = list(attachments_of(answer))
-    context = {"answer": answer, "photos": photos, "error": error or upload_error, "inspection": answer.inspection}
-    if request.htmx:
-        return render(request, "inspections/partials/_answer_row.html", context, status=200)
-    if error or upload_error:
+    if is_htmx(request):
+        photos = list(attachments_of(answer))
+        context = {"answer": answer, "photos": photos, "error": error or upload_error, "inspection": answer.inspection}
+        return render(request, "inspections/partials/_answer_row.html", context)
+    if error or upload_error:  # without HTMX the whole answering page is the answer
         messages.error(request, error or upload_error)
     return redirect("inspections:inspection_form", pk=answer.inspection_id)
 
@@ -185,12 +188,8 @@ def inspection_submit(request, pk: int):
     try:
         hazards = services.inspection_submit(inspection=inspection, by=request.user)
     except ValidationError as exc:
-        return render(
-            request,
-            "inspections/inspection_form.html",
-            {"inspection": inspection, "rows": selectors.answer_rows(inspection), "submit_errors": _errors(exc)},
-            status=400,
-        )
+        context = _form_context(inspection, submit_errors=list(exc.messages))
+        return render(request, "inspections/inspection_form.html", context, status=400)
     if hazards:
         messages.warning(request, _("Submitted. %(n)s hidden dangers were raised.") % {"n": len(hazards)})
     else:
@@ -198,43 +197,43 @@ def inspection_submit(request, pk: int):
     return redirect(inspection.get_absolute_url())
 
 
-@login_required
-def inspection_detail(request, pk: int):
-    inspection = _inspection(request, pk)
-    require(request, "inspection.view")
-    ack_form = AcknowledgeForm()
-    if request.method == "POST" and "acknowledge" in request.POST:
+class InspectionDetailView(ObjectDetailView):
+    """The result of an inspection; POST ``acknowledge`` is the outlet's acknowledgement of its facts."""
+
+    selector = inspections_in_scope
+    action = "inspection.view"
+    template_name = "inspections/inspection_detail.html"
+    context_object_name = "inspection"
+
+    def post(self, request, *args, **kwargs):
+        if "acknowledge" not in request.POST:
+            return self.get(request, *args, **kwargs)
         require(request, "inspection.acknowledge")
-        ack_form = AcknowledgeForm(request.POST)
-        if ack_form.is_valid():
+        form = AcknowledgeForm(request.POST)
+        if form.is_valid():
             try:
                 services.inspection_acknowledge(
-                    inspection=inspection,
-                    by=request.user,
-                    ip=client_ip(request),
-                    objection=ack_form.cleaned_data["objection"],
+                    inspection=self.object, by=request.user, ip=client_ip(request), **form.cleaned_data
                 )
                 messages.success(request, _("The inspection facts are acknowledged."))
-                return redirect(inspection.get_absolute_url())
+                return redirect(self.object.get_absolute_url())
             except ValidationError as exc:
-                ack_form.add_error(None, exc)
-    return render(
-        request,
-        "inspections/inspection_detail.html",
-        {
-            "inspection": inspection,
-            "rows": selectors.answer_rows(inspection),
+                form.add_error(None, exc)
+        return self.render_to_response(self.get_context_data(ack_form=form))
+
+    def get_context_data(self, **kwargs):
+        inspection, user = self.object, self.request.user
+        return {
+            "ack_form": AcknowledgeForm(),
+            **super().get_context_data(**kwargs),
+            **_form_context(inspection),
             "hazards": inspection.hazards.all(),
             "signatures": signatures_of(inspection),
-            "ack_form": ack_form,
             "correct_form": CorrectionForm(),
-            "can_correct": inspection.is_submitted
-            and can(request.user, "inspection.perform")
-            and may_correct(request.user, inspection),
-            "can_acknowledge": can(request.user, "inspection.acknowledge"),
+            "can_correct": inspection.is_submitted and self.can("inspection.perform") and may_correct(user, inspection),
+            "can_acknowledge": self.can("inspection.acknowledge"),
             "corrections": inspection.corrections.all(),
-        },
-    )
+        }
 
 
 @login_required
@@ -246,17 +245,15 @@ def inspection_correct(request, pk: int):
         log_refusal(request, "inspection.correct")
         raise PermissionDenied
     form = CorrectionForm(request.POST)
-    if form.is_valid():
-        try:
-            correction = services.inspection_correct(
-                inspection=inspection, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            return redirect("inspections:inspection_form", pk=correction.pk)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Say why the inspection is corrected."))
-    return redirect(inspection.get_absolute_url())
+        return redirect(inspection.get_absolute_url())
+    try:
+        correction = services.inspection_correct(inspection=inspection, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(inspection.get_absolute_url())
+    return redirect("inspections:inspection_form", pk=correction.pk)
 
 
 @login_required
@@ -267,65 +264,70 @@ def confirmation_letter(request, pk: int):
     if not inspection.is_submitted:
         messages.error(request, _("The letter exists once the inspection is submitted."))
         return redirect("inspections:inspection_form", pk=inspection.pk)
-    pdf = render_pdf(
-        "reports/pdf/confirmation_letter.html",
-        {
-            "inspection": inspection,
-            "failed": [row for row in selectors.answer_rows(inspection) if row[0].failed],
-            "signatures": signatures_of(inspection),
-            "facts": services.inspection_facts(inspection),
-        },
-        language=request.LANGUAGE_CODE,
-    )
+    context = {
+        "inspection": inspection,
+        "failed": [row for row in selectors.answer_rows(inspection) if row[0].failed],
+        "signatures": signatures_of(inspection),
+        "facts": services.inspection_facts(inspection),
+    }
+    pdf = render_pdf("reports/pdf/confirmation_letter.html", context, language=request.LANGUAGE_CODE)
     return pdf_response(pdf, f"confirmation-{inspection.pk}.pdf", inline=True)
 
 
-@login_required
-def checklist_list(request):
-    require(request, "checklist.view")
-    return render(
-        request,
-        "inspections/checklist_list.html",
-        {"templates": selectors.templates_for(user=request.user), "can_manage": can(request.user, "checklist.manage")},
-    )
+# --------------------------------------------------------------------------- checklists and rules
 
 
-@login_required
-def checklist_detail(request, pk: int):
-    template = get_object_or_404(ChecklistTemplate.objects.visible_to(request.user), pk=pk)
-    require(request, "checklist.view")
-    version = template.current_version
-    return render(
-        request,
-        "inspections/checklist_detail.html",
-        {
-            "template": template,
+class ChecklistListView(ObjectListView):
+    selector = selectors.templates_for
+    action = "checklist.view"
+    manage_action = "checklist.manage"
+    table_class = ChecklistTable
+    filterset_class = ChecklistFilter
+    template_name = "inspections/checklist_list.html"
+
+
+class ChecklistDetailView(ObjectDetailView):
+    model = ChecklistTemplate
+    scope_method = "visible_to"  # head office's standard checklists are seen by everyone below
+    action = "checklist.view"
+    template_name = "inspections/checklist_detail.html"
+    context_object_name = "template"
+
+    def get_context_data(self, **kwargs):
+        template = self.object
+        version = template.current_version
+        # Only a checklist owned inside one's own subtree is editable (a branch never edits head office's).
+        own = ChecklistTemplate.objects.for_user(self.request.user).filter(pk=template.pk).exists()
+        return {
+            **super().get_context_data(**kwargs),
             "version": version,
             "items": version.items.all() if version else [],
             "versions": template.versions.order_by("-number"),
-            "can_manage": can(request.user, "checklist.manage")
-            and ChecklistTemplate.objects.for_user(request.user).filter(pk=pk).exists(),
-        },
-    )
+            "can_manage": self.can("checklist.manage") and own,
+        }
 
 
-@login_required
-def checklist_create(request):
+class ChecklistCreateView(ObjectEditView):
     """A unit's own checklist: owned by the unit the person works for, seen by everyone below it."""
-    require(request, "checklist.manage")
-    form = ChecklistTemplateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        owner = request.user.unit.scope_root if request.user.unit else None
+
+    model = ChecklistTemplate
+    action = "checklist.manage"
+    form_class = ChecklistTemplateForm
+    template_name = "inspections/checklist_create.html"
+    success_message = gettext_lazy("Created. Now add its check items.")
+
+    def save(self, form):
+        user = self.request.user
+        owner = user.unit.scope_root if user.unit else None
         if owner is None:
-            form.add_error(None, _("Your account belongs to no unit; ask an administrator."))
-        else:
-            try:
-                template = services.checklist_create(owner_unit=owner, by=request.user, **form.cleaned_data)
-                messages.success(request, _("Created. Now add its check items."))
-                return redirect("inspections:checklist_edit", pk=template.pk)
-            except ValidationError as exc:
-                form.add_error("code", exc)
-    return render(request, "inspections/checklist_create.html", {"form": form})
+            raise ValidationError(_("Your account belongs to no unit; ask an administrator."))
+        try:
+            return services.checklist_create(owner_unit=owner, by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            raise ValidationError({"code": exc.messages}) from exc
+
+    def get_success_url(self):
+        return reverse("inspections:checklist_edit", args=[self.object.pk])
 
 
 @login_required
@@ -334,13 +336,8 @@ def checklist_edit(request, pk: int):
     template = get_object_or_404(ChecklistTemplate.objects.for_user(request.user), pk=pk)
     require(request, "checklist.manage")
     version = template.current_version
-    initial = [
-        {
-            f: getattr(item, f)
-            for f in ("code", "defence", "text", "text_en", "guidance", "answer_type", "photo_on_fail")
-        }
-        for item in (version.items.all() if version else [])
-    ]
+    fields = ("code", "defence", "text", "text_en", "guidance", "answer_type", "photo_on_fail")
+    initial = [{f: getattr(item, f) for f in fields} for item in (version.items.all() if version else [])]
     formset = ChecklistItemFormSet(request.POST or None, initial=initial)
     note = request.POST.get("note", "")
     if request.method == "POST" and formset.is_valid():
@@ -357,68 +354,71 @@ def checklist_edit(request, pk: int):
     return render(request, "inspections/checklist_edit.html", {"template": template, "formset": formset, "note": note})
 
 
-@login_required
-def rule_list(request):
-    require(request, "checklist.view")
-    today = month_start(timezone.localdate())
-    rules = FrequencyRule.objects.visible_to(request.user).valid_in(today).select_related("template")
-    return render(
-        request, "inspections/rule_list.html", {"rules": rules, "can_manage": can(request.user, "rule.manage")}
-    )
+class RuleListView(ObjectListView):
+    selector = selectors.rules_for
+    action = "checklist.view"
+    manage_action = "rule.manage"
+    table_class = RuleTable
+    filterset_class = RuleFilter
+    template_name = "inspections/rule_list.html"
 
 
-@login_required
-def rule_edit(request, pk: int):
-    rule = get_object_or_404(FrequencyRule.objects.for_user(request.user), pk=pk)
-    require(request, "rule.manage")
-    form = RuleForm(request.POST or None, instance=FrequencyRule.objects.get(pk=pk), user=request.user)
-    if request.method == "POST" and form.is_valid():
+class RuleEditView(ObjectEditView):
+    """A change of a rule applies from the next cycle: the service ends the current row and starts a successor."""
+
+    model = FrequencyRule
+    action = "rule.manage"
+    form_class = RuleForm
+    template_name = "inspections/rule_form.html"
+    context_object_name = "rule"
+    invalid_status = 200
+
+    def get_form_kwargs(self):
+        # The form edits a copy: the service compares the rule in force with the changes asked for.
+        return {**super().get_form_kwargs(), "instance": FrequencyRule.objects.get(pk=self.object.pk)}
+
+    def save(self, form):
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            successor = services.rule_change(rule=rule, changes=changes, by=request.user)
-            messages.success(
-                request, _("The change applies from %(month)s.") % {"month": successor.valid_from.strftime("%Y-%m")}
-            )
-            return redirect("inspections:rule_list")
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    return render(request, "inspections/rule_form.html", {"rule": rule, "form": form})
+        return services.rule_change(rule=self.object, changes=changes, by=self.request.user)
+
+    def get_success_message(self):
+        return _("The change applies from %(month)s.") % {"month": self.object.valid_from.strftime("%Y-%m")}
+
+    def get_success_url(self):
+        return reverse("inspections:rule_list")
 
 
-@login_required
-def compliance(request):
-    require(request, "compliance.view")
-    month = month_param(request)
-    grid = selectors.compliance_grid(user=request.user, month=month)
-    previous, following = previous_month(month), next_month(month)
-    return render(
-        request,
-        "inspections/compliance.html",
-        {"grid": grid, "month": month, "previous": previous, "following": following},
-    )
+# --------------------------------------------------------------------------- compliance
 
 
-@login_required
-def compliance_cell(request, premises_pk: int, level: str):
+class ComplianceView(ObjectPageView):
+    action = "compliance.view"
+    template_name = "inspections/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        month = month_param(self.request)
+        return {
+            **super().get_context_data(**kwargs),
+            "grid": selectors.compliance_grid(user=self.request.user, month=month),
+            "month": month,
+            "previous": previous_month(month),
+            "following": next_month(month),
+        }
+
+
+class ComplianceCellView(ObjectDetailView):
     """Drill-down: the assignments behind one cell of the grid."""
-    from branches.models import Premises
 
-    premises = get_object_or_404(Premises.objects.for_user(request.user), pk=premises_pk)
-    require(request, "compliance.view")
-    if level not in Level.values:
-        return HttpResponse(status=404)
-    month = month_param(request)
-    from django.db.models import Q
+    model = Premises
+    action = "compliance.view"
+    pk_url_kwarg = "premises_pk"
+    template_name = "inspections/compliance_cell.html"
+    context_object_name = "premises"
 
-    assignments = (
-        Assignment.objects.for_user(request.user)
-        .filter(level=level, cycle__month=month_start(month))
-        .filter(Q(premises=premises) | Q(premises__isnull=True, unit=premises.unit))
-        .select_related("assignee", "version__template")
-        .prefetch_related("inspections")
-    )
-    return render(
-        request,
-        "inspections/compliance_cell.html",
-        {"premises": premises, "level": Level(level), "assignments": assignments, "month": month},
-    )
+    def get_context_data(self, **kwargs):
+        level = self.kwargs["level"]
+        if level not in Level.values:
+            raise Http404
+        month = month_param(self.request)
+        assignments = selectors.cell_assignments(user=self.request.user, premises=self.object, level=level, month=month)
+        return {**super().get_context_data(**kwargs), "level": Level(level), "assignments": assignments, "month": month}

@@ -19,35 +19,30 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT_MAX = 20000
 
 
+def _section(label, help_text, rows: int) -> forms.CharField:
+    """A free-text section of a report, written by its unit."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class SectionsForm(SafeForm):
-    rules_text = forms.CharField(
-        label=_("Rules and procedures"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Rules, plans and procedures introduced or revised in the period (section 2)."),
+    rules_text = _section(
+        _("Rules and procedures"),
+        _("Rules, plans and procedures introduced or revised in the period (section 2)."),
+        3,
     )
-    problems = forms.CharField(
-        label=_("3. Existing problems and their reasons"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Starts as the period's open problems from the data; rewrite it in your own words."),
+    problems = _section(
+        _("3. Existing problems and their reasons"),
+        _("Starts as the period's open problems from the data; rewrite it in your own words."),
+        8,
     )
-    measures = forms.CharField(
-        label=_("4. Rectification measures"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What will be done, by whom and by when."),
-    )
-    plans = forms.CharField(
-        label=_("5. Work plan for next year"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("The main safety work planned for the coming year."),
-    )
+    measures = _section(_("4. Rectification measures"), _("What will be done, by whom and by when."), 6)
+    plans = _section(_("5. Work plan for next year"), _("The main safety work planned for the coming year."), 6)
 
     def __init__(self, *args, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,18 +16,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.permissions import can, require
+from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPageView
 from core.views import client_ip
 from reports import rules, selectors, services
 from reports.choices import ReportKind, ReportStatus
 from reports.documents import report_title
+from reports.filters import CampaignFilter
 from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSafetyMonthForm, MonthForm, SectionsForm
-from reports.models import Report
+from reports.models import Campaign, Report
 from reports.numbers import open_issues
+from reports.tables import CampaignTable
+from safetybank.htmx import is_htmx, render_partial
 from safetybank.outbox import enqueue
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response
@@ -62,30 +66,29 @@ def _report(request, pk: int, action: str = "report.view") -> Report:
 # --------------------------------------------------------------------------- reports
 
 
-@login_required
-@require_GET
-def report_list(request):
+class ReportListView(ObjectPageView):
     """Per unit in scope: the state of its report for the month, with its PDF; the ZIP of the published."""
-    require(request, "report.view")
-    month, kind = _month(request), _kind(request)
-    start = _period_start(kind, month)
-    current = {
-        r.unit_id: r for r in selectors.reports_for(user=request.user).current().filter(kind=kind, period_start=start)
-    }
-    published = {r.unit_id: r for r in selectors.latest_published(user=request.user, kind=kind, period_start=start)}
-    rows = [(unit, current.get(unit.pk), published.get(unit.pk)) for unit in selectors.report_units(user=request.user)]
-    return render(
-        request,
-        "reports/report_list.html",
-        {
+
+    action = "report.view"
+    template_name = "reports/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        month, kind = _month(self.request), _kind(self.request)
+        start = _period_start(kind, month)
+        reports = selectors.reports_for(user=user).current().filter(kind=kind, period_start=start)
+        current = {r.unit_id: r for r in reports}
+        published = {r.unit_id: r for r in selectors.latest_published(user=user, kind=kind, period_start=start)}
+        rows = [(unit, current.get(unit.pk), published.get(unit.pk)) for unit in selectors.report_units(user=user)]
+        return {
+            **super().get_context_data(**kwargs),
             "rows": rows,
             "month": month,
             "kind": kind,
             "kinds": ReportKind.choices,
             "published_count": len(published),
-            "can_edit": can(request.user, "report.edit"),
-        },
-    )
+            "can_edit": self.can("report.edit"),
+        }
 
 
 @login_required
@@ -152,11 +155,13 @@ def _detail_context(request, report: Report, form=None, correction_form=None) ->
     }
 
 
-@login_required
-@require_GET
-def report_detail(request, pk: int):
-    report = _report(request, pk)
-    return render(request, "reports/report_detail.html", _detail_context(request, report))
+class ReportDetailView(ObjectDetailView):
+    selector = selectors.reports_for
+    action = "report.view"
+    template_name = "reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.object)}
 
 
 @login_required
@@ -172,63 +177,55 @@ def report_sections(request, pk: int):
             saved = True
         except ValidationError as exc:
             form.add_error(None, exc)
-            if not request.htmx:
+            if not is_htmx(request):
                 messages.error(request, " ".join(exc.messages))
-    if request.htmx:
-        context = _detail_context(request, report, form=form)
-        context["saved"] = saved
-        return render(request, "reports/partials/_sections.html", context)
-    if saved:
+    if saved and not is_htmx(request):
         messages.success(request, _("Saved."))
         return redirect(report)
-    return render(request, "reports/report_detail.html", _detail_context(request, report, form=form), status=400)
+    context = {**_detail_context(request, report, form=form), "saved": saved}
+    status = 200 if is_htmx(request) else 400
+    full, partial = "reports/report_detail.html", "reports/partials/_sections.html"
+    return render_partial(request, full, partial, context, status=status)
 
 
-def _transition(request, pk: int, action: str, run, done_message: str):
-    report = _report(request, pk, action)
-    try:
-        result = run(report)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(report)
-    messages.success(request, done_message)
-    return redirect(result)
+def _transition(action: str, run, done_message):
+    """A workflow button on a report: ``run(report, request)`` through one service; a refusal is a message."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        report = _report(request, pk, action)
+        try:
+            result = run(report, request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(report)
+        messages.success(request, str(done_message))
+        return redirect(result)
+
+    return view
 
 
-@login_required
-@require_POST
-def report_regenerate(request, pk: int):
-    return _transition(
-        request,
-        pk,
-        "report.edit",
-        lambda r: services.report_regenerate(report=r, by=request.user),
-        _("The numbers were collected again; your sections were kept."),
-    )
-
-
-@login_required
-@require_POST
-def report_finalise(request, pk: int):
-    return _transition(
-        request,
-        pk,
-        "report.edit",
-        lambda r: services.report_finalise(report=r, by=request.user),
-        _("Finalised: the numbers of this version are fixed."),
-    )
-
-
-@login_required
-@require_POST
-def report_publish(request, pk: int):
-    return _transition(
-        request,
-        pk,
-        "report.edit",
-        lambda r: services.report_publish(report=r, by=request.user),
-        _("Published: head office can download it."),
-    )
+report_regenerate = _transition(
+    "report.edit",
+    lambda report, request: services.report_regenerate(report=report, by=request.user),
+    gettext_lazy("The numbers were collected again; your sections were kept."),
+)
+report_finalise = _transition(
+    "report.edit",
+    lambda report, request: services.report_finalise(report=report, by=request.user),
+    gettext_lazy("Finalised: the numbers of this version are fixed."),
+)
+report_publish = _transition(
+    "report.edit",
+    lambda report, request: services.report_publish(report=report, by=request.user),
+    gettext_lazy("Published: head office can download it."),
+)
+report_sign = _transition(
+    "report.sign",
+    lambda report, request: services.report_sign(report=report, by=request.user, ip=client_ip(request)) and report,
+    gettext_lazy("Signed."),
+)
 
 
 @login_required
@@ -247,18 +244,6 @@ def report_correct(request, pk: int):
         return redirect(report)
     messages.success(request, _("A new version was started; the old one stays available."))
     return redirect(new)
-
-
-@login_required
-@require_POST
-def report_sign(request, pk: int):
-    return _transition(
-        request,
-        pk,
-        "report.sign",
-        lambda r: services.report_sign(report=r, by=request.user, ip=client_ip(request)) and r,
-        _("Signed."),
-    )
 
 
 def _disposition(filename: str) -> str:
@@ -301,34 +286,26 @@ def report_zip(request):
 # --------------------------------------------------------------------------- Safety Month
 
 
-@login_required
-@require_GET
-def campaign_list(request):
-    require(request, "campaign.view")
-    return render(
-        request,
-        "reports/campaign_list.html",
-        {"campaigns": selectors.campaigns_for(user=request.user), "can_manage": can(request.user, "campaign.manage")},
-    )
+class CampaignListView(ObjectListView):
+    selector = selectors.campaigns_for
+    action = "campaign.view"
+    manage_action = "campaign.manage"
+    table_class = CampaignTable
+    filterset_class = CampaignFilter
+    template_name = "reports/campaign_list.html"
 
 
-@login_required
-def campaign_create(request):
-    require(request, "campaign.manage")
-    form = CampaignForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+class CampaignCreateView(ObjectEditView):
+    model = Campaign
+    action = "campaign.manage"
+    form_class = CampaignForm
+    template_name = "reports/campaign_form.html"
+
+    def save(self, form):
         data = form.cleaned_data
-        if selectors.campaigns_for(user=request.user).filter(unit=data["unit"], year=data["year"]).exists():
-            form.add_error("year", _("This unit already has a Safety Month that year."))
-        else:
-            try:
-                campaign = services.campaign_save(by=request.user, **data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(campaign)
-    return render(request, "reports/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
+        if selectors.campaigns_for(user=self.request.user).filter(unit=data["unit"], year=data["year"]).exists():
+            raise ValidationError({"year": _("This unit already has a Safety Month that year.")})
+        return services.campaign_save(by=self.request.user, **data)
 
 
 def _campaign(request, pk: int):
@@ -337,37 +314,43 @@ def _campaign(request, pk: int):
     return campaign
 
 
-@login_required
-@require_GET
-def campaign_detail(request, pk: int):
-    campaign = _campaign(request, pk)
-    activities = selectors.activities_for(user=request.user).filter(campaign=campaign)
-    reports = selectors.reports_for(user=request.user).current().filter(campaign=campaign)
-    can_report = can(request.user, "report.edit")
-    return render(
-        request,
-        "reports/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "activities": activities,
-            "reports": reports,
-            "can_record": can(request.user, "activity.record"),
+class CampaignDetailView(ObjectDetailView):
+    selector = selectors.campaigns_for
+    action = "campaign.view"
+    template_name = "reports/campaign_detail.html"
+    context_object_name = "campaign"
+
+    def get_context_data(self, **kwargs):
+        user, campaign = self.request.user, self.object
+        can_report = self.can("report.edit")
+        return {
+            **super().get_context_data(**kwargs),
+            "activities": selectors.activities_for(user=user).filter(campaign=campaign),
+            "reports": selectors.reports_for(user=user).current().filter(campaign=campaign),
+            "can_record": self.can("activity.record"),
             "can_report": can_report,
-            "generate_form": GenerateSafetyMonthForm(user=request.user) if can_report else None,
-        },
-    )
+            "generate_form": GenerateSafetyMonthForm(user=user) if can_report else None,
+        }
 
 
-@login_required
-def activity_create(request, pk: int):
-    campaign = _campaign(request, pk)
-    require(request, "activity.record")
-    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+class ActivityCreateView(ObjectEditView):
+    """An activity of the campaign in the URL (404 outside scope; then the campaign and the recording post)."""
+
+    selector = selectors.campaigns_for
+    action = "activity.record"
+    form_class = ActivityForm
+    template_name = "reports/activity_form.html"
+    context_object_name = "campaign"
+
+    def check_action(self, request, action):
+        super().check_action(request, "campaign.view")
+        super().check_action(request, action)
+
+    def save(self, form):
         data = form.cleaned_data
         try:
             services.activity_record(
-                campaign=campaign,
+                campaign=self.object,
                 unit=data["unit"],
                 date=data["date"],
                 kind=data["kind"],
@@ -375,19 +358,11 @@ def activity_create(request, pk: int):
                 description=data["description"],
                 participants=data["participants"],
                 uploads=data["photos"] or [],
-                by=request.user,
+                by=self.request.user,
             )
         except ValidationError as exc:
-            form.add_error("date", exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(campaign)
-    return render(
-        request,
-        "reports/activity_form.html",
-        {"form": form, "campaign": campaign},
-        status=400 if form.errors else 200,
-    )
+            raise ValidationError({"date": exc.messages}) from exc
+        return self.object
 
 
 @login_required
