@@ -28,6 +28,7 @@ from inspections.forms import (
     RuleForm,
     UnannouncedForm,
 )
+from inspections.messages import hazards_raised
 from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
 from inspections.rules import may_correct
 from safetybank.forms import clean_text, strip_controls
@@ -192,7 +193,7 @@ def inspection_submit(request, pk: int):
             status=400,
         )
     if hazards:
-        messages.warning(request, _("Submitted. %(n)s hidden dangers were raised.") % {"n": len(hazards)})
+        messages.warning(request, hazards_raised(hazards))
     else:
         messages.success(request, _("Submitted. No item failed."))
     return redirect(inspection.get_absolute_url())

@@ -19,6 +19,7 @@ from core.views import client_ip
 from inspections.choices import Defence
 from inspections.daily import rules, selectors, services
 from inspections.forms import DailySubmitForm
+from inspections.messages import hazards_raised
 from inspections.models import Assignment
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
@@ -141,7 +142,7 @@ def submit(request, pk: int):
             status=400,
         )
     if hazards:
-        messages.warning(request, _("Submitted. %(n)s hidden dangers were raised.") % {"n": len(hazards)})
+        messages.warning(request, hazards_raised(hazards))
     else:
         messages.success(request, _("Submitted. No item failed."))
     return redirect("inspections:daily_check", pk=pk)
