@@ -231,7 +231,7 @@ def test_the_compliance_grid_marks_the_cells_a_sub_branch_requirement_repeats_on
 
 def _menu_links(html: str) -> list[str]:
     nav = re.search(r"<nav\b.*?</nav>", html, re.S).group(0)
-    return sorted({href for href in re.findall(r'<a [^>]*href="(/[^"]*)"', nav)})
+    return sorted(set(re.findall(r'<a [^>]*href="(/[^"]*)"', nav)))
 
 
 def test_every_menu_entry_of_every_persona_answers_200(client, colleagues):
@@ -245,3 +245,47 @@ def test_every_menu_entry_of_every_persona_answers_200(client, colleagues):
             if status != 200:
                 refused.append((name, href, status))
     assert refused == []
+
+
+def test_a_refusal_says_whom_to_ask_by_the_askers_post(client, org):
+    asked = {}
+    for name in ("security", "officer"):
+        client.force_login(getattr(org, name))
+        response = client.get(reverse("dashboards:weights"))  # head-office security's alone
+        assert response.status_code == 403
+        asked[name] = re.search(r'id="refusal-contact">(.*?)</p>', response.content.decode(), re.S).group(1)
+    assert "总行保卫部" in asked["security"] and "本行保卫部" not in asked["security"]
+    assert "本行保卫部" in asked["officer"]
+
+
+def test_a_missing_file_answers_a_placeholder_not_a_500(client, org):
+    from core.models import Attachment
+    from core.services import attachment_create
+    from inspections.hazards import services
+    from tests.inspection_helpers import photo
+    from tests.test_core_attachments import pdf_bytes, upload
+
+    hazard = services.hazard_raise(
+        premises=org.outlet_a, description="门锁损坏", category="fire", found_by=org.officer, uploads=[photo()]
+    )
+    attachment_create(owner=hazard, upload=upload("plan.pdf", pdf_bytes(), "application/pdf"), by=org.officer)
+    for attachment in Attachment.objects.all():
+        attachment.file.storage.delete(attachment.file.name)
+        if attachment.thumbnail:
+            attachment.thumbnail.storage.delete(attachment.thumbnail.name)
+    client.force_login(org.officer)
+    image = Attachment.objects.get(original_name="finding.jpg")
+    for url in (reverse("attachment", args=[image.pk]), reverse("attachment_thumbnail", args=[image.pk])):
+        response = client.get(url)
+        assert (response.status_code, response["Content-Type"]) == (404, "image/svg+xml")
+        assert b"<svg" in response.content
+    document = Attachment.objects.get(original_name="plan.pdf")
+    response = client.get(reverse("attachment", args=[document.pk]))
+    assert response.status_code == 404
+    assert "“plan.pdf”" in response.content.decode() and 'id="file-missing"' in response.content.decode()
+
+
+def test_the_site_has_an_icon(client):
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Content-Type"]) == (200, "image/x-icon")
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
