@@ -344,12 +344,19 @@ def checklist_edit(request, pk: int):
     ]
     formset = ChecklistItemFormSet(request.POST or None, initial=initial)
     note = request.POST.get("note", "")
-    if request.method == "POST" and formset.is_valid():
+    note_error = ""
+    if request.method == "POST":
+        # The note is checked with the rows, so every error shows at once, not one layer at a time.
+        try:
+            note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
+        except ValidationError as exc:
+            note_error = " ".join(exc.messages)
+            messages.error(request, note_error)
+    if request.method == "POST" and formset.is_valid() and not note_error:
         items = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         for item in items:
             item.pop("DELETE", None)
         try:
-            note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
             new_version = services.checklist_revise(template=template, items=items, by=request.user, note=note)
             messages.success(request, _("Saved as version %(n)s.") % {"n": new_version.number})
             return redirect(template.get_absolute_url())
