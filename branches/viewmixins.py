@@ -153,6 +153,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context["can_manage"] = bool(self.manage_action) and self.can(self.manage_action)
         context["can_export"] = bool(self.export_action) and self.can(self.export_action)
         context["query"] = self.request.GET.urlencode()
+        table = context.get("table")
+        # All rows the filters leave, over every page (not only this page's 25).
+        context["record_count"] = table.paginator.count if getattr(table, "paginator", None) else len(table.rows)
         return context
 
 

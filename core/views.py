@@ -4,12 +4,15 @@ attachment downloads and background documents. Thin: scope, permission, one serv
 from __future__ import annotations
 
 import datetime
+import logging
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +32,8 @@ from core.tables import NotificationTable
 from core.tasks_registry import work_queue
 from safetybank.htmx import render_partial
 from safetybank.params import year_param
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
@@ -175,13 +180,31 @@ def attachment_download(request, pk: int, thumbnail: bool = False):
         raise Http404
     inline = attachment.is_image and request.GET.get("download") != "1"
     content_type = "image/jpeg" if thumbnail else _content_type(attachment)
+    try:
+        handle = stored.open("rb")
+    except OSError:
+        return _missing_file(request, attachment, image=thumbnail or inline)
     response = FileResponse(
-        stored.open("rb"), as_attachment=not inline, filename=attachment.original_name, content_type=content_type
+        handle, as_attachment=not inline, filename=attachment.original_name, content_type=content_type
     )
     # Even if a file were ever mistaken for a page, it could run nothing here.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+MISSING_IMAGE = Path(settings.BASE_DIR) / "static" / "img" / "missing-file.svg"
+
+
+def _missing_file(request, attachment, *, image: bool):
+    """The record names a file the storage no longer has (a restore without media, a disk fault):
+    a picture gets a placeholder picture, a download a page that says so; both answer 404."""
+    logger.error("Attachment %s: stored file %s is missing", attachment.pk, attachment.file.name)
+    if image:
+        response = HttpResponse(MISSING_IMAGE.read_bytes(), content_type="image/svg+xml", status=404)
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        return response
+    return render(request, "core/attachment_missing.html", {"attachment": attachment}, status=404)
 
 
 def _content_type(attachment) -> str:

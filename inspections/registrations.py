@@ -39,11 +39,13 @@ def inspection_tasks(user) -> list[TaskItem]:
         )
     # A daily check of a past day can no longer be done: it shows as missed in the register, not here.
     open_ = open_assignments_for(user=user).exclude(level=Level.L4_PREMISES, period_end__lt=today)
-    for assignment in open_.select_related("version__template", "premises", "unit").order_by("period_end", "pk"):
+    for assignment in open_.select_related("version__template", "premises", "unit", "rule").order_by(
+        "period_end", "pk"
+    ):
         daily = assignment.level == Level.L4_PREMISES
         items.append(
             TaskItem(
-                title=f"{assignment.version.template.display_name} · {assignment.premises or assignment.unit}",
+                title=_assignment_title(assignment),
                 url=reverse("inspections:today") if daily else assignment.get_absolute_url(),
                 due=assignment.period_end,
                 source=_("Inspections"),
@@ -54,6 +56,17 @@ def inspection_tasks(user) -> list[TaskItem]:
             )
         )
     return items
+
+
+def _assignment_title(assignment) -> str:
+    """What tells two tasks of the same checklist at the same place apart: the period, and which of
+    several times a period it is."""
+    start, end = assignment.period_start, assignment.period_end
+    period = f"{end:%Y-%m-%d}" if start == end else f"{start:%m-%d}–{end:%m-%d}"
+    parts = [assignment.version.template.display_name, str(assignment.premises or assignment.unit), period]
+    if assignment.rule_id and assignment.rule.count > 1:
+        parts.append(_("no. %(n)s") % {"n": assignment.slot})
+    return " · ".join(parts)
 
 
 def _acknowledgement_item(inspection, *, kind: str, label: str, decision: bool = False) -> TaskItem:

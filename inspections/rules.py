@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branches.choices import Post
 from branches.models import User
 from branches.permissions import effective_posts
-from core.selectors import superior_of
+from core.selectors import attachments_of, superior_of
 from inspections.choices import Level
 from inspections.models import Inspection
 
@@ -77,3 +78,17 @@ def may_correct(user: User, inspection: Inspection) -> bool:
     if LEADERSHIP & effective_posts(user) and inspector.unit_id is not None:
         return inspector.unit.scope_root.path.startswith(user.unit.scope_root.path)
     return False
+
+
+def submission_problems(inspection) -> list[str]:
+    """What keeps an inspection from being submitted, all of it at once: items not answered, failures
+    not described, photos missing where the checklist asks for one."""
+    problems = []
+    for answer in inspection.answers.select_related("item"):
+        if not answer.is_answered:
+            problems.append(_("%(code)s is not answered.") % {"code": answer.item.code})
+        elif answer.failed and not answer.note:
+            problems.append(_("%(code)s failed: describe what is wrong.") % {"code": answer.item.code})
+        elif answer.failed and answer.item.photo_on_fail and not attachments_of(answer).exists():
+            problems.append(_("%(code)s failed: a photo is required.") % {"code": answer.item.code})
+    return problems

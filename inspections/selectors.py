@@ -30,6 +30,7 @@ class Cell:
     missed: int = 0
     unassigned: int = 0
     pending: int = 0  # not yet due
+    shared: int = 0  # of ``required``: the sub-branch's own, shown on each of its premises
 
     @property
     def colour(self) -> str:
@@ -54,6 +55,7 @@ class ComplianceGrid:
     levels: list[tuple[str, str]]
     rows: list[tuple[Premises, dict[str, Cell]]] = field(default_factory=list)
     totals: dict[str, Cell] = field(default_factory=dict)
+    has_shared: bool = False  # a sub-branch requirement shows on several rows (counted once in the totals)
 
 
 def _classify(status: str, unassigned: bool, due: datetime.date, today: datetime.date) -> str:
@@ -102,7 +104,10 @@ def compliance_grid(*, user, month: datetime.date, today: datetime.date | None =
         for level, _ in grid.levels:
             cell = Cell()
             cell.add(cells.get((f"P{premises.pk}", level), Cell()))
-            cell.add(cells.get((f"U{premises.unit_id}", level), Cell()))
+            unit_cell = cells.get((f"U{premises.unit_id}", level), Cell())
+            cell.add(unit_cell)
+            cell.shared = unit_cell.required
+            grid.has_shared = grid.has_shared or bool(unit_cell.required)
             row[level] = cell
         grid.rows.append((premises, row))
     for (_key, level), cell in cells.items():
@@ -202,7 +207,7 @@ def answer_rows(inspection) -> list[tuple]:
     from core.models import Attachment
     from inspections.models import Answer
 
-    answers = list(inspection.answers.select_related("item"))
+    answers = list(inspection.answers.select_related("item", "hazard"))
     photos: dict[int, list] = {}
     if answers:
         for attachment in Attachment.objects.filter(

@@ -41,6 +41,7 @@ from inspections.rules import (
     acknowledgers_of,
     may_correct,
     needs_acknowledgement,
+    submission_problems,
 )
 from safetybank.audit import set_reason
 from safetybank.forms import clean_text
@@ -332,22 +333,13 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
     The inspection becomes immutable, its assignment is done (unless ``complete`` is False: a daily
     check waits for its co-signature), and each failure raises a hidden danger. ``fields`` are
     extra inspection fields recorded with the submission (stated time, time on the form)."""
-    from core.selectors import attachments_of
-
     inspection = _locked_draft(inspection.pk)
     if inspection.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector submits this inspection."))
-    answers = list(inspection.answers.select_related("item"))
-    problems = []
-    for answer in answers:
-        if not answer.is_answered:
-            problems.append(_("%(code)s is not answered.") % {"code": answer.item.code})
-        elif answer.failed and not answer.note:
-            problems.append(_("%(code)s failed: describe what is wrong.") % {"code": answer.item.code})
-        elif answer.failed and answer.item.photo_on_fail and not attachments_of(answer).exists():
-            problems.append(_("%(code)s failed: a photo is required.") % {"code": answer.item.code})
+    problems = submission_problems(inspection)
     if problems:
         raise ValidationError(problems)
+    answers = list(inspection.answers.select_related("item"))
     inspection.status = InspectionStatus.SUBMITTED
     inspection.submitted_at = timezone.now()
     for name, value in fields.items():

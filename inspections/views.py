@@ -32,6 +32,7 @@ from inspections.forms import (
     RuleForm,
     UnannouncedForm,
 )
+from inspections.messages import hazards_raised
 from inspections.models import Answer, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
 from inspections.rules import may_correct
 from inspections.tables import ChecklistTable, RuleTable
@@ -191,7 +192,7 @@ def inspection_submit(request, pk: int):
         context = _form_context(inspection, submit_errors=list(exc.messages))
         return render(request, "inspections/inspection_form.html", context, status=400)
     if hazards:
-        messages.warning(request, _("Submitted. %(n)s hidden dangers were raised.") % {"n": len(hazards)})
+        messages.warning(request, hazards_raised(hazards))
     else:
         messages.success(request, _("Submitted. No item failed."))
     return redirect(inspection.get_absolute_url())
@@ -340,12 +341,19 @@ def checklist_edit(request, pk: int):
     initial = [{f: getattr(item, f) for f in fields} for item in (version.items.all() if version else [])]
     formset = ChecklistItemFormSet(request.POST or None, initial=initial)
     note = request.POST.get("note", "")
-    if request.method == "POST" and formset.is_valid():
+    note_error = ""
+    if request.method == "POST":
+        # The note is checked with the rows, so every error shows at once, not one layer at a time.
+        try:
+            note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
+        except ValidationError as exc:
+            note_error = " ".join(exc.messages)
+            messages.error(request, note_error)
+    if request.method == "POST" and formset.is_valid() and not note_error:
         items = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         for item in items:
             item.pop("DELETE", None)
         try:
-            note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
             new_version = services.checklist_revise(template=template, items=items, by=request.user, note=note)
             messages.success(request, _("Saved as version %(n)s.") % {"n": new_version.number})
             return redirect(template.get_absolute_url())

@@ -7,7 +7,9 @@ text input is made safe at the form boundary, once:
   field before it is validated: they cannot be typed, break XLSX exports and PostgreSQL refuses NUL;
 - a text field without a maximum gets one (``LINE_MAX_LENGTH`` on one line, ``TEXT_MAX_LENGTH`` in a
   text area), so a 100,000-character paste is a form error that states the limit; the browser is told
-  the limit too (``maxlength``), and a text area says it in its help text.
+  the limit too (``maxlength``), and a text area says it in its help text;
+- a form sent back with errors says, next to each file field a file was chosen for, to choose it again
+  (a browser cannot be given the chosen files back).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 LINE_MAX_LENGTH = 255
 TEXT_MAX_LENGTH = 5000
+
+CHOOSE_AGAIN = _("Choose the file again: files are not kept when a form comes back with errors.")
 
 # C0 control characters except \t \n \r: what openpyxl cannot write and PostgreSQL cannot store (NUL).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -65,6 +70,21 @@ class SafeTextMixin:
     def full_clean(self):
         self._make_text_safe()
         super().full_clean()
+        self._ask_for_files_again()
+
+    def _ask_for_files_again(self) -> None:
+        """A page sent back with errors cannot give the browser the chosen files back: say so next to
+        each file field a file was chosen for, so no one submits again believing their photos are there."""
+        if not self.is_bound or not self._errors or not self.files:
+            return
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            chosen = self.files.getlist(key) if hasattr(self.files, "getlist") else [self.files.get(key)]
+            if isinstance(field, forms.FileField) and any(chosen) and not getattr(field, "_asked_again", False):
+                field.help_text = format_html(
+                    '<strong class="text-danger choose-again">{}</strong> {}', CHOOSE_AGAIN, field.help_text
+                )
+                field._asked_again = True
 
     def _make_text_safe(self) -> None:
         keys = []

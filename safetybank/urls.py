@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from safetybank.favicon import favicon
 from safetybank.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("branches.account_urls")),
     path("admin/", admin.site.urls),

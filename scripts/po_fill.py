@@ -4,6 +4,8 @@
 Only the entries named are touched; a fuzzy flag on them is cleared. Prints the
 msgids still empty afterwards, so a developer sees what is left to translate.
 Usage: .venv/bin/python scripts/po_fill.py < my-strings.json   (after `make messages`)
+A msgid with a context (``pgettext("verb", "Open")``, ``{% translate "Open" context "verb" %}``) is
+keyed as context + U+0004 + msgid, the way gettext stores it: {"verb\u0004Open": "查看"}.
 """
 
 import json
@@ -20,8 +22,9 @@ def main() -> int:
     texts = json.load(sys.stdin)
     po = polib.pofile(str(CATALOGUE))
     for entry in po:
-        if entry.msgid in texts:
-            value = texts[entry.msgid]
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt is not None else entry.msgid
+        if key in texts:
+            value = texts[key]
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: value}
             else:

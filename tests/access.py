@@ -167,6 +167,7 @@ PUBLIC = {
     "login",
     "logout",
     "healthz",
+    "favicon",  # the site icon, for anyone (tests/test_labels.py)
     "set_language",
     "password_change",  # any signed-in person, their own password (tests/test_sign_in.py)
     "password_change_done",

@@ -3,6 +3,9 @@ services enforce and the queues and pages show. Selectors and services both impo
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.utils import timezone
 
 from branches.choices import Post
@@ -36,3 +39,13 @@ def cosigners_of(inspection: Inspection) -> list[User]:
         heads += list(User.objects.filter(is_active=True, home_premises=inspection.premises))
     unique = {person.pk: person for person in heads}
     return list(unique.values())
+
+
+def minimum_seconds(items: int) -> int:
+    """Faster than this, a check of ``items`` items is flagged "too fast" for review."""
+    return settings.DAILY_CHECK_MIN_SECONDS_PER_ITEM * items
+
+
+def earliest_unflagged_submit(inspection: Inspection, items: int):
+    """The first moment a submission of ``inspection`` is not flagged: shown on the form beforehand."""
+    return inspection.started_at + datetime.timedelta(seconds=minimum_seconds(items))

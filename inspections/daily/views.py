@@ -19,7 +19,9 @@ from core.views import client_ip
 from inspections.choices import Defence
 from inspections.daily import rules, selectors, services
 from inspections.forms import DailySubmitForm
+from inspections.messages import hazards_raised
 from inspections.models import Assignment
+from inspections.rules import submission_problems
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
 from safetybank.params import month_param
@@ -53,6 +55,22 @@ def start(request, pk: int):
     return redirect("inspections:daily_check", pk=inspection.pk)
 
 
+def _form_context(inspection, rows) -> dict:
+    """What the check form shows besides its answers: the groups, the co-sign note, and the earliest
+    time a submission is not flagged as too fast (stated before anyone submits)."""
+    earliest = rules.earliest_unflagged_submit(inspection, len(rows))
+    return {
+        "inspection": inspection,
+        "groups": _grouped(rows),
+        "needs_cosign": rules.needs_cosign(inspection),
+        "items": len(rows),
+        "minimum_seconds": rules.minimum_seconds(len(rows)),
+        "earliest": timezone.localtime(earliest),
+        # Counted down in the page from when it loads, so a phone's wrong clock does not matter.
+        "seconds_left": max(0, int((earliest - timezone.now()).total_seconds())),
+    }
+
+
 def _grouped(rows):
     groups = []
     for value, label in Defence.choices:
@@ -69,9 +87,7 @@ def check(request, pk: int):
     require(request, "inspection.view")
     rows = answer_rows(inspection)
     context = {
-        "inspection": inspection,
-        "groups": _grouped(rows),
-        "needs_cosign": rules.needs_cosign(inspection),
+        **_form_context(inspection, rows),
         "signatures": signatures_of(inspection),
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "is_late": inspection.is_submitted and services.is_late(inspection),
@@ -126,22 +142,21 @@ def submit(request, pk: int):
         hazards = services.daily_check_submit(inspection=inspection, by=request.user, performed_at=performed_at)
     except ValidationError as exc:
         # The answers are saved one by one as they are given: the form comes back with all of them
-        # and with the time as typed, next to the message.
+        # and with the time as typed, next to every problem at once (a wrong time and unanswered items).
+        problems = list(dict.fromkeys([*exc.messages, *submission_problems(inspection)]))
         rows = answer_rows(inspection)
         return render(
             request,
             "inspections/daily/check_form.html",
             {
-                "inspection": inspection,
-                "groups": _grouped(rows),
-                "needs_cosign": rules.needs_cosign(inspection),
+                **_form_context(inspection, rows),
                 "now": form.data.get("performed_at") or timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                "submit_errors": exc.messages,
+                "submit_errors": problems,
             },
             status=400,
         )
     if hazards:
-        messages.warning(request, _("Submitted. %(n)s hidden dangers were raised.") % {"n": len(hazards)})
+        messages.warning(request, hazards_raised(hazards))
     else:
         messages.success(request, _("Submitted. No item failed."))
     return redirect("inspections:daily_check", pk=pk)

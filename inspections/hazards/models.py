@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from branches.choices import Post
 from branches.models import Premises, Unit
@@ -153,7 +154,13 @@ class Hazard(models.Model):
         message = self.description_message
         if message.get("text"):
             text = render(message["text"], message.get("params"))
-            return f"{text}: {message['note']}" if message.get("note") else text
+            if not message.get("note"):
+                return text
+            # Chinese punctuation in Chinese ("…：…"), not an English colon or full stop.
+            return pgettext("generated text: what the person typed", "%(text)s: %(note)s") % {
+                "text": text,
+                "note": message["note"],
+            }
         return self.description
 
     @property
