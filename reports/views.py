@@ -188,44 +188,35 @@ def report_sections(request, pk: int):
     return render_partial(request, full, partial, context, status=status)
 
 
-def _transition(action: str, run, done_message):
-    """A workflow button on a report: ``run(report, request)`` through one service; a refusal is a message."""
+def _transition(action: str, service, done_message, *, with_ip: bool = False):
+    """A workflow button on a report: one service call; a refusal is a message, success shows the report."""
 
     @login_required
     @require_POST
     def view(request, pk: int):
         report = _report(request, pk, action)
+        signed_from = {"ip": client_ip(request)} if with_ip else {}
         try:
-            result = run(report, request)
+            result = service(report=report, by=request.user, **signed_from)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(report)
         messages.success(request, str(done_message))
-        return redirect(result)
+        return redirect(result if isinstance(result, Report) else report)
 
     return view
 
 
-report_regenerate = _transition(
-    "report.edit",
-    lambda report, request: services.report_regenerate(report=report, by=request.user),
-    gettext_lazy("The numbers were collected again; your sections were kept."),
-)
-report_finalise = _transition(
-    "report.edit",
-    lambda report, request: services.report_finalise(report=report, by=request.user),
-    gettext_lazy("Finalised: the numbers of this version are fixed."),
-)
-report_publish = _transition(
-    "report.edit",
-    lambda report, request: services.report_publish(report=report, by=request.user),
-    gettext_lazy("Published: head office can download it."),
-)
-report_sign = _transition(
-    "report.sign",
-    lambda report, request: services.report_sign(report=report, by=request.user, ip=client_ip(request)) and report,
-    gettext_lazy("Signed."),
-)
+DONE = {
+    "regenerate": gettext_lazy("The numbers were collected again; your sections were kept."),
+    "finalise": gettext_lazy("Finalised: the numbers of this version are fixed."),
+    "publish": gettext_lazy("Published: head office can download it."),
+    "sign": gettext_lazy("Signed."),
+}
+report_regenerate = _transition("report.edit", services.report_regenerate, DONE["regenerate"])
+report_finalise = _transition("report.edit", services.report_finalise, DONE["finalise"])
+report_publish = _transition("report.edit", services.report_publish, DONE["publish"])
+report_sign = _transition("report.sign", services.report_sign, DONE["sign"], with_ip=True)
 
 
 @login_required

@@ -97,6 +97,22 @@ def test_bell_shows_the_unread_count_and_the_list_marks_read(org, login):
     assert "营业日历" in listing
 
 
+def test_the_list_shows_only_the_unread_when_asked_and_never_someone_elses(org, login):
+    from core.services import notification_mark_read
+
+    def note(user, year):
+        return notify(user=user, kind="test", title=TITLE, params={"year": year}, dedupe_key=f"test-{year}")
+
+    notification_mark_read(notification=note(org.officer, 2026))
+    note(org.officer, 2027)
+    note(org.security, 2028)
+    client = login(org.officer)
+    everything = client.get(reverse("notifications")).content.decode()
+    assert "2026 年营业日历" in everything and "2027 年营业日历" in everything and "2028" not in everything
+    unread = client.get(reverse("notifications") + "?unread=true").content.decode()
+    assert "2027 年营业日历" in unread and "2026 年营业日历" not in unread
+
+
 def test_nobody_opens_someone_elses_notification(org, login):
     notification = remind(org.officer, org.outlet_a)
     response = login(org.outsider).post(reverse("notification_open", args=[notification.pk]))
