@@ -85,6 +85,12 @@ class SafeTextMixin:
                     '<strong class="text-danger choose-again">{}</strong> {}', CHOOSE_AGAIN, field.help_text
                 )
                 field._asked_again = True
+                self[name].help_text = field.help_text  # the bound field, made while cleaning, copied it
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if getattr(self, "cleaned_data", None) is not None:  # a service's refusal after cleaning
+            self._ask_for_files_again()
 
     def _make_text_safe(self) -> None:
         keys = []

@@ -69,7 +69,7 @@ def test_a_checklist_edit_shows_the_notes_error_with_the_rows_errors(daily, clie
     }
     page = client.post(reverse("inspections:checklist_edit", args=[template.pk]), data).content.decode()
     assert "最多 200 个字" in page  # the limit, stated before it bites
-    assert "这个字段是必填项" in page  # the row's error
+    assert "该字段是必填项" in page  # the row's error
     assert "过长：最多 200 个字符（现有 201 个）" in page  # and the note's, at once
 
 
