@@ -4,10 +4,13 @@ compliance grid. Thin: scope first (404), then post (403), then one service call
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +37,8 @@ from safetybank.forms import clean_text, strip_controls
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response, render_pdf
 from safetybank.periods import month_start, next_month, previous_month
+
+COMPLIANCE_ROWS_PER_PAGE = 50
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -389,12 +394,23 @@ def rule_edit(request, pk: int):
 def compliance(request):
     require(request, "compliance.view")
     month = month_param(request)
-    grid = selectors.compliance_grid(user=request.user, month=month)
+    unit = request.GET.get("unit", "")
+    grid = selectors.compliance_rollup(user=request.user, month=month, unit_id=int(unit) if unit.isdigit() else None)
+    if grid is None:
+        raise Http404
+    page = Paginator(grid.rows, COMPLIANCE_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     previous, following = previous_month(month), next_month(month)
     return render(
         request,
         "inspections/compliance.html",
-        {"grid": grid, "month": month, "previous": previous, "following": following},
+        {
+            "grid": grid,
+            "page": page,
+            "pager_query": urlencode({"month": f"{month:%Y-%m}", **({"unit": grid.node.pk} if grid.node else {})}),
+            "month": month,
+            "previous": previous,
+            "following": following,
+        },
     )
 
 
