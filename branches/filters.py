@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Area, Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
+from branches.widgets import SearchSelect
 
 
 def premises_in_scope(request):
@@ -13,8 +14,21 @@ def premises_in_scope(request):
     return Premises.objects.for_user(request.user) if request else Premises.objects.none()
 
 
+# A single choice among these models is a search-as-you-type box asking this URL, never a <select>:
+# a head office scope holds thousands of premises and tens of thousands of people.
+SEARCHED = {Premises: "branches:premises_search", User: "branches:people_search"}
+
+
+def _chosen_model(filter_, request):
+    queryset = filter_.queryset
+    if callable(queryset):
+        queryset = queryset(request)
+    return getattr(queryset, "model", None)
+
+
 class ScopedFilterSet(django_filters.FilterSet):
-    """Narrows every model-choice filter to the signed-in user's scope."""
+    """Narrows every model-choice filter to the signed-in user's scope; a premises or person filter
+    becomes a search box (``branches.widgets.SearchSelect``) that still filters by ``?<name>=<id>``."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -24,6 +38,10 @@ class ScopedFilterSet(django_filters.FilterSet):
             queryset = getattr(filter_, "queryset", None)
             if user is not None and queryset is not None and hasattr(queryset, "for_user"):
                 filter_.queryset = queryset.for_user(user)
+            if type(filter_) is django_filters.ModelChoiceFilter and "widget" not in filter_.extra:
+                url_name = SEARCHED.get(_chosen_model(filter_, request))
+                if url_name:
+                    filter_.extra["widget"] = SearchSelect(url_name)
 
 
 class SearchMixin(django_filters.FilterSet):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from branches.models import Premises, Unit, User
 
 
@@ -30,3 +32,29 @@ def second_factor_recovery_codes_left(user) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+SEARCH_LIMIT = 20  # what a search-as-you-type list offers at most
+SEARCH_MIN_LENGTH = 1
+
+
+def _search(queryset, term: str, fields: tuple[str, ...], limit: int):
+    term = (term or "").strip()
+    if len(term) < SEARCH_MIN_LENGTH:
+        return queryset.none()
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": term})
+    return queryset.filter(condition)[:limit]
+
+
+def premises_search(*, user, term: str, limit: int = SEARCH_LIMIT):
+    """Premises in ``user``'s scope whose name, code or address holds ``term``; at most ``limit``."""
+    queryset = Premises.objects.for_user(user).select_related("unit").order_by("-is_active", "name", "pk")
+    return _search(queryset, term, ("name", "code", "address"), limit)
+
+
+def people_search(*, user, term: str, limit: int = SEARCH_LIMIT):
+    """People in ``user``'s scope whose name, user name or employee number holds ``term``; at most ``limit``."""
+    queryset = User.objects.for_user(user).select_related("unit").order_by("-is_active", "full_name", "pk")
+    return _search(queryset, term, ("full_name", "username", "employee_number"), limit)

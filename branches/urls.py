@@ -22,6 +22,8 @@ urlpatterns = [
     path("staff/<int:pk>/leave/", views.StaffLeaveView.as_view(), name="staff_leave"),
     path("staff/<int:pk>/password/", views.StaffResetPasswordView.as_view(), name="staff_reset_password"),
     path("acting/new/", views.ActingCreateView.as_view(), name="acting_create"),
+    path("search/premises/", views.PremisesSearchView.as_view(), name="premises_search"),
+    path("search/people/", views.PeopleSearchView.as_view(), name="people_search"),
     path("left/", views.OrphanedItemsView.as_view(), name="orphans"),
     # XLSX import (import_views)
     path("import/", ImportUploadView.as_view(), name="import"),

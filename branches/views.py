@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from branches import rules, services
+from branches import rules, selectors, services
 from branches.filters import PremisesFilter, StaffFilter, UnitFilter
 from branches.forms import (
     ActingForm,
@@ -314,3 +315,23 @@ class OrphanedItemsView(ScopedMixin, TemplateView):
             "items": orphaned_items(self.request.user),
             "left": staff_who_left(user=self.request.user)[:50],
         }
+
+
+class SearchView(LoginRequiredMixin, View):
+    """The matches a search-as-you-type box offers (``branches.widgets.SearchSelect``): an HTML fragment of
+    at most ``SEARCH_LIMIT`` rows of the signed-in person's scope; nothing outside it, whatever is typed."""
+
+    search = None  # selectors.premises_search / people_search
+
+    def get(self, request):
+        term = request.GET.get("term", "")[:100]
+        results = type(self).search(user=request.user, term=term)
+        return render(request, "branches/partials/search_results.html", {"results": results, "term": term.strip()})
+
+
+class PremisesSearchView(SearchView):
+    search = selectors.premises_search
+
+
+class PeopleSearchView(SearchView):
+    search = selectors.people_search

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
+from branches.filters import ScopedFilterSet
 from branches.models import User
 from branches.permissions import can, log_refusal
 from core.audit_selectors import audit_rows, audited_models, record_history
@@ -32,7 +33,7 @@ def _kind_choices():
     return [(label, str(model._meta.verbose_name)) for label, model in audited_models().items()]
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(ScopedFilterSet):
     """Applied to each audited model's rows before they are united (every field exists on all of them)."""
 
     kind = django_filters.MultipleChoiceFilter(label=_("Kind of record"), choices=_kind_choices, method="by_kind")

@@ -20,6 +20,16 @@ class FacilityFilter(SearchMixin, ScopedFilterSet):
         fields = ["q", "premises", "kind", "status"]
 
 
+class DueFilter(ScopedFilterSet):
+    """The premises of the tests-due list (a search box: a head office has thousands)."""
+
+    premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=premises_in_scope)
+
+    class Meta:
+        model = Facility
+        fields = ["premises"]
+
+
 class FacilityTestFilter(ScopedFilterSet):
     premises = django_filters.ModelChoiceFilter(
         label=_("Premises"), field_name="facility__premises", queryset=premises_in_scope

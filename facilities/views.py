@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +19,15 @@ from core.models import canonical_content
 from core.selectors import signatures_of
 from core.views import client_ip
 from facilities import selectors, services
-from facilities.filters import FacilityFilter, FacilityTestFilter, InvestmentFilter
+from facilities.filters import DueFilter, FacilityFilter, FacilityTestFilter, InvestmentFilter
 from facilities.forms import CadenceForm, FacilityForm, FacilityTestForm, InvestmentForm
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from facilities.tables import FacilityTable, FacilityTestTable, InvestmentTable
 from safetybank.params import date_range_param
 from safetybank.pdf import pdf_response, render_pdf
 from safetybank.periods import month_bounds
+
+DUE_PER_PAGE = 50
 
 # --------------------------------------------------------------------------- facilities
 
@@ -147,20 +150,19 @@ class FacilityTestListView(ObjectListView):
 def due_list(request):
     """Tests due soon or overdue in the person's scope, overdue first."""
     require(request, "facility.view")
-    facilities = selectors.facilities_for(user=request.user)
-    premises_id = request.GET.get("premises", "")
-    if premises_id.isdigit():
-        facilities = facilities.filter(premises_id=premises_id)
+    filterset = DueFilter(request.GET, queryset=selectors.facilities_for(user=request.user), request=request)
     show_all = request.GET.get("all") == "1"
-    rows = [row for row in selectors.schedule_rows(facilities) if show_all or row.is_due]
+    rows = [row for row in selectors.schedule_rows(filterset.qs) if show_all or row.is_due]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "facilities/due_list.html",
         {
-            "rows": rows,
+            "rows": Paginator(rows, DUE_PER_PAGE).get_page(request.GET.get("page")),
             "show_all": show_all,
-            "premises_choices": Premises.objects.for_user(request.user).filter(facilities__isnull=False).distinct(),
-            "premises_id": premises_id,
+            "filter": filterset,
+            "pager_query": query.urlencode(),
         },
     )
 

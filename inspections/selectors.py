@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from branches.choices import Post
-from branches.models import Premises, User
+from branches.models import Premises, Unit, User
 from branches.permissions import effective_posts
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import month_start
@@ -113,6 +113,120 @@ def compliance_grid(*, user, month: datetime.date, today: datetime.date | None =
     for (_key, level), cell in cells.items():
         grid.totals[level].add(cell)  # each assignment once, however many rows show it
     return grid
+
+
+@dataclass
+class ComplianceRow:
+    """One row of the rolled-up grid: a unit to drill into (its whole subtree summed) or one premises."""
+
+    cells: dict[str, Cell]
+    unit: Unit | None = None
+    premises: Premises | None = None
+    premises_count: int = 0  # premises in use under a unit row
+
+
+@dataclass
+class ComplianceRollup:
+    month: datetime.date
+    levels: list[tuple[str, str]]
+    node: Unit | None  # the unit whose children are the rows (None: the scope has several tops)
+    trail: list[Unit] = field(default_factory=list)  # from the top of the scope down to ``node``
+    rows: list[ComplianceRow] = field(default_factory=list)
+    totals: dict[str, Cell] = field(default_factory=dict)
+    has_shared: bool = False  # a unit's own requirement shows on each of its premises (counted once in the totals)
+
+
+def _ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def compliance_rollup(
+    *, user, month: datetime.date, unit_id: int | None = None, today: datetime.date | None = None
+) -> ComplianceRollup | None:
+    """The compliance grid rolled up by unit: the rows are the children of ``unit_id`` (default: the top
+    of the user's scope), each summing its subtree, then the premises that belong to that unit itself
+    (a unit-level requirement shows on each of them, as in ``compliance_grid``). Each assignment counts
+    once in the totals. None when ``unit_id`` holds nothing in the user's scope (a 404).
+    A constant number of queries, however many branches, sub-branches and premises."""
+    month = month_start(month)
+    cells = compliance_counts(user=user, month=month, today=today)
+    premises_units = dict(Premises.objects.for_user(user).values_list("pk", "unit_id"))
+    active = set(Premises.objects.for_user(user).filter(is_active=True).values_list("pk", flat=True))
+    # Where each counted target and each premises in use sits: the unit and its path.
+    unit_of = {f"P{pk}": unit for pk, unit in premises_units.items()}
+    unit_of.update({key: int(key[1:]) for key, _level in cells if key.startswith("U")})
+    target_units = {unit_of[key] for key, _level in cells if key in unit_of}
+    needed = target_units | {premises_units[pk] for pk in active}
+    paths = dict(Unit.objects.filter(pk__in=needed).values_list("pk", "path"))
+    if not paths:
+        return ComplianceRollup(month=month, levels=list(Level.choices), node=None)
+    lists = [_ids(path) for path in paths.values()]
+    top = _common_prefix(lists)
+    node_id = unit_id if unit_id is not None else (top[-1] if top else None)
+    trail_ids: list[int] = []
+    node_index = -1  # the node's position in every path below it (its depth)
+    if node_id is not None:
+        below = [ids for ids in lists if node_id in ids[len(top) - 1 :]]
+        if not below:
+            return None
+        node_index = below[0].index(node_id)
+        trail_ids = below[0][len(top) - 1 : node_index + 1]
+
+    def child(unit) -> int | None:
+        """The row a unit's counts go to: the node's child above it, None for the node itself, -1 outside."""
+        ids = _ids(paths[unit])
+        if node_index >= 0 and (len(ids) <= node_index or ids[node_index] != node_id):
+            return -1
+        return ids[node_index + 1] if len(ids) > node_index + 1 else None
+
+    levels = list(Level.choices)
+    grid = ComplianceRollup(month=month, levels=levels, node=None)
+    grid.totals = {level: Cell() for level, _ in levels}
+    unit_cells: dict[int, dict[str, Cell]] = defaultdict(lambda: {level: Cell() for level, _ in levels})
+    own_unit_cells = {level: Cell() for level, _ in levels}
+    for (key, level), cell in cells.items():
+        unit = unit_of.get(key)
+        row = child(unit) if unit in paths else -1
+        if row == -1:
+            continue
+        grid.totals[level].add(cell)
+        if row is not None:
+            unit_cells[row][level].add(cell)
+        elif key.startswith("U"):
+            own_unit_cells[level].add(cell)
+    counts: dict[int, int] = defaultdict(int)
+    direct: list[int] = []
+    for pk in active:
+        row = child(premises_units[pk])
+        if row is None:
+            direct.append(pk)
+        elif row != -1:
+            counts[row] += 1
+    shown = Unit.objects.filter(pk__in=[*trail_ids, *unit_cells, *counts]).order_by("kind", "code")
+    units = {unit.pk: unit for unit in shown}
+    grid.trail = [units[pk] for pk in trail_ids if pk in units]
+    grid.node = units.get(node_id) if node_id is not None else None
+    for pk in sorted(set(unit_cells) | set(counts), key=lambda pk: (units[pk].kind, units[pk].code)):
+        grid.rows.append(ComplianceRow(cells=unit_cells[pk], unit=units[pk], premises_count=counts[pk]))
+    for premises in Premises.objects.filter(pk__in=direct).select_related("unit").order_by("code"):
+        row = {level: Cell() for level, _ in levels}
+        for level, _ in levels:
+            row[level].add(cells.get((f"P{premises.pk}", level), Cell()))
+            row[level].add(own_unit_cells[level])
+            row[level].shared = own_unit_cells[level].required
+            grid.has_shared = grid.has_shared or bool(own_unit_cells[level].required)
+        grid.rows.append(ComplianceRow(cells=row, premises=premises))
+    return grid
+
+
+def _common_prefix(paths: list[list[int]]) -> list[int]:
+    prefix = paths[0]
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(prefix), len(path)) and prefix[n] == path[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix
 
 
 def assignments_of(*, user, statuses=None):

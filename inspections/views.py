@@ -4,9 +4,12 @@ compliance grid. Thin: scope first (404), then post (403), then one service call
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +46,8 @@ from safetybank.pdf import pdf_response, render_pdf
 from safetybank.periods import next_month, previous_month
 
 # --------------------------------------------------------------------------- assignments and inspections
+
+COMPLIANCE_ROWS_PER_PAGE = 50
 
 
 def _my_inspections(request, form, drafts) -> dict:
@@ -400,14 +405,25 @@ class RuleEditView(ObjectEditView):
 
 
 class ComplianceView(ObjectPageView):
+    """Rolled up by unit: head office sees branches, ``?unit=`` drills down to sub-branches, then premises."""
+
     action = "compliance.view"
     template_name = "inspections/compliance.html"
 
     def get_context_data(self, **kwargs):
         month = month_param(self.request)
+        unit = self.request.GET.get("unit", "")
+        grid = selectors.compliance_rollup(
+            user=self.request.user, month=month, unit_id=int(unit) if unit.isdigit() else None
+        )
+        if grid is None:
+            raise Http404
+        page = Paginator(grid.rows, COMPLIANCE_ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
         return {
             **super().get_context_data(**kwargs),
-            "grid": selectors.compliance_grid(user=self.request.user, month=month),
+            "grid": grid,
+            "page": page,
+            "pager_query": urlencode({"month": f"{month:%Y-%m}", **({"unit": grid.node.pk} if grid.node else {})}),
             "month": month,
             "previous": previous_month(month),
             "following": next_month(month),

@@ -50,8 +50,10 @@ def responsibility_tasks(user) -> list[TaskItem]:
     if can(user, "roster.manage"):
         today = timezone.localdate()
         end = today + datetime.timedelta(days=14)
-        for unit in selectors.roster_units(user=user).filter(pk__in=_own_units(user)):
-            gaps = selectors.roster_gaps(unit=unit, start=today, end=end)
+        units = list(selectors.roster_units(user=user).filter(pk__in=_own_units(user)))
+        gaps_of = selectors.roster_gaps_by_unit(units=units, start=today, end=end)
+        for unit in units:
+            gaps = gaps_of[unit.pk]
             if gaps:
                 items.append(
                     TaskItem(

@@ -82,7 +82,7 @@ class Coverage:
     departments_signed: int = 0
     premises_total: int = 0
     premises_signed: int = 0
-    unsigned_staff: list[User] = field(default_factory=list)
+    unsigned_staff: QuerySet[User] | list[User] = field(default_factory=list)
 
     @staticmethod
     def _percent(part: int, whole: int) -> int | None:
@@ -134,8 +134,9 @@ def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> 
     coverage.premises_total = outlets.count()
     coverage.premises_signed = outlets.filter(signed=True).count()
     if with_names:
-        coverage.unsigned_staff = list(
-            staff.filter(signed=False).select_related("unit", "home_premises").order_by("unit__path", "full_name")
+        # A queryset, so that a page of it is read (a head office has tens of thousands of staff).
+        coverage.unsigned_staff = (
+            staff.filter(signed=False).select_related("unit", "home_premises").order_by("unit__path", "full_name", "pk")
         )
     return coverage
 
@@ -203,6 +204,14 @@ def roster_of(*, unit: Unit, start: datetime.date, end: datetime.date, warn_days
 def roster_gaps(*, unit: Unit, start: datetime.date, end: datetime.date) -> list[datetime.date]:
     """Holidays and weekend days in the range without a leader on duty at ``unit``."""
     return [row.date for row in roster_of(unit=unit, start=start, end=end) if row.duty is None]
+
+
+def roster_gaps_by_unit(*, units, start: datetime.date, end: datetime.date) -> dict[int, list[datetime.date]]:
+    """``roster_gaps`` of several units at once ({unit id: gaps}): two queries, however many units."""
+    units = list(units)
+    days = [day for day, _holiday in _non_working_days(start, end)]
+    covered = set(DutyDay.objects.filter(unit__in=units, date__range=(start, end)).values_list("unit_id", "date"))
+    return {unit.pk: [day for day in days if (unit.pk, day) not in covered] for unit in units}
 
 
 def roster_units(*, user) -> QuerySet[Unit]:

@@ -4,10 +4,12 @@ defence. Thin: scope first (404), then post (403), then one service call."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +42,8 @@ from responsibilities.tables import AgreementTable, LetterTable
 from safetybank.htmx import render_partial
 from safetybank.params import year_param
 from safetybank.pdf import pdf_response, render_pdf
+
+UNSIGNED_PER_PAGE = 50  # names of people who have not signed, a page at a time
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -238,10 +242,13 @@ def coverage(request):
     require(request, "letter.coverage")
     unit = _coverage_unit(request)
     year = year_param(request)
+    coverage = selectors.letter_coverage(user=request.user, unit=unit, year=year)
     context = {
         "unit": unit,
         "year": year,
-        "coverage": selectors.letter_coverage(user=request.user, unit=unit, year=year),
+        "coverage": coverage,
+        "unsigned": Paginator(coverage.unsigned_staff, UNSIGNED_PER_PAGE).get_page(request.GET.get("page")),
+        "pager_query": urlencode({"unit": unit.pk, "year": year}),
         "children": selectors.letter_coverage_by_unit(user=request.user, parent=unit, year=year),
         "ancestors": unit.ancestors(include_self=False),
         "can_remind": can(request.user, "letter.manage"),

@@ -149,6 +149,10 @@ CASES: list[AccessCase] = [
     AccessCase(
         "branches:orphans", ok=("headoffice", "president", "security"), forbidden=("outlethead", "officer", "outsider")
     ),
+    # Search-as-you-type of the filters: anyone signed in; the matches are the person's own scope
+    # (an outsider gets an empty list, tests/test_search_select.py).
+    AccessCase("branches:premises_search", ok=ALL),
+    AccessCase("branches:people_search", ok=ALL),
     # XLSX import: managers only. The report page of a real upload is tested in tests/test_import.py.
     *[
         AccessCase(name, ok=MANAGERS_IN_B1, forbidden=("president", "outlethead", "officer", "outsider"))

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.choices import PremisesKind
 from dashboards.models import RiskWeights
 from inspections.choices import EscalationLevel, HazardStatus, Level
 from inspections.cycles import cycle_open
@@ -19,7 +18,7 @@ from inspections.hazards.models import Hazard
 from inspections.hazards.selectors import hazard_counts
 from inspections.selectors import compliance_grid
 from inspections.services import standard_content_install
-from tests.factories import PremisesFactory
+from tests.factories import bank_tree
 
 TODAY = datetime.datetime(2026, 12, 15, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 MONTH = datetime.date(2026, 12, 1)
@@ -220,9 +219,10 @@ def test_head_office_changes_the_weights_with_a_reason_and_the_scores_follow(cli
 
 
 def _queries_with_premises(client, org, n):
+    """The president's dashboard after adding ``n`` sub-branches of three premises each to branch 1 (a
+    realistic tree: the count must not grow with the number of units either, not only of premises)."""
     with time_machine.travel(TODAY, tick=False):
-        for i in range(n):
-            premises = PremisesFactory(code=f"Q{n}-{i}", name=f"网点{i}", unit=org.sub1, kind=PremisesKind.OUTLET)
+        for premises in bank_tree(org.branch1, branches=n, sub_branches=1, premises=3, tag=f"Q{n}-"):
             _hazard(premises, org.security, found=_at(2), deadline=datetime.date(2026, 12, 10))
         client.force_login(org.president)
         client.get(reverse("dashboards:dashboard"))  # warm caches (content types, sessions)
@@ -233,11 +233,16 @@ def _queries_with_premises(client, org, n):
     return len(queries)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="grows with the number of sub-branches: the per-unit breakdown counts each child unit with queries "
+    "of its own, replaced by the summary tables of issue 19 item 2 (summary19); see tests/test_query_budgets.py",
+)
 def test_query_count_does_not_grow_with_premises(client, seeded):
-    ten = _queries_with_premises(client, seeded, 10)
-    hundred = _queries_with_premises(client, seeded, 90)
-    print(f"dashboard queries: {ten} with 12 premises, {hundred} with 102")
-    assert ten == hundred
+    few = _queries_with_premises(client, seeded, 4)
+    many = _queries_with_premises(client, seeded, 12)
+    print(f"dashboard queries: {few} with 4 more sub-branches, {many} with 16")
+    assert few == many
 
 
 def test_weights_default_before_head_office_saves_any(db):

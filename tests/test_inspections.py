@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from branches.choices import Post, PremisesKind
+from branches.choices import Post
 from branches.models import RefusedAccess
 from core.selectors import signatures_of
 from core.services import attachment_create
@@ -20,7 +20,7 @@ from inspections.cycles import cycle_open
 from inspections.hazards.models import Hazard
 from inspections.models import Assignment, ChecklistTemplate
 from inspections.rules import may_correct
-from inspections.selectors import compliance_grid
+from inspections.selectors import compliance_grid, compliance_rollup
 from inspections.services import (
     answer_save,
     checklist_revise,
@@ -32,7 +32,7 @@ from inspections.services import (
     standard_content_install,
 )
 from safetybank.audit import reason_text
-from tests.factories import PremisesFactory, UserFactory
+from tests.factories import UserFactory, bank_tree
 from tests.inspection_helpers import answer_all, photo
 
 pytestmark = pytest.mark.django_db
@@ -163,13 +163,16 @@ def test_compliance_grid_queries_do_not_grow_with_premises(engine):
     cycle_open(month=D(2026, 12, 1))
     with CaptureQueriesContext(connection) as few:
         compliance_grid(user=engine.headoffice, month=D(2026, 12, 1))
-    for n in range(90):
-        PremisesFactory(code=f"X{n:03d}", unit=engine.sub1, kind=PremisesKind.OUTLET)
+    # A realistic tree (branches, sub-branches, a few premises each), not one wide sub-branch.
+    bank_tree(engine.head_office, branches=4, sub_branches=3, premises=2)
     cycle_open(month=D(2027, 1, 1))
     with CaptureQueriesContext(connection) as many:
         grid = compliance_grid(user=engine.headoffice, month=D(2027, 1, 1))
-    assert len(grid.rows) >= 93
+    assert len(grid.rows) >= 27
     assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as rolled_up:
+        compliance_rollup(user=engine.headoffice, month=D(2027, 1, 1))
+    assert len(rolled_up) <= len(few) + 3
 
 
 def test_hazards_are_scoped(engine):
