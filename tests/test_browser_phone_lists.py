@@ -63,7 +63,7 @@ def test_the_hazard_list_on_a_phone_is_cards_with_the_deadline_and_responsible_p
     # Each value says what it is (the column's name), as the table header would.
     expect(card.locator("td", has_text="李主任")).to_have_attribute("data-label", "整改责任人")
 
-    page.get_by_role("button", name="筛选").click()
+    page.get_by_role("button", name="筛选条件").click()
     expect(filters).to_be_visible()
     assert _no_sideways_scroll(page, 375)
 
