@@ -81,6 +81,8 @@ class InvestmentTable(tables.Table):
         orderable=False,
     )
 
+    description = tables.Column(attrs={"td": {"class": "cell-text"}})  # wraps on a desktop
+
     class Meta:
         model = Investment
         fields = ["date", "premises", "premises_covered", "kind", "facility_kind", "amount", "description"]

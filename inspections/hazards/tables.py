@@ -9,7 +9,9 @@ ATTRS = {"class": "table table-sm table-striped align-middle"}
 class HazardTable(tables.Table):
     code = tables.Column(verbose_name=_("No."), linkify=True, order_by=("found_at",))
     description = tables.TemplateColumn(
-        template_name="inspections/hazards/partials/_description_cell.html", verbose_name=_("description")
+        template_name="inspections/hazards/partials/_description_cell.html",
+        verbose_name=_("description"),
+        attrs={"td": {"class": "cell-text"}},  # the one column that wraps on a desktop
     )
     status = tables.TemplateColumn(
         template_name="inspections/hazards/partials/_status_cell.html", verbose_name=_("status"), order_by=("status",)
@@ -23,6 +25,9 @@ class HazardTable(tables.Table):
     escalation_level = tables.Column(verbose_name=_("Escalation"), visible=False)
     is_repeat = tables.Column(verbose_name=_("Repeat finding"), visible=False)
     closed_at = tables.Column(verbose_name=_("Closed"), visible=False)
+
+    # What a person decides on, in a phone's card (templates/django_tables2/safetybank.html).
+    card_fields = ("code", "premises", "description", "grade", "status", "responsible", "deadline")
 
     export_columns = (
         "code",

@@ -53,6 +53,25 @@
       hide();
     }
   });
+  // Lists as cards on a phone (static/css/safetybank.css .table-cards): a hand-written table names each cell's
+  // column in data-label, from its header, as templates/django_tables2/safetybank.html does on the server.
+  function labelCells() {
+    document.querySelectorAll(".table-cards table").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (!cell.hasAttribute("data-label") && !cell.hasAttribute("colspan") && index < headers.length) {
+            cell.setAttribute("data-label", headers[index]);
+          }
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", labelCells);
+  document.addEventListener("htmx:load", labelCells);
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-htmx-error-close]")) {
       hide();
