@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.choices import Post
 from branches.models import Premises, Unit, User
@@ -43,7 +43,7 @@ from inspections.rules import (
     may_correct,
     needs_acknowledgement,
 )
-from safetybank.audit import set_reason
+from safetybank.audit import request_fields, set_reason
 from safetybank.forms import clean_text
 from safetybank.periods import month_end, month_start, next_month
 
@@ -206,7 +206,13 @@ def _create_inspection(*, reason: str = "inspection.start", answers_from=None, *
             Answer(inspection=inspection, item_id=a.item_id, result=a.result, number=a.number, text=a.text, note=a.note)
             for a in answers_from.answers.all()
         ]
-    bulk_create_with_history(answers, Answer, default_user=fields["inspector"], default_change_reason=reason)
+    bulk_create_with_history(
+        answers,
+        Answer,
+        default_user=fields["inspector"],
+        default_change_reason=reason,
+        custom_historical_attrs=request_fields(),
+    )
     return inspection
 
 
@@ -287,6 +293,35 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
     set_reason(answer, "inspection.answer", by=by)
     answer.save()
     return answer
+
+
+@transaction.atomic
+def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> int:
+    """Several "all fine" answers at once (a defence group's tap: ``item__defence=...``): every
+    unanswered pass/fail answer of the draft that matches passes. One UPDATE for the answers and one
+    INSERT for their audit rows, each row what ``answer_save`` would have written (who, why, when,
+    from where). Answers already given (a failure, say) are left as they are. Returns how many."""
+    draft = _locked_draft(inspection.pk)
+    if draft.inspector_id != by.pk:
+        raise ValidationError(_("Only the inspector answers this inspection."))
+    answers = list(
+        Answer.objects.filter(inspection=draft, item__answer_type=AnswerType.PASS_FAIL, result="", **item_filters)
+    )
+    now = timezone.now()
+    for answer in answers:
+        answer.result, answer.note, answer.answered_at = Result.PASS, "", now
+        set_reason(answer, "inspection.answer", by=by)
+    if answers:
+        bulk_update_with_history(
+            answers,
+            Answer,
+            ["result", "note", "answered_at"],
+            default_user=by,
+            default_change_reason="inspection.answer",
+            default_date=now,
+            custom_historical_attrs=request_fields(),
+        )
+    return len(answers)
 
 
 def assignment_complete(inspection: Inspection, *, late: bool | None = None) -> None:
