@@ -44,11 +44,13 @@ def _errors(exc: ValidationError) -> list[str]:
 def my_inspections(request):
     require(request, "inspection.perform")
     form = UnannouncedForm(user=request.user)
+    overdue_only = request.GET.get("status") == "overdue"  # the overdue digest's link
     return render(
         request,
         "inspections/assignment_list.html",
         {
-            "assignments": selectors.open_assignments_for(user=request.user),
+            "assignments": selectors.open_assignments_for(user=request.user, overdue_only=overdue_only),
+            "overdue_only": overdue_only,
             "drafts": selectors.inspections_for(user=request.user).filter(inspector=request.user, status="draft"),
             "form": form,
         },
