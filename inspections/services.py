@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from branches.choices import Post
 from branches.models import Premises, Unit, User
 from core.choices import SignatureKind
-from core.models import canonical_content
+from core.models import Notification, canonical_content
 from core.selectors import add_working_days, superior_of
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
@@ -649,7 +649,10 @@ def _overdue_digests(today: datetime.date) -> int:
             superiors[key] = _superiors_for(row)
         for person in superiors[key]:
             area[person.pk] = area.get(person.pk, 0) + row["count"]
-    people = User.objects.in_bulk(set(mine) | set(area))
+    key = f"inspection_overdue_digest:{today.isoformat()}"
+    # A second run, or one resumed after a stop, skips at once whoever already has today's digest.
+    told = set(Notification.objects.filter(dedupe_key=key).values_list("user_id", flat=True))
+    people = User.objects.in_bulk((set(mine) | set(area)) - told)
     sent = 0
     for pk, person in sorted(people.items()):
         own, theirs = mine.get(pk, 0), area.get(pk, 0)
@@ -662,7 +665,7 @@ def _overdue_digests(today: datetime.date) -> int:
                 body=gettext_lazy("Yours: %(mine)s. Not done in time in your area: %(area)s."),
                 params={"count": own + theirs, "mine": own, "area": theirs},
                 url=url,
-                dedupe_key=f"inspection_overdue_digest:{today.isoformat()}",
+                dedupe_key=key,
             )
             is not None
         )
