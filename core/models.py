@@ -40,8 +40,13 @@ class Notification(models.Model):
     message a day, while a changed deadline, assignee or grade is a new message and is sent.
     """
 
+    # No index of its own: the unique (user, ...) constraint and the unread index start with it.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=60)
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)

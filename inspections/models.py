@@ -206,12 +206,16 @@ class Assignment(models.Model):
     An assignment without an assignee is **unassigned**: a post nobody holds, shown, never hidden.
     """
 
-    cycle = models.ForeignKey(InspectionCycle, on_delete=models.PROTECT, related_name="assignments")
-    rule = models.ForeignKey(FrequencyRule, on_delete=models.PROTECT, related_name="assignments")
+    # No single-column index on cycle, rule, premises or assignee: the composite indexes below (and the
+    # unique constraint, for rule) start with them and serve the same lookups.
+    cycle = models.ForeignKey(InspectionCycle, on_delete=models.PROTECT, related_name="assignments", db_index=False)
+    rule = models.ForeignKey(FrequencyRule, on_delete=models.PROTECT, related_name="assignments", db_index=False)
     level = models.CharField(_("level"), max_length=2, choices=Level.choices)
     version = models.ForeignKey(ChecklistVersion, on_delete=models.PROTECT, verbose_name=_("checklist"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"))
-    premises = models.ForeignKey(Premises, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("premises"))
+    premises = models.ForeignKey(
+        Premises, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("premises"), db_index=False
+    )
     target_key = models.CharField(max_length=20)
     performer_post = models.CharField(_("performed by"), max_length=30, choices=Post.choices)
     assignee = models.ForeignKey(
@@ -221,6 +225,7 @@ class Assignment(models.Model):
         on_delete=models.PROTECT,
         related_name="inspection_assignments",
         verbose_name=_("assignee"),
+        db_index=False,
     )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("due"))
@@ -240,7 +245,22 @@ class Assignment(models.Model):
                 fields=["rule", "target_key", "period_start", "slot"], name="assignment_once_per_period"
             )
         ]
-        indexes = [models.Index(fields=["cycle", "level", "status"]), models.Index(fields=["assignee", "status"])]
+        indexes = [
+            models.Index(fields=["cycle", "level", "status"]),
+            models.Index(fields=["assignee", "status"]),
+            # Coverage, the 12-month trend and today's checks: one level, a day or a range of days.
+            models.Index(fields=["level", "period_start"], name="assignment_level_day"),
+            # One premises' days: the register, missed days, today's checks at the home premises.
+            models.Index(fields=["premises", "period_start"], name="assignment_premises_day"),
+            # The nightly overdue job: what is still open past its due date, and the overdue not yet told
+            # (small partial indexes: done rows, most of the table, are not in them).
+            models.Index(fields=["period_end"], name="assignment_open_due", condition=models.Q(status="open")),
+            models.Index(
+                fields=["id"],
+                name="assignment_overdue_untold",
+                condition=models.Q(status="overdue", notified_overdue_on__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         where = self.premises or self.unit

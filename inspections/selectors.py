@@ -236,12 +236,12 @@ def assignments_of(*, user, statuses=None):
     return qs
 
 
-def open_assignments_for(*, user, today: datetime.date | None = None):
-    """What the person has to inspect: open or overdue, period already started."""
+def open_assignments_for(*, user, today: datetime.date | None = None, overdue_only: bool = False):
+    """What the person has to inspect: open or overdue (only overdue: what the overdue digest links to),
+    period already started."""
     today = today or timezone.localdate()
-    return assignments_of(user=user, statuses=[AssignmentStatus.OPEN, AssignmentStatus.OVERDUE]).filter(
-        period_start__lte=today
-    )
+    statuses = [AssignmentStatus.OVERDUE] if overdue_only else [AssignmentStatus.OPEN, AssignmentStatus.OVERDUE]
+    return assignments_of(user=user, statuses=statuses).filter(period_start__lte=today)
 
 
 def acknowledgements_due(*, user) -> list[Inspection]:

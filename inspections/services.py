@@ -10,17 +10,17 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.choices import Post
 from branches.models import Premises, Unit, User
 from core.choices import SignatureKind
-from core.models import canonical_content
+from core.models import Notification, canonical_content
 from core.selectors import add_working_days, superior_of
 from core.services import notify, signature_sign
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
@@ -43,7 +43,7 @@ from inspections.rules import (
     needs_acknowledgement,
     submission_problems,
 )
-from safetybank.audit import set_reason
+from safetybank.audit import request_fields, set_reason
 from safetybank.forms import clean_text
 from safetybank.periods import month_end, month_start, next_month
 
@@ -206,7 +206,13 @@ def _create_inspection(*, reason: str = "inspection.start", answers_from=None, *
             Answer(inspection=inspection, item_id=a.item_id, result=a.result, number=a.number, text=a.text, note=a.note)
             for a in answers_from.answers.all()
         ]
-    bulk_create_with_history(answers, Answer, default_user=fields["inspector"], default_change_reason=reason)
+    bulk_create_with_history(
+        answers,
+        Answer,
+        default_user=fields["inspector"],
+        default_change_reason=reason,
+        custom_historical_attrs=request_fields(),
+    )
     return inspection
 
 
@@ -287,6 +293,35 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
     set_reason(answer, "inspection.answer", by=by)
     answer.save()
     return answer
+
+
+@transaction.atomic
+def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> int:
+    """Several "all fine" answers at once (a defence group's tap: ``item__defence=...``): every
+    unanswered pass/fail answer of the draft that matches passes. One UPDATE for the answers and one
+    INSERT for their audit rows, each row what ``answer_save`` would have written (who, why, when,
+    from where). Answers already given (a failure, say) are left as they are. Returns how many."""
+    draft = _locked_draft(inspection.pk)
+    if draft.inspector_id != by.pk:
+        raise ValidationError(_("Only the inspector answers this inspection."))
+    answers = list(
+        Answer.objects.filter(inspection=draft, item__answer_type=AnswerType.PASS_FAIL, result="", **item_filters)
+    )
+    now = timezone.now()
+    for answer in answers:
+        answer.result, answer.note, answer.answered_at = Result.PASS, "", now
+        set_reason(answer, "inspection.answer", by=by)
+    if answers:
+        bulk_update_with_history(
+            answers,
+            Answer,
+            ["result", "note", "answered_at"],
+            default_user=by,
+            default_change_reason="inspection.answer",
+            default_date=now,
+            custom_historical_attrs=request_fields(),
+        )
+    return len(answers)
 
 
 def assignment_complete(inspection: Inspection, *, late: bool | None = None) -> None:
@@ -532,46 +567,106 @@ def acknowledgements_remind(*, today: datetime.date | None = None) -> dict[str, 
 # --------------------------------------------------------------------------- overdue
 
 
-def assignments_mark_overdue(*, today: datetime.date | None = None) -> int:
-    """Daily: open assignments past their due date become overdue; the assignee (or, when nobody
-    holds the post, the superior) is told once a day, and once overdue so is the superior."""
+# The per-row messages sent before the daily digest: notifications already stored name these titles
+# and are still shown in the reader's language.
+RETIRED_OVERDUE_TITLES = (
+    gettext_lazy("Overdue inspection: %(what)s (due %(due)s)"),
+    gettext_lazy("Not done in time: %(what)s (due %(due)s)"),
+)
+
+# Rows per committed batch of the nightly jobs below: a run that stops (a worker lost, a time limit)
+# keeps what it committed, and the next run carries on from what is left.
+OVERDUE_BATCH = 2000
+
+
+def assignments_mark_overdue(*, today: datetime.date | None = None, batch_size: int = OVERDUE_BATCH) -> int:
+    """Daily: open assignments past their due date become overdue, in batches by primary key, each
+    committed. Each overdue assignment is told once, never again the nights after: it is claimed
+    (``notified_overdue_on``) batch by batch, and the people concerned get one digest a day for all
+    those claimed today: the assignee (their own), and the superiors above the assignee, or above
+    the place when nobody holds the post (their area's). Running twice, or again after a stop,
+    marks and tells nothing twice. Returns how many became overdue."""
     today = today or timezone.localdate()
-    overdue = Assignment.objects.filter(
-        status__in=[AssignmentStatus.OPEN, AssignmentStatus.OVERDUE], period_end__lt=today
-    ).select_related("assignee", "unit", "premises")
-    count = 0
-    for assignment in overdue.iterator():
-        if assignment.status == AssignmentStatus.OPEN:
-            Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.OPEN).update(
-                status=AssignmentStatus.OVERDUE
-            )
-            count += 1
-        if assignment.notified_overdue_on == today:
-            continue
-        params = {"what": str(assignment), "due": assignment.period_end.isoformat()}
-        url = reverse("inspections:assignment_detail", args=[assignment.pk])
-        if assignment.assignee is not None:
-            notify(
-                user=assignment.assignee,
-                kind="inspection_overdue",
-                obj=assignment,
-                url=url,
-                params=params,
-                title=gettext_lazy("Overdue inspection: %(what)s (due %(due)s)"),
-            )
-        escalate_to = (
-            superior_of(assignment.assignee)
-            if assignment.assignee
-            else superior_of(assignment.premises or assignment.unit)
-        )
-        for person in escalate_to:
+    marked = _in_batches(
+        Assignment.objects.filter(status=AssignmentStatus.OPEN, period_end__lt=today),
+        batch_size,
+        lambda ids: Assignment.objects.filter(pk__in=ids, status=AssignmentStatus.OPEN).update(
+            status=AssignmentStatus.OVERDUE
+        ),
+    )
+    _in_batches(
+        Assignment.objects.filter(status=AssignmentStatus.OVERDUE, notified_overdue_on__isnull=True),
+        batch_size,
+        lambda ids: Assignment.objects.filter(pk__in=ids, notified_overdue_on__isnull=True).update(
+            notified_overdue_on=today
+        ),
+    )
+    _overdue_digests(today)
+    return marked
+
+
+def _in_batches(queryset, batch_size: int, write) -> int:
+    """``write(ids)`` over the rows of ``queryset`` in primary-key order, one transaction per batch."""
+    done, last = 0, 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return done
+        with transaction.atomic():
+            done += write(ids)
+        last = ids[-1]
+
+
+def _overdue_digests(today: datetime.date) -> int:
+    """One message per person for the assignments claimed today (``notified_overdue_on``): how many of
+    theirs and of their area became overdue, with a link to the list. Sent at most once a day (the
+    key is the day), so a second run, or a run resumed after a stop, sends nothing more."""
+    claimed = (
+        Assignment.objects.filter(notified_overdue_on=today)
+        .values("assignee_id", "assignee__unit_id", "premises__unit_id", "unit_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    mine: dict[int, int] = {}
+    area: dict[int, int] = {}
+    superiors: dict[tuple, list[User]] = {}
+    for row in claimed:
+        if row["assignee_id"]:
+            mine[row["assignee_id"]] = mine.get(row["assignee_id"], 0) + row["count"]
+            key = ("user", row["assignee__unit_id"])  # a person's superiors follow from their unit
+        else:
+            key = ("premises", row["premises__unit_id"]) if row["premises__unit_id"] else ("unit", row["unit_id"])
+        if key not in superiors:
+            superiors[key] = _superiors_for(row)
+        for person in superiors[key]:
+            area[person.pk] = area.get(person.pk, 0) + row["count"]
+    key = f"inspection_overdue_digest:{today.isoformat()}"
+    # A second run, or one resumed after a stop, skips at once whoever already has today's digest.
+    told = set(Notification.objects.filter(dedupe_key=key).values_list("user_id", flat=True))
+    people = User.objects.in_bulk((set(mine) | set(area)) - told)
+    sent = 0
+    for pk, person in sorted(people.items()):
+        own, theirs = mine.get(pk, 0), area.get(pk, 0)
+        url = reverse("inspections:my_inspections") + "?status=overdue" if own else reverse("inspections:compliance")
+        sent += (
             notify(
                 user=person,
-                kind="inspection_overdue_escalated",
-                obj=assignment,
+                kind="inspection_overdue_digest",
+                title=gettext_lazy("%(count)s inspections became overdue"),
+                body=gettext_lazy("Yours: %(mine)s. Not done in time in your area: %(area)s."),
+                params={"count": own + theirs, "mine": own, "area": theirs},
                 url=url,
-                params=params,
-                title=gettext_lazy("Not done in time: %(what)s (due %(due)s)"),
+                dedupe_key=key,
             )
-        Assignment.objects.filter(pk=assignment.pk).update(notified_overdue_on=today)
-    return count
+            is not None
+        )
+    return sent
+
+
+def _superiors_for(row: dict) -> list[User]:
+    """Who is told an assignment was not done in time: above the assignee, else above the place."""
+    if row["assignee_id"]:
+        return superior_of(User.objects.select_related("unit").get(pk=row["assignee_id"]))
+    if row["premises__unit_id"]:
+        return superior_of(Premises(unit=Unit.objects.get(pk=row["premises__unit_id"])))
+    return superior_of(Unit.objects.get(pk=row["unit_id"]))

@@ -51,7 +51,9 @@ COMPLIANCE_ROWS_PER_PAGE = 50
 
 
 def _my_inspections(request, form, drafts) -> dict:
-    return {"assignments": selectors.open_assignments_for(user=request.user), "drafts": drafts, "form": form}
+    overdue_only = request.GET.get("status") == "overdue"  # the overdue digest's link
+    assignments = selectors.open_assignments_for(user=request.user, overdue_only=overdue_only)
+    return {"assignments": assignments, "overdue_only": overdue_only, "drafts": drafts, "form": form}
 
 
 class MyInspectionsView(ObjectPageView):

@@ -155,10 +155,17 @@ def audit_history(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(**kwargs)
 
 
-def stamp_request(sender, history_instance, **kwargs) -> None:
-    """pre_create_historical_record receiver: copy IP and path from the current request, if any."""
+def request_fields() -> dict:
+    """IP and path of the current request (empty outside one), for the historical rows of a bulk
+    write (``bulk_*_with_history(..., custom_historical_attrs=request_fields())``): the bulk path
+    sends no signal, so without this its rows would not say where the change came from."""
     request = getattr(HistoricalRecords.context, "request", None)
     if request is None:
-        return
-    history_instance.ip_address = request.META.get("REMOTE_ADDR") or None
-    history_instance.request_path = request.path[:300]
+        return {}
+    return {"ip_address": request.META.get("REMOTE_ADDR") or None, "request_path": request.path[:300]}
+
+
+def stamp_request(sender, history_instance, **kwargs) -> None:
+    """pre_create_historical_record receiver: copy IP and path from the current request, if any."""
+    for name, value in request_fields().items():
+        setattr(history_instance, name, value)

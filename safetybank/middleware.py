@@ -1,3 +1,5 @@
+import time
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -145,3 +147,32 @@ class HealthProbeMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class SessionRenewMiddleware:
+    """Idle sessions end after ``SESSION_IDLE_MINUTES`` without writing the session table on every
+    request (``SESSION_SAVE_EVERY_REQUEST`` is off): a signed-in session is saved again, which moves
+    its expiry, only when something in it changed or its last renewal is ``SESSION_RENEW_MINUTES``
+    old. So a session ends between IDLE − RENEW and IDLE minutes after its last request, and a
+    person reading page after page writes the table at most once every RENEW minutes.
+
+    Sits right after ``SessionMiddleware``, so its response half runs before the session is saved.
+    """
+
+    KEY = "_renewed"
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.every = settings.SESSION_RENEW_MINUTES * 60
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response  # not read (static files, the health probe) or nobody signed in
+        now = int(time.time())
+        if session.modified or now - session.get(self.KEY, 0) >= self.every:
+            session[self.KEY] = now  # saved anyway, or due: the expiry moves
+        return response

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "safetybank.middleware.SecurityHeadersMiddleware",
     "safetybank.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Right after the session: renews an idle session at most every SESSION_RENEW_MINUTES (no write per request).
+    "safetybank.middleware.SessionRenewMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,13 +141,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after SESSION_IDLE_MINUTES without a request (each request renews the clock).
+# Sessions end after SESSION_IDLE_MINUTES without a request (requests renew the clock; see below).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # Two-factor sign-in: the name shown in authenticator apps; minutes between the password and the code.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "SafetyBank")
 SECOND_FACTOR_PENDING_MINUTES = env_int("SECOND_FACTOR_PENDING_MINUTES", 5, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+# A session is written when it changes, and renewed (its idle clock restarted) at most every
+# SESSION_RENEW_MINUTES by safetybank.middleware.SessionRenewMiddleware, not on every request: a
+# session so ends between IDLE - RENEW and IDLE minutes after its last request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_MINUTES = min(env_int("SESSION_RENEW_MINUTES", 5, minimum=1), SESSION_IDLE_MINUTES)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lockout after repeated failures, keyed on the username *and* the IP together, so an

@@ -155,19 +155,51 @@ def test_command_refuses_a_malformed_month(engine):
         call_command("open_inspection_cycle", "December")
 
 
-def test_overdue_assignments_are_marked_and_superiors_told(engine):
+def test_overdue_assignments_are_told_once_in_one_digest_per_person(engine):
+    """The nightly job marks what is past due in committed batches; each overdue assignment is told
+    once, never again the nights after, and each person gets one message a day however many rows
+    concern them: the assignee their own count, the security department above their area's."""
+    from django.db.models import Count
+
     from core.models import Notification
 
     cycle_open(month=D(2026, 12, 1))
-    first_day = Assignment.objects.get(rule__code="L4-OPEN", premises=engine.outlet_a, period_start=D(2026, 12, 1))
-    assignments_mark_overdue(today=D(2026, 12, 2))
+    due_1st = Assignment.objects.filter(period_end=D(2026, 12, 1))
+    first_day = due_1st.get(rule__code="L4-OPEN", premises=engine.outlet_a)
+    officers = due_1st.filter(assignee=engine.officer).count()
+    assert officers > 1 and due_1st.count() > 2
+
+    assert assignments_mark_overdue(today=D(2026, 12, 2), batch_size=2) == due_1st.count()  # several batches
     first_day.refresh_from_db()
-    assert first_day.status == AssignmentStatus.OVERDUE
-    assert Notification.objects.filter(user=engine.officer, kind="inspection_overdue").exists()
-    assert Notification.objects.filter(user=engine.security, kind="inspection_overdue_escalated").exists()
-    before = Notification.objects.count()
-    assignments_mark_overdue(today=D(2026, 12, 2))
-    assert Notification.objects.count() == before  # once a day, however often it runs
+    assert (first_day.status, first_day.notified_overdue_on) == (AssignmentStatus.OVERDUE, D(2026, 12, 2))
+    digests = Notification.objects.filter(kind="inspection_overdue_digest")
+    assert set(digests.values("user").annotate(n=Count("pk")).values_list("n", flat=True)) == {1}
+    assert digests.get(user=engine.officer).message["params"]["mine"] == officers
+    assert digests.get(user=engine.officer).url == "/inspections/?status=overdue"
+    assert digests.get(user=engine.security).message["params"]["area"] > 0
+    told = Notification.objects.count()
+
+    assert assignments_mark_overdue(today=D(2026, 12, 2)) == 0  # a second run the same night: nothing
+    assert Notification.objects.count() == told
+
+    # The next night the same overdue rows are not told again: only the 2nd's, in one digest each.
+    due_2nd = Assignment.objects.filter(period_end=D(2026, 12, 2), assignee=engine.officer).count()
+    assert assignments_mark_overdue(today=D(2026, 12, 3)) > 0
+    latest = digests.filter(user=engine.officer).order_by("-pk")
+    assert latest.count() == 2 and latest[0].message["params"]["mine"] == due_2nd
+    assert Assignment.objects.filter(notified_overdue_on=D(2026, 12, 2)).count() == due_1st.count()
+
+
+def test_the_overdue_digest_links_to_the_persons_overdue_list(engine, client, time_machine):
+    cycle_open(month=D(2026, 12, 1))
+    time_machine.move_to("2026-12-02 09:00:00+08:00", tick=False)
+    assignments_mark_overdue()
+    client.force_login(engine.officer)
+    page = client.get("/inspections/?status=overdue").content.decode()
+    everything = client.get("/inspections/").content.decode()
+    assert page.count('href="/inspections/assignments/') < everything.count('href="/inspections/assignments/')
+    overdue = Assignment.objects.filter(assignee=engine.officer, status=AssignmentStatus.OVERDUE).count()
+    assert page.count('href="/inspections/assignments/') == overdue > 0
 
 
 def test_sub_branch_kinds_are_seeded(engine):

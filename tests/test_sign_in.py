@@ -1,5 +1,7 @@
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
@@ -113,6 +115,24 @@ def test_session_expires_after_idle_minutes(client, settings, time_machine):
     time_machine.move_to("2026-11-27 09:56:00+08:00", tick=False)
     assert client.get(reverse("home")).status_code == 302
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+
+
+def test_reading_pages_does_not_write_the_session_table(client, time_machine):
+    """Sessions are saved when they change and renewed at most every SESSION_RENEW_MINUTES, not on
+    every request: a signed-in person reading pages sends no write to the session table."""
+    time_machine.move_to("2026-11-27 09:00:00+08:00", tick=False)
+    UserFactory(username="reader")
+    _login(client, "reader", PASSWORD)
+    for minute in (1, 2, 4):
+        time_machine.move_to(f"2026-11-27 09:0{minute}:00+08:00", tick=False)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        writes = [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+        assert writes == []
+    time_machine.move_to("2026-11-27 09:06:00+08:00", tick=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert any(q["sql"].startswith('UPDATE "django_session"') for q in queries)  # renewed once due
 
 
 def test_language_switch_becomes_the_persons_preference(client):

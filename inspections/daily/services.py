@@ -28,14 +28,15 @@ from branches.models import User
 from core.choices import SignatureKind
 from core.selectors import opening_hours
 from core.services import notify, signature_sign
-from inspections.choices import AnswerType, Purpose, Result
+from inspections.choices import Purpose
 from inspections.daily.rules import cosigners_of, needs_cosign, purpose_of
 from inspections.hazards.models import Hazard
 from inspections.models import Answer, Inspection
-from inspections.services import answer_save, assignment_complete, inspection_facts, inspection_submit
+from inspections.services import answers_pass, assignment_complete, inspection_facts, inspection_submit
 from safetybank.audit import set_reason
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+SUBMITTED_FIELDS = ["status", "submitted_at", "performed_at", "seconds_spent", "too_fast", "acknowledge_by"]
 
 
 def check_day(inspection: Inspection) -> datetime.date:
@@ -57,16 +58,10 @@ def is_late(inspection: Inspection) -> bool:
 
 
 def group_pass(*, inspection: Inspection, defence: str, by: User) -> int:
-    """The one "all fine" tap of a defence group: every unanswered pass/fail item of it passes.
-    Items already answered (a failure, say) are left as they are. Returns how many were answered."""
-    answers = inspection.answers.select_related("item").filter(
-        item__defence=defence, item__answer_type=AnswerType.PASS_FAIL, result=""
-    )
-    count = 0
-    for answer in answers:
-        answer_save(answer=answer, by=by, result=Result.PASS)
-        count += 1
-    return count
+    """The one "all fine" tap of a defence group: every unanswered pass/fail item of it passes, in
+    one statement (and one for the audit rows). Items already answered (a failure, say) are left
+    as they are. Returns how many were answered."""
+    return answers_pass(inspection=inspection, by=by, item__defence=defence)
 
 
 def _check_stated_time(inspection: Inspection, performed_at: datetime.datetime, now: datetime.datetime) -> None:
@@ -106,7 +101,8 @@ def daily_check_submit(
             seconds_spent=seconds,
             too_fast=seconds < minimum,
         )
-        inspection.refresh_from_db()
+        # The submission's own columns only: the premises and checklist already loaded stay cached.
+        inspection.refresh_from_db(fields=SUBMITTED_FIELDS)
         if not cosigned:
             assignment_complete(inspection, late=is_late(inspection))
     if cosigned:
