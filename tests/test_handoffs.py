@@ -250,7 +250,7 @@ def test_the_number_on_the_bell_is_the_number_on_the_pages(org, client):
     on_list = int(re.search(r'id="unread-count" data-unread="(\d+)"', listing).group(1))
     on_home = int(re.search(r'id="home-unread-count" data-unread="(\d+)"', home).group(1))
     assert on_bell == on_list == on_home == 7
-    assert len(re.findall(r"list-group-item-warning", listing)) == 7
+    assert len(re.findall(r"<tr class=\"table-warning", listing)) == 7  # the unread rows, highlighted
 
 
 @time_machine.travel(MONDAY, tick=False)
