@@ -19,6 +19,7 @@ from django.utils import timezone
 from branches.choices import PREMISES_POSTS, Post, PremisesKind, UnitKind
 from branches.models import Acting, Contract, Premises, Unit, User
 from core.selectors import WorkingCalendar
+from inspections import summaries
 from inspections.choices import Period, Target
 from inspections.models import Assignment, ChecklistVersion, FrequencyRule, InspectionCycle
 from safetybank.periods import month_end, month_start, next_month, quarter_bounds
@@ -206,6 +207,7 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
                     )
     before = Assignment.objects.filter(cycle=cycle).count()
     Assignment.objects.bulk_create(planned, ignore_conflicts=True, batch_size=500)
+    summaries.rebuild_month(month)
     return cycle, Assignment.objects.filter(cycle=cycle).count() - before
 
 

@@ -246,7 +246,13 @@ class Assignment(models.Model):
                 fields=["rule", "target_key", "period_start", "slot"], name="assignment_once_per_period"
             )
         ]
-        indexes = [models.Index(fields=["cycle", "level", "status"]), models.Index(fields=["assignee", "status"])]
+        indexes = [
+            models.Index(fields=["cycle", "level", "status"]),
+            models.Index(fields=["assignee", "status"]),
+            # Rebuilding the summary tables: a month of daily checks, one target's month.
+            models.Index(fields=["period_start"], name="assignment_period_start"),
+            models.Index(fields=["target_key", "cycle", "level"], name="assignment_target_cycle"),
+        ]
 
     def __str__(self):
         where = self.premises or self.unit
@@ -652,3 +658,6 @@ class HazardPolicy(models.Model):
     def current(cls) -> HazardPolicy:
         policy = cls.objects.order_by("pk").first()
         return policy if policy is not None else cls()
+
+
+from inspections.summary_models import ComplianceSummary, DailySummary  # noqa: E402,F401  (summary tables)
