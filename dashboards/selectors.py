@@ -30,11 +30,12 @@ from django.utils import timezone
 
 from branches.choices import UnitKind
 from branches.models import Premises, Unit
-from branches.scoping import user_scope
+from branches.scoping import scope_fingerprint, user_scope
 from dashboards.models import RiskWeights
 from inspections.choices import Level
 from inspections.daily.selectors import DailyCoverage, summary_daily_coverage
 from inspections.selectors import Cell, summary_compliance_by_month, summary_compliance_counts
+from safetybank import cacheversions
 from safetybank.periods import month_end, month_start, months_back
 
 # --------------------------------------------------------------------------- scope and period
@@ -445,6 +446,22 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
         risks=risks,
         rows=breakdown_rows(user=user, tree=tree, cells=cells, risks=risks, month=month, today=today),
     )
+
+
+def cached_dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date) -> tuple[Dashboard, list]:
+    """``dashboard`` and its 12-month ``trend``, cached per scope, unit, month and day. A summary update of
+    the unit's subtree in any month shown, or any saved record the page reads (``cacheversions.DATA``),
+    makes the next view compute them again."""
+    month = month_start(month)
+    names = [f"unit:{unit.pk}:{m:%Y-%m}" for m in months_back(month, 12)]
+
+    def compute():
+        board = dashboard(user=user, unit=unit, month=month, today=today)
+        points = trend(user=user, unit=unit, tree=Tree.of(user=user, unit=unit), month=month, today=today)
+        return board, points
+
+    parts = ("dashboard", scope_fingerprint(user), user.unit_id, unit.pk, month, today)
+    return cacheversions.cached(parts, names, compute)
 
 
 def premises_components(*, user, premises: Premises, month: datetime.date, today: datetime.date | None = None):

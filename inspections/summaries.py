@@ -44,9 +44,10 @@ DAILY_FIELDS = (
 
 
 def dashboard_version_names(path: str, month: datetime.date) -> list[str]:
-    """The cache version names a change in the unit at ``path`` touches: it and its ancestors, that month."""
+    """The cache version names a change in the unit at ``path`` touches: it and its ancestors, that month
+    (dashboards of a unit), and the whole bank's month (the compliance grid, whatever the reader's scope)."""
     ids = [part for part in path.strip("/").split("/") if part]
-    return [f"unit:{pk}:{month:%Y-%m}" for pk in ids]
+    return [f"unit:{pk}:{month:%Y-%m}" for pk in ids] + [f"all:{month:%Y-%m}"]
 
 
 def _bump(unit_ids, months) -> None:

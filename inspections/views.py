@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.permissions import can, log_refusal, require
+from branches.scoping import scope_fingerprint
 from core.forms import AttachmentField
 from core.selectors import attachments_of, signatures_of
 from core.services import attachments_create
@@ -30,6 +31,7 @@ from inspections.forms import (
 )
 from inspections.models import Answer, Assignment, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
 from inspections.rules import may_correct
+from safetybank import cacheversions
 from safetybank.forms import clean_text, strip_controls
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response, render_pdf
@@ -389,7 +391,12 @@ def rule_edit(request, pk: int):
 def compliance(request):
     require(request, "compliance.view")
     month = month_param(request)
-    grid = selectors.compliance_grid(user=request.user, month=month)
+    today = timezone.localdate()
+    grid = cacheversions.cached(  # bumped by every summary update of the month and every saved premises
+        ("compliance", scope_fingerprint(request.user), month, today),
+        [f"all:{month:%Y-%m}"],
+        lambda: selectors.compliance_grid(user=request.user, month=month, today=today),
+    )
     previous, following = previous_month(month), next_month(month)
     return render(
         request,

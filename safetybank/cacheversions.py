@@ -2,18 +2,22 @@
 current values into its cache key, so the next view after a change misses and recomputes.
 
 A version that is missing from the cache (a cleared or evicted cache) starts again from the clock,
-never from 0, so an old cached page can never match it again. Bumps run after commit: a reader
-that recomputes in between cannot store the old figures under the new version.
+never from 0, so an old cached page can never match it again. A bump happens at once and again after
+commit: a reader that recomputes in between stores the old figures under a version nobody asks for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
 PREFIX = "v:"
+DATA = "data"  # everything a cached page shows that no summary table keeps (bumped on save, see dashboards.apps)
+TTL = 3600  # a cached page older than this is computed again even if nothing bumped it
 
 
 def _key(name: str) -> str:
@@ -31,10 +35,13 @@ def _bump_now(names: list[str]) -> None:
 
 
 def bump(*names: str) -> None:
-    """Invalidate what was cached under these names, once the current transaction commits."""
+    """Invalidate what was cached under these names: now, and again once the current transaction commits
+    (a page computed in between, from the rows before the commit, is then never read again)."""
     wanted = sorted(set(names))
     if wanted:
-        transaction.on_commit(lambda: _bump_now(wanted))
+        _bump_now(wanted)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: _bump_now(wanted))
 
 
 def current(names: list[str]) -> tuple:
@@ -46,3 +53,15 @@ def current(names: list[str]) -> tuple:
             cache.add(key, time.time_ns(), None)
             found[key] = cache.get(key)
     return tuple(found[k] for k in keys)
+
+
+def cached(parts: tuple, names: list[str], compute, *, ttl: int = TTL):
+    """``compute()``, cached under ``parts`` (who, what, when: the caller's choice), the language and the
+    current versions of ``names``: a bump of any of them makes the next call compute again."""
+    raw = repr((parts, get_language(), current([*names, DATA])))
+    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
