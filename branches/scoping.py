@@ -128,6 +128,21 @@ def _compute_scope(user) -> UserScope:
     return scope
 
 
+def scope_fingerprint(user) -> str:
+    """What ``user`` may see, as a stable text: two people with the same scope share cached pages."""
+    info = user_scope(user)
+    if info.everything:
+        return "everything"
+    parts = (
+        sorted(info.unit_paths),
+        sorted(info.exact_unit_ids),
+        sorted(info.premises_ids),
+        sorted(info.premises_unit_ids),
+        sorted(info.anchor_paths),
+    )
+    return repr(parts)
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows where its rows belong; subclasses set ``scope``."""
 

@@ -1,8 +1,9 @@
 """What a dashboard shows, put together from the selectors each app owns.
 
-No figure is defined here a second time: inspection compliance comes from
-``inspections.selectors.compliance_counts``, daily-check coverage from
-``inspections.daily.selectors.daily_coverage``, hidden dangers from
+No figure is defined here a second time: inspection compliance comes from the summary table behind
+``inspections.selectors.summary_compliance_counts``/``summary_compliance_by_month`` (the same figures as
+``compliance_counts`` on raw rows), daily-check coverage from ``inspections.daily.selectors.summary_daily_coverage``
+(= ``daily_coverage`` for whole months), hidden dangers from
 ``inspections.hazards.selectors.hazard_counts``, drills from ``drills.selectors.drill_counts``,
 letters from ``responsibilities.selectors.letter_coverage``/``letter_coverage_by_unit``, facility
 tests from ``facilities.selectors.schedule_rows``/``security_counts``. This module only groups their
@@ -29,11 +30,12 @@ from django.utils import timezone
 
 from branches.choices import UnitKind
 from branches.models import Premises, Unit
-from branches.scoping import user_scope
+from branches.scoping import scope_fingerprint, user_scope
 from dashboards.models import RiskWeights
 from inspections.choices import Level
-from inspections.daily.selectors import DailyCoverage, daily_coverage
-from inspections.selectors import Cell, compliance_counts
+from inspections.daily.selectors import DailyCoverage, summary_daily_coverage
+from inspections.selectors import Cell, summary_compliance_by_month, summary_compliance_counts
+from safetybank import cacheversions
 from safetybank.periods import month_end, month_start, months_back
 
 # --------------------------------------------------------------------------- scope and period
@@ -363,12 +365,13 @@ def trend(*, user, unit: Unit, tree: Tree, month: datetime.date, today: datetime
     """Per month of the ``n`` ending with ``month``: inspections, hidden dangers, daily coverage."""
     from inspections.hazards.selectors import hazard_counts
 
+    months = months_back(month, n)
+    totals = summary_compliance_by_month(user=user, months=months, path=tree.unit.path, today=today)
+    coverage = summary_daily_coverage(user=user, months=months, unit=unit, today=today)
     points = []
-    for m in months_back(month, n):
-        cells = compliance_counts(user=user, month=m, today=today)
-        total = sum_cells(level_cells(cells, tree))
+    for m in months:
+        total, daily = totals[m], coverage[m]
         hazards = hazard_counts(user=user, start=m, end=month_end(m), unit=unit, today=today)
-        daily = daily_coverage(user=user, start=m, end=month_end(m), unit=unit, today=today)
         points.append(
             TrendPoint(
                 month=m,
@@ -418,7 +421,7 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     month = month_start(month)
     end = month_end(month)
     tree = Tree.of(user=user, unit=unit)
-    cells = compliance_counts(user=user, month=month, today=today)
+    cells = summary_compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
     risks = risk_rows(user=user, tree=tree, cells=cells, month=month, today=today, weights=weights)
     _overdue, _failed, schedule = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
@@ -431,7 +434,7 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
         today=today,
         ancestors=ancestors,
         levels=level_cells(cells, tree),
-        daily=daily_coverage(user=user, start=month, end=end, unit=unit, today=today),
+        daily=summary_daily_coverage(user=user, months=[month], unit=unit, today=today)[month],
         hazards=hazard_counts(user=user, start=month, end=end, unit=unit, today=today),
         drills=drill_counts(user=user, unit=unit, start=month, end=end, today=today),
         letters=letter_coverage(user=user, unit=unit, year=month.year, with_names=False),
@@ -445,6 +448,22 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     )
 
 
+def cached_dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date) -> tuple[Dashboard, list]:
+    """``dashboard`` and its 12-month ``trend``, cached per scope, unit, month and day. A summary update of
+    the unit's subtree in any month shown, or any saved record the page reads (``cacheversions.DATA``),
+    makes the next view compute them again."""
+    month = month_start(month)
+    names = [f"unit:{unit.pk}:{m:%Y-%m}" for m in months_back(month, 12)]
+
+    def compute():
+        board = dashboard(user=user, unit=unit, month=month, today=today)
+        points = trend(user=user, unit=unit, tree=Tree.of(user=user, unit=unit), month=month, today=today)
+        return board, points
+
+    parts = ("dashboard", scope_fingerprint(user), user.unit_id, unit.pk, month, today)
+    return cacheversions.cached(parts, names, compute)
+
+
 def premises_components(*, user, premises: Premises, month: datetime.date, today: datetime.date | None = None):
     """The records behind one premises' risk row, for its drill-down page."""
     from drills.choices import DrillStatus
@@ -456,7 +475,7 @@ def premises_components(*, user, premises: Premises, month: datetime.date, today
     today = today or timezone.localdate()
     month = month_start(month)
     tree = Tree(unit=premises.unit, premises=[premises], units={premises.unit_id: premises.unit})
-    cells = compliance_counts(user=user, month=month, today=today)
+    cells = summary_compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
     risk = risk_rows(user=user, tree=tree, cells=cells, month=month, today=today, weights=weights)[0]
     return {

@@ -90,9 +90,7 @@ def dashboard(request, unit_pk: int | None = None):
     unit = _unit(request, unit_pk)
     require(request, "dashboard.view")
     month, today = _month(request)
-    board = selectors.dashboard(user=request.user, unit=unit, month=month, today=today)
-    tree = selectors.Tree.of(user=request.user, unit=unit)
-    points = selectors.trend(user=request.user, unit=unit, tree=tree, month=month, today=today)
+    board, points = selectors.cached_dashboard(user=request.user, unit=unit, month=month, today=today)
     return render(
         request,
         "dashboards/dashboard.html",

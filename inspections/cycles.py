@@ -19,6 +19,7 @@ from django.utils import timezone
 from branches.choices import PREMISES_POSTS, Post, PremisesKind, UnitKind
 from branches.models import Acting, Contract, Premises, Unit, User
 from core.selectors import WorkingCalendar
+from inspections import summaries
 from inspections.choices import AssignmentStatus, Period, Target
 from inspections.models import Assignment, ChecklistVersion, FrequencyRule, InspectionCycle
 from safetybank.periods import month_end, month_start, next_month, quarter_bounds
@@ -223,6 +224,7 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     created = 0
     for start in range(0, len(planned), INSERT_BATCH):
         created += _insert(planned[start : start + INSERT_BATCH])
+    summaries.rebuild_month(month)
     return cycle, created
 
 

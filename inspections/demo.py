@@ -218,6 +218,16 @@ def _premises_of(unit: Unit, rng: random.Random):
 
 
 @seed_step
+def seed_summaries(ctx: SeedContext) -> None:
+    """The demo history above was written in bulk: the dashboards' summary tables are rebuilt from it."""
+    from inspections.models import InspectionCycle
+    from inspections.summaries import rebuild_month
+
+    for month in InspectionCycle.objects.order_by("month").values_list("month", flat=True):
+        rebuild_month(month)
+
+
+@seed_step
 def seed_hazard_loop(ctx: SeedContext) -> None:
     """Hidden dangers at the demo outlet in every state of the loop: reported, assigned, rectifying,
     waiting for verification, closed after one send-back, fixed on the spot, one overdue and escalated,

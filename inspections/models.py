@@ -260,6 +260,9 @@ class Assignment(models.Model):
                 name="assignment_overdue_untold",
                 condition=models.Q(status="overdue", notified_overdue_on__isnull=True),
             ),
+            # Rebuilding the summary tables: a month of daily checks, one target's month.
+            models.Index(fields=["period_start"], name="assignment_period_start"),
+            models.Index(fields=["target_key", "cycle", "level"], name="assignment_target_cycle"),
         ]
 
     def __str__(self):
@@ -409,3 +412,4 @@ from inspections.hazards.models import (  # noqa: E402, F401
     HazardPolicy,
     HazardQuerySet,
 )
+from inspections.summary_models import ComplianceSummary, DailySummary  # noqa: E402,F401  (summary tables)

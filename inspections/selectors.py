@@ -14,7 +14,7 @@ from branches.models import Premises, Unit, User
 from branches.permissions import effective_posts
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import month_start
-from inspections.models import Assignment, ChecklistTemplate, FrequencyRule, Inspection
+from inspections.models import Assignment, ChecklistTemplate, ComplianceSummary, FrequencyRule, Inspection
 from inspections.rules import acknowledgers_of
 
 STATES = ("required", "on_time", "late", "missed", "unassigned", "pending")
@@ -92,6 +92,48 @@ def compliance_counts(*, user, month: datetime.date, today: datetime.date | None
     return cells
 
 
+def summary_compliance_counts(*, user, month: datetime.date, today: datetime.date | None = None):
+    """What ``compliance_counts`` answers, read from the summary table (one row per target and level)."""
+    today = today or timezone.localdate()
+    cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
+    for row in ComplianceSummary.objects.for_user(user).filter(month=month_start(month)).order_by():
+        past, future = row.open_split(today)
+        cells[(row.target_key, row.level)] = Cell(
+            required=row.on_time + row.late + row.overdue + row.unassigned + row.open_count,
+            on_time=row.on_time,
+            late=row.late,
+            missed=row.overdue + past,
+            unassigned=row.unassigned,
+            pending=future,
+        )
+    return cells
+
+
+def summary_compliance_by_month(*, user, months, path: str, today: datetime.date | None = None):
+    """{month: Cell} over the active premises (by their unit now) and the units of the subtree at ``path``:
+    what summing ``compliance_counts`` over a dashboard's tree gives, for many months in two queries."""
+    today = today or timezone.localdate()
+    rows = (
+        ComplianceSummary.objects.for_user(user)
+        .filter(month__in=list(months))
+        .filter(
+            Q(premises__isnull=False, premises__is_active=True, premises__unit__path__startswith=path)
+            | Q(premises__isnull=True, unit__path__startswith=path)
+        )
+    )
+    result = {month: Cell() for month in months}
+    for month, t in rows.totals(("on_time", "late", "overdue", "unassigned", "open_count"), today=today).items():
+        result[month] = Cell(
+            required=t["on_time"] + t["late"] + t["overdue"] + t["unassigned"] + t["open_count"],
+            on_time=t["on_time"],
+            late=t["late"],
+            missed=t["overdue"] + t["open_past"],
+            unassigned=t["unassigned"],
+            pending=t["open_future"],
+        )
+    return result
+
+
 def compliance_grid(*, user, month: datetime.date, today: datetime.date | None = None) -> ComplianceGrid:
     """Premises × level for a month. Unit-level requirements (a sub-branch's monthly inspection)
     show on every premises row of that sub-branch. A constant number of queries."""
@@ -149,7 +191,7 @@ def compliance_rollup(
     once in the totals. None when ``unit_id`` holds nothing in the user's scope (a 404).
     A constant number of queries, however many branches, sub-branches and premises."""
     month = month_start(month)
-    cells = compliance_counts(user=user, month=month, today=today)
+    cells = summary_compliance_counts(user=user, month=month, today=today)
     premises_units = dict(Premises.objects.for_user(user).values_list("pk", "unit_id"))
     active = set(Premises.objects.for_user(user).filter(is_active=True).values_list("pk", flat=True))
     # Where each counted target and each premises in use sits: the unit and its path.

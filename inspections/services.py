@@ -23,6 +23,7 @@ from core.choices import SignatureKind
 from core.models import Notification, canonical_content
 from core.selectors import add_working_days, superior_of
 from core.services import notify, signature_sign
+from inspections import summaries
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.content.checklists import RULES, TEMPLATES
 from inspections.hazards.models import DEFENCE_TO_CATEGORY, Hazard
@@ -342,6 +343,7 @@ def assignment_complete(inspection: Inspection, *, late: bool | None = None) -> 
     if assignment.assignee_id is None:
         assignment.assignee = inspection.inspector
     assignment.save(update_fields=["status", "completed_at", "assignee"])
+    summaries.record_assignment(assignment)
 
 
 def _matching_open_assignment(inspection: Inspection) -> Assignment | None:
@@ -601,6 +603,7 @@ def assignments_mark_overdue(*, today: datetime.date | None = None, batch_size: 
             notified_overdue_on=today
         ),
     )
+    summaries.record_overdue(today=today)
     _overdue_digests(today)
     return marked
 

@@ -13,12 +13,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from branches.models import Premises
 from branches.permissions import log_refusal, require
+from branches.scoping import scope_fingerprint
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPageView
 from core.forms import AttachmentField
 from core.selectors import attachments_of, signatures_of
@@ -39,6 +41,7 @@ from inspections.messages import hazards_raised
 from inspections.models import Answer, ChecklistTemplate, ChecklistVersion, FrequencyRule, Inspection
 from inspections.rules import may_correct
 from inspections.tables import ChecklistTable, RuleTable
+from safetybank import cacheversions
 from safetybank.forms import clean_text, strip_controls
 from safetybank.htmx import is_htmx
 from safetybank.params import month_param
@@ -415,8 +418,11 @@ class ComplianceView(ObjectPageView):
     def get_context_data(self, **kwargs):
         month = month_param(self.request)
         unit = self.request.GET.get("unit", "")
-        grid = selectors.compliance_rollup(
-            user=self.request.user, month=month, unit_id=int(unit) if unit.isdigit() else None
+        unit_id, user, today = (int(unit) if unit.isdigit() else None), self.request.user, timezone.localdate()
+        grid = cacheversions.cached(  # bumped by every summary update of the month and every saved premises
+            ("compliance", scope_fingerprint(user), month, today, unit_id),
+            [f"all:{month:%Y-%m}"],
+            lambda: selectors.compliance_rollup(user=user, month=month, unit_id=unit_id, today=today),
         )
         if grid is None:
             raise Http404

@@ -25,7 +25,7 @@ from facilities.selectors import facilities_for, investments_for, security_count
 from inspections.choices import Level
 from inspections.daily.selectors import daily_coverage
 from inspections.hazards.selectors import hazard_counts, hazards_for
-from inspections.selectors import STATES, compliance_counts
+from inspections.selectors import STATES, summary_compliance_counts
 from reports.choices import ReportKind
 from reports.models import Campaign
 from reports.scope import UnitReader
@@ -177,7 +177,7 @@ def _joint_defence(reader, unit: Unit, start: datetime.date, end: datetime.date)
 def _inspections(reader, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
     levels = {level: dict.fromkeys(STATES, 0) for level in Level.values}
     for month in months_between(start, end):
-        for (_target, level), cell in compliance_counts(user=reader, month=month, today=today).items():
+        for (_target, level), cell in summary_compliance_counts(user=reader, month=month, today=today).items():
             for state in STATES:
                 levels[level][state] += getattr(cell, state)
     return levels
@@ -478,7 +478,7 @@ def _inspections_by_month(reader, start: datetime.date, end: datetime.date, toda
     months = []
     for month in months_between(start, end):
         required = done = 0
-        for cell in compliance_counts(user=reader, month=month, today=today).values():
+        for cell in summary_compliance_counts(user=reader, month=month, today=today).values():
             required += cell.required
             done += cell.on_time + cell.late
         months.append({"month": f"{month:%Y-%m}", "required": required, "done": done})

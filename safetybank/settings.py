@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Before each month starts (and daily as a catch-up, which creates nothing when done).
     "inspections-open-cycles": {"task": "inspections.open_cycles", "schedule": crontab(hour=1, minute=10)},
     "inspections-mark-overdue": {"task": "inspections.mark_overdue", "schedule": crontab(hour=0, minute=20)},
+    # The dashboards' summary tables, recomputed from raw rows (services keep them current during the day).
+    "inspections-rebuild-summaries": {
+        "task": "inspections.rebuild_summaries",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "inspections-acknowledgements-remind": {
         "task": "inspections.acknowledgements_remind",
         "schedule": crontab(hour=8, minute=40),

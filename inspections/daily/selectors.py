@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from inspections.choices import AssignmentStatus, InspectionStatus, Level, Purpose
 from inspections.daily.rules import COSIGNED, DAILY, cosigners_of
-from inspections.models import Assignment, Inspection
+from inspections.models import Assignment, DailySummary, Inspection
 from safetybank.periods import month_end
 
 
@@ -97,6 +97,27 @@ def daily_coverage(*, user, start: datetime.date, end: datetime.date, unit=None,
     coverage.unsigned_checks = flags["unsigned"]
     coverage.too_fast_checks = flags["too_fast"]
     return coverage
+
+
+def summary_daily_coverage(*, user, months, unit=None, today=None) -> dict[datetime.date, DailyCoverage]:
+    """{month: what ``daily_coverage`` answers for that whole month}, read from the summary table:
+    two queries for any number of months and premises."""
+    today = today or timezone.localdate()
+    rows = DailySummary.objects.for_user(user).filter(month__in=list(months))
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    fields = ("required_days", "covered_days", "late_checks", "overdue_checks", "unsigned_checks", "too_fast_checks")
+    result = {month: DailyCoverage() for month in months}
+    for month, t in rows.totals(fields, today=today).items():
+        result[month] = DailyCoverage(
+            required_days=t["required_days"],
+            covered_days=t["covered_days"],
+            late_checks=t["late_checks"],
+            missed_checks=t["overdue_checks"] + t["open_past"],
+            unsigned_checks=t["unsigned_checks"],
+            too_fast_checks=t["too_fast_checks"],
+        )
+    return result
 
 
 def register_rows(*, user, premises, month: datetime.date):

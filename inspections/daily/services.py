@@ -28,6 +28,7 @@ from branches.models import User
 from core.choices import SignatureKind
 from core.selectors import opening_hours
 from core.services import notify, signature_sign
+from inspections import summaries
 from inspections.choices import Purpose
 from inspections.daily.rules import cosigners_of, needs_cosign, purpose_of
 from inspections.hazards.models import Hazard
@@ -105,6 +106,8 @@ def daily_check_submit(
         inspection.refresh_from_db(fields=SUBMITTED_FIELDS)
         if not cosigned:
             assignment_complete(inspection, late=is_late(inspection))
+        else:
+            summaries.record_inspection(inspection)  # waits for its co-sign: counts as unsigned
     if cosigned:
         for head in cosigners_of(inspection):
             if head.pk != by.pk:
