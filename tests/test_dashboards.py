@@ -233,11 +233,6 @@ def _queries_with_premises(client, org, n):
     return len(queries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="grows with the number of sub-branches: the per-unit breakdown counts each child unit with queries "
-    "of its own, replaced by the summary tables of issue 19 item 2 (summary19); see tests/test_query_budgets.py",
-)
 def test_query_count_does_not_grow_with_premises(client, seeded):
     few = _queries_with_premises(client, seeded, 4)
     many = _queries_with_premises(client, seeded, 12)

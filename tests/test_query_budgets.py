@@ -2,8 +2,7 @@
 (``tests.factories.bank_tree``). A page's number of queries must not grow with the number of units:
 each test measures it at tree size N and 2N and expects the same count.
 
-The head-office and branch dashboards are measured too; what they still compute per unit is being
-replaced by summary tables (issue 19, item 2), so their tests are strict xfails naming that."""
+The head-office and branch dashboards are measured too: they read the summary tables (issue 19, item 2)."""
 
 import datetime
 
@@ -92,18 +91,9 @@ def test_branch_pages_do_not_grow_with_sub_branches(client, org, page):
     _same_at_n_and_2n(client, org.security, org.branch1, reverse(name), params)
 
 
-SUMMARIES = pytest.mark.xfail(
-    strict=True,
-    reason="the per-unit breakdown still counts each child unit's letters, drills, studies and hazards with "
-    "queries of its own; the summary tables of issue 19 item 2 (summary19) replace those computations",
-)
-
-
-@SUMMARIES
 def test_the_head_office_dashboard_does_not_grow_with_branches(client, org):
     _same_at_n_and_2n(client, org.headoffice, org.head_office, reverse("dashboards:dashboard"), {"month": "2026-12"})
 
 
-@SUMMARIES
 def test_the_branch_dashboard_does_not_grow_with_sub_branches(client, org):
     _same_at_n_and_2n(client, org.president, org.branch1, reverse("dashboards:dashboard"), {"month": "2026-12"})
