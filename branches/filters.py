@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,21 @@ def _chosen_model(filter_, request):
     if callable(queryset):
         queryset = queryset(request)
     return getattr(queryset, "model", None)
+
+
+def _date_bound(field_name: str, lookup_expr: str, label) -> django_filters.DateFilter:
+    widget = forms.DateInput(attrs={"type": "date"})
+    return django_filters.DateFilter(label=label, field_name=field_name, lookup_expr=lookup_expr, widget=widget)
+
+
+def date_from(field_name: str, label=None) -> django_filters.DateFilter:
+    """The "from" end of a date range filter (inclusive), with the browser's date picker."""
+    return _date_bound(field_name, "gte", label or _("From"))
+
+
+def date_until(field_name: str, label=None) -> django_filters.DateFilter:
+    """The "until" end of a date range filter (inclusive), with the browser's date picker."""
+    return _date_bound(field_name, "lte", label or _("Until"))
 
 
 class ScopedFilterSet(django_filters.FilterSet):

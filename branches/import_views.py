@@ -73,32 +73,29 @@ class ImportReportView(ImportMixin, View):
 
     template_name = "branches/import_report.html"
 
-    def _stashed(self, request, token):
+    def _run(self, request, token, step, *, on_error):
+        """The stashed workbook through ``step`` (plan or apply): ``(report, None)``, or ``(None, a redirect)``
+        with the reason as a message: back to the upload when the file is gone, else to ``on_error``."""
         file = importing.stashed_file(user=request.user, token=token)
         if file is None:
             messages.warning(request, _("That uploaded file is no longer available; upload it again."))
-        return file
-
-    def get(self, request, token):
-        file = self._stashed(request, token)
-        if file is None:
-            return redirect("branches:import")
+            return None, redirect("branches:import")
         try:
-            report = importing.import_plan(file=file, user=request.user)
+            return step(file=file, user=request.user), None
         except importing.ImportFileError as exc:
             messages.error(request, exc.message)
-            return redirect("branches:import")
+            return None, redirect(on_error)
+
+    def get(self, request, token):
+        report, back = self._run(request, token, importing.import_plan, on_error="branches:import")
+        if back:
+            return back
         return render(request, self.template_name, {"report": report, "token": token})
 
     def post(self, request, token):
-        file = self._stashed(request, token)
-        if file is None:
-            return redirect("branches:import")
-        try:
-            report = importing.import_apply(file=file, user=request.user)
-        except importing.ImportFileError as exc:
-            messages.error(request, exc.message)
-            return redirect("branches:import_report", token=token)
+        report, back = self._run(request, token, importing.import_apply, on_error=request.path)
+        if back:
+            return back
         if not report.applied:
             messages.error(request, _("Nothing was imported: some rows have errors. Correct them and upload again."))
             return render(request, self.template_name, {"report": report, "token": token})

@@ -48,14 +48,18 @@ class ScopedMixin(LoginRequiredMixin):
     action: str = ""
     selector = None  # a function ``selector(user=...) -> QuerySet``, e.g. ``selectors.drills_for``
     scope_method = "for_user"  # without a selector: "for_user" or "visible_to" on the model's queryset
+    select_related: tuple[str, ...] = ()  # relations the page shows, joined in the one query
+    manage_action = ""  # ``can_manage`` in the context: shows the "new" / "edit" buttons to those who may
     pk_url_kwarg = "pk"
     slug_url_kwarg = "slug"
 
     def get_queryset(self):
         selector = type(self).selector  # read off the class, so a plain function is not bound as a method
         if selector is not None:
-            return selector(user=self.request.user)
-        return getattr(self.model._default_manager.all(), self.scope_method)(self.request.user)
+            queryset = selector(user=self.request.user)
+        else:
+            queryset = getattr(self.model._default_manager.all(), self.scope_method)(self.request.user)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_action(self) -> str:
         return self.action
@@ -77,6 +81,7 @@ class ScopedMixin(LoginRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["can_manage"] = bool(self.manage_action) and self.can(self.manage_action)
         if self.model is not None or type(self).selector is not None:
             model = self.model or self.get_queryset().model
             context["model_verbose_name"] = model._meta.verbose_name
@@ -117,7 +122,6 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """
 
     paginate_by = 25
-    manage_action = ""  # shows the "new" button to those who may use it
     export_action = ""  # shows the export buttons; needed to download
     export_name = ""  # file name stem of the download
 
@@ -150,7 +154,6 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = bool(self.manage_action) and self.can(self.manage_action)
         context["can_export"] = bool(self.export_action) and self.can(self.export_action)
         context["query"] = self.request.GET.urlencode()
         table = context.get("table")

@@ -26,7 +26,7 @@ from branches.forms import (
 )
 from branches.models import Acting, Premises, Unit, User
 from branches.orphans import orphaned_items
-from branches.permissions import can, log_refusal
+from branches.permissions import log_refusal
 from branches.selectors import unit_overview
 from branches.tables import PremisesTable, StaffTable, UnitTable
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, RefusalMixin, ScopedMixin
@@ -80,21 +80,17 @@ class UnitListView(ObjectListView):
     table_class = UnitTable
     filterset_class = UnitFilter
     template_name = "branches/unit_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("parent")
+    select_related = ("parent",)
 
 
 class UnitDetailView(ObjectDetailView):
     model = Unit
     action = "unit.view"
+    manage_action = "unit.manage"
     template_name = "branches/unit_detail.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(unit_overview(unit=self.object, user=self.request.user))
-        context["can_manage"] = can(self.request.user, "unit.manage")
-        return context
+        return {**super().get_context_data(**kwargs), **unit_overview(unit=self.object, user=self.request.user)}
 
 
 class RecordEditView(EditView):
@@ -120,14 +116,13 @@ class PremisesListView(ObjectListView):
     table_class = PremisesTable
     filterset_class = PremisesFilter
     template_name = "branches/premises_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("unit")
+    select_related = ("unit",)
 
 
 class PremisesDetailView(ObjectDetailView):
     model = Premises
     action = "premises.view"
+    manage_action = "premises.manage"
     template_name = "branches/premises_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -136,7 +131,6 @@ class PremisesDetailView(ObjectDetailView):
         context["contractors"] = User.objects.for_user(self.request.user).filter(
             contracts__premises=self.object, is_active=True
         )
-        context["can_manage"] = can(self.request.user, "premises.manage")
         return context
 
 
@@ -156,14 +150,13 @@ class StaffListView(ObjectListView):
     table_class = StaffTable
     filterset_class = StaffFilter
     template_name = "branches/staff_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("unit", "home_premises")
+    select_related = ("unit", "home_premises")
 
 
 class StaffDetailView(ObjectDetailView):
     model = User
     action = "staff.view"
+    manage_action = "staff.manage"
     template_name = "branches/staff_detail.html"
     context_object_name = "staff"
 
@@ -173,7 +166,6 @@ class StaffDetailView(ObjectDetailView):
         context["contracts"] = staff.contracts.select_related("premises")
         context["actings"] = staff.actings.select_related("unit", "premises").order_by("-start_date")
         context["history"] = staff.history.select_related("history_user", "unit").order_by("-history_date")[:20]
-        context["can_manage"] = can(self.request.user, "staff.manage")
         # Why the management buttons are not offered for this person (oneself, someone above), if so.
         context["manage_refusal"] = rules.person_refusal(by=self.request.user, person=staff)
         return context

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
-from branches.filters import ScopedFilterSet
+from branches.filters import ScopedFilterSet, date_from, date_until
 from branches.models import User
 from branches.permissions import can, log_refusal
 from core.audit_selectors import audit_rows, audited_models, record_history
@@ -45,12 +44,8 @@ class AuditFilter(ScopedFilterSet):
     reason = django_filters.ChoiceFilter(
         label=_("Reason"), field_name="history_change_reason", choices=lambda: sorted(REASONS.items())
     )
-    since = django_filters.DateFilter(
-        label=_("From"), field_name="history_date__date", lookup_expr="gte", widget=forms.DateInput({"type": "date"})
-    )
-    until = django_filters.DateFilter(
-        label=_("To"), field_name="history_date__date", lookup_expr="lte", widget=forms.DateInput({"type": "date"})
-    )
+    since = date_from("history_date__date")
+    until = date_until("history_date__date", _("To"))
 
     def by_kind(self, queryset, name, value):
         return queryset  # chooses the models in audit_rows, not rows within one

@@ -1,12 +1,9 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, SearchMixin, premises_in_scope
+from branches.filters import ScopedFilterSet, SearchMixin, date_from, date_until, premises_in_scope
 from facilities.choices import FacilityKind, FacilityStatus, InvestmentKind, TestKind, TestResult
 from facilities.models import Facility, FacilityTest, Investment
-
-DATE = {"type": "date"}
 
 
 class FacilityFilter(SearchMixin, ScopedFilterSet):
@@ -36,12 +33,8 @@ class FacilityTestFilter(ScopedFilterSet):
     )
     test_kind = django_filters.ChoiceFilter(label=_("Test"), choices=TestKind.choices)
     result = django_filters.ChoiceFilter(label=_("Result"), choices=TestResult.choices)
-    start = django_filters.DateFilter(
-        label=_("From"), field_name="tested_on", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
-    )
-    end = django_filters.DateFilter(
-        label=_("Until"), field_name="tested_on", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
-    )
+    start = date_from("tested_on")
+    end = date_until("tested_on")
 
     class Meta:
         model = FacilityTest
@@ -51,12 +44,8 @@ class FacilityTestFilter(ScopedFilterSet):
 class InvestmentFilter(ScopedFilterSet):
     premises = django_filters.ModelChoiceFilter(label=_("Premises"), queryset=premises_in_scope)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InvestmentKind.choices)
-    start = django_filters.DateFilter(
-        label=_("From"), field_name="date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
-    )
-    end = django_filters.DateFilter(
-        label=_("Until"), field_name="date", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
-    )
+    start = date_from("date")
+    end = date_until("date")
 
     class Meta:
         model = Investment

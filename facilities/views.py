@@ -41,25 +41,21 @@ class FacilityListView(ObjectListView):
     table_class = FacilityTable
     filterset_class = FacilityFilter
     template_name = "facilities/facility_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("premises")
+    select_related = ("premises",)
 
 
 class FacilityDetailView(ObjectDetailView):
     model = Facility
     action = "facility.view"
+    manage_action = "facility.manage"
     template_name = "facilities/facility_detail.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("premises", "unit")
+    select_related = ("premises", "unit")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         facility = self.object
         context["schedule"] = selectors.schedule_rows(Facility.objects.filter(pk=facility.pk))
         context["tests"] = facility.tests.select_related("tester", "hazard")[:50]
-        context["can_manage"] = can(self.request.user, "facility.manage")
         context["can_test"] = can(self.request.user, "facility.test") and facility.status != "retired"
         return context
 
@@ -141,9 +137,7 @@ class FacilityTestListView(ObjectListView):
     table_class = FacilityTestTable
     filterset_class = FacilityTestFilter
     template_name = "facilities/test_list.html"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("facility__premises", "tester")
+    select_related = ("facility__premises", "tester")
 
 
 @login_required

@@ -25,9 +25,8 @@ from core.services import attachment_create
 from inspections.choices import AnswerType, AssignmentStatus, InspectionStatus, Level, Result
 from inspections.cycles import cycle_open
 from inspections.daily.rules import COSIGNED
-from inspections.hazards.models import DEFENCE_TO_CATEGORY
 from inspections.models import Answer, Assignment, Inspection
-from inspections.services import hazard_raise, standard_content_install
+from inspections.services import answer_hazard_raise, standard_content_install
 from safetybank.periods import add_months, month_start, next_month
 
 HISTORY_MONTHS = 3
@@ -140,15 +139,7 @@ def seed_inspections(ctx: SeedContext) -> None:
         Assignment.objects.filter(pk__in=ids).update(status=status, completed_at=Subquery(first_submission))
     created = len(planned)
     for index, (inspection, answer) in enumerate(hazards_to_raise):
-        hazard_raise(
-            premises=inspection.premises,
-            description=answer.note,
-            category=DEFENCE_TO_CATEGORY[answer.item.defence],
-            found_by=inspection.inspector,
-            item_code=answer.item.code,
-            source_inspection=inspection,
-            source_answer=answer,
-        )
+        answer_hazard_raise(inspection=inspection, answer=answer)
         if index < 12:  # a few carry their photo
             attachment_create(owner=answer, upload=_photo(answer.item.code), by=inspection.inspector)
     Assignment.objects.filter(status=AssignmentStatus.OPEN, period_end__lt=ctx.today, cycle__month__gte=start).update(

@@ -389,19 +389,20 @@ def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True
         assignment_complete(inspection)
     if inspection.acknowledge_by:
         _notify_acknowledgers(inspection)
-    return [
-        hazard_raise(
-            premises=inspection.premises,
-            description=answer.note,
-            category=DEFENCE_TO_CATEGORY[answer.item.defence],
-            found_by=inspection.inspector,
-            item_code=answer.item.code,
-            source_inspection=inspection,
-            source_answer=answer,
-        )
-        for answer in answers
-        if answer.failed
-    ]
+    return [answer_hazard_raise(inspection=inspection, answer=answer) for answer in answers if answer.failed]
+
+
+def answer_hazard_raise(*, inspection: Inspection, answer: Answer) -> Hazard:
+    """The hidden danger of one failed item: its note, the category of its defence, found by the inspector."""
+    return hazard_raise(
+        premises=inspection.premises,
+        description=answer.note,
+        category=DEFENCE_TO_CATEGORY[answer.item.defence],
+        found_by=inspection.inspector,
+        item_code=answer.item.code,
+        source_inspection=inspection,
+        source_answer=answer,
+    )
 
 
 @transaction.atomic

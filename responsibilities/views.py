@@ -349,17 +349,34 @@ def committee(request):
     unit = _unit_param(request, units, selectors.home_roster_unit(request.user)) or units.first()
     if unit is None:
         raise Http404
+    return render(request, "responsibilities/committee.html", _committee_context(request, unit))
+
+
+def _committee_context(request, unit: Unit, form=None) -> dict:
+    units = Unit.objects.visible_to(request.user).filter(kind__in=selectors.ROSTER_UNIT_KINDS)
     may_manage = (
         can(request.user, "committee.manage") and Unit.objects.for_user(request.user).filter(pk=unit.pk).exists()
     )
-    context = {
+    return {
         "unit": unit,
         "units": units,
         "members": selectors.committee_of(user=request.user, unit=unit),
-        "form": CommitteeMemberForm(user=request.user, unit=unit) if may_manage else None,
+        "form": form or (CommitteeMemberForm(user=request.user, unit=unit) if may_manage else None),
         "may_manage": may_manage,
     }
-    return render(request, "responsibilities/committee.html", context)
+
+
+def _unit_arrangement_post(request, unit: Unit, form, save, done: str, page: str, context):
+    """A unit's committee seat or duty day posted from its page: the service, then back to the page;
+    a refusal or a bad form shows the page again with the errors (400)."""
+    if form.is_valid():
+        try:
+            save(unit=unit, by=request.user, **form.cleaned_data)
+            messages.success(request, done)
+            return redirect(f"{reverse(f'responsibilities:{page}')}?unit={unit.pk}")
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, f"responsibilities/{page}.html", context(request, unit, form), status=400)
 
 
 @login_required
@@ -368,22 +385,10 @@ def committee_add(request, unit_pk: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user), pk=unit_pk)
     require(request, "committee.manage")
     form = CommitteeMemberForm(request.POST, user=request.user, unit=unit)
-    if form.is_valid():
-        try:
-            arrangements.committee_member_add(unit=unit, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The committee seat is recorded."))
-            return redirect(f"{reverse('responsibilities:committee')}?unit={unit.pk}")
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    units = Unit.objects.visible_to(request.user).filter(kind__in=selectors.ROSTER_UNIT_KINDS)
-    context = {
-        "unit": unit,
-        "units": units,
-        "members": selectors.committee_of(user=request.user, unit=unit),
-        "form": form,
-        "may_manage": True,
-    }
-    return render(request, "responsibilities/committee.html", context, status=400)
+    done = _("The committee seat is recorded.")
+    return _unit_arrangement_post(
+        request, unit, form, arrangements.committee_member_add, done, "committee", _committee_context
+    )
 
 
 @login_required
@@ -439,14 +444,8 @@ def roster_assign(request, unit_pk: int):
     unit = get_object_or_404(Unit.objects.for_user(request.user), pk=unit_pk)
     require(request, "roster.manage")
     form = DutyDayForm(request.POST, user=request.user, unit=unit)
-    if form.is_valid():
-        try:
-            arrangements.duty_day_save(unit=unit, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The leader on duty is arranged."))
-            return redirect(f"{reverse('responsibilities:roster')}?unit={unit.pk}")
-        except ValidationError as exc:
-            form.add_error(None, exc)
-    return render(request, "responsibilities/roster.html", _roster_context(request, unit, form), status=400)
+    done = _("The leader on duty is arranged.")
+    return _unit_arrangement_post(request, unit, form, arrangements.duty_day_save, done, "roster", _roster_context)
 
 
 @login_required
@@ -474,11 +473,9 @@ class AgreementListView(ObjectListView):
 class AgreementDetailView(ObjectDetailView):
     selector = selectors.agreements_for
     action = "agreement.view"
+    manage_action = "agreement.manage"
     template_name = "responsibilities/agreement_detail.html"
     context_object_name = "agreement"
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_manage": self.can("agreement.manage")}
 
 
 class AgreementEditView(ObjectEditView):

@@ -24,6 +24,7 @@ from inspections.models import Assignment
 from inspections.rules import submission_problems
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
+from safetybank.htmx import is_htmx
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response, render_pdf
 
@@ -118,7 +119,7 @@ def group_pass(request, pk: int, defence: str):
     except ValidationError as exc:
         error = " ".join(exc.messages)
     group = next(g for g in _grouped(answer_rows(inspection)) if g["defence"] == defence)
-    if request.htmx:
+    if is_htmx(request):
         return render(
             request,
             "inspections/daily/partials/_group.html",

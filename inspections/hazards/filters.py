@@ -1,16 +1,14 @@
 """Filters of the hidden-danger register; every model choice is narrowed to the user's scope."""
 
 import django_filters
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, SearchMixin, premises_in_scope
+from branches.filters import ScopedFilterSet, SearchMixin, date_from, date_until, premises_in_scope
 from branches.models import User
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.hazards.models import Hazard
 
-DATE = {"type": "date"}
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -29,12 +27,8 @@ class HazardFilter(SearchMixin, ScopedFilterSet):
     responsible = django_filters.ModelChoiceFilter(label=_("Responsible person"), queryset=people_in_scope)
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=YES_NO, method="filter_overdue")
     escalated = django_filters.ChoiceFilter(label=_("Escalated"), choices=YES_NO, method="filter_escalated")
-    start = django_filters.DateFilter(
-        label=_("Found from"), field_name="found_at__date", lookup_expr="gte", widget=forms.DateInput(attrs=DATE)
-    )
-    end = django_filters.DateFilter(
-        label=_("Found until"), field_name="found_at__date", lookup_expr="lte", widget=forms.DateInput(attrs=DATE)
-    )
+    start = date_from("found_at__date", _("Found from"))
+    end = date_until("found_at__date", _("Found until"))
 
     class Meta:
         model = Hazard
