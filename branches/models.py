@@ -212,6 +212,12 @@ class User(AbstractUser):
         default="zh-hans",
         help_text=_("Used for e-mails and PDFs built in the background."),
     )
+    wecom_userid = models.CharField(
+        _("WeCom user ID"),
+        max_length=64,
+        blank=True,
+        help_text=_("Where the bank has a WeCom application: notices also go to this person in WeCom."),
+    )
     contracted_premises = models.ManyToManyField(
         Premises,
         through="Contract",

@@ -19,7 +19,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import registered_models
 
-from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+from core.models import (
+    Attachment,
+    CalendarDay,
+    ChannelDelivery,
+    GeneratedDocument,
+    Notification,
+    Signature,
+    UnitChannel,
+    WeComApp,
+)
 from safetybank.admin import AuditedAdmin, NoWrites, ReadOnlyAdmin, ReadOnlyInline, RecordAdmin  # noqa: F401  (the kinds every app uses)
 from safetybank.audit import reason_text
 from safetybank.models import OutboxMessage
@@ -102,3 +111,33 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     list_display = ["created_at", "task", "args", "attempts", "sent_at", "last_error"]
     list_filter = [("sent_at", admin.EmptyFieldListFilter), "task"]
+
+
+@admin.register(UnitChannel)
+class UnitChannelAdmin(AuditedAdmin):
+    list_display = ["name", "unit", "kind", "language", "active"]
+    list_filter = ["kind", "active"]
+    exclude = ["secret"]  # set on the channel page; never shown back
+
+
+@admin.register(WeComApp)
+class WeComAppAdmin(AuditedAdmin):
+    list_display = ["corp_id", "agent_id", "active"]
+
+
+@admin.register(ChannelDelivery)
+class ChannelDeliveryAdmin(ReadOnlyAdmin):
+    """Every notice sent through a channel: attempts, the next try, the last error, or when it went."""
+
+    list_display = [
+        "created_at",
+        "target",
+        "notification",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+    ]
+    list_filter = ["status"]
+    search_fields = ["target", "last_error"]

@@ -19,10 +19,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Post
+from branches.models import Unit
+from branches.scoping import Scope, ScopedQuerySet
 from core.choices import AttachmentKind, CalendarDayKind, DocumentStatus, Festival, SignatureKind
 from core.codes import render
 from core.leases import LeasedJob
@@ -269,3 +272,99 @@ class GeneratedDocument(LeasedJob):
     @property
     def is_finished(self) -> bool:
         return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+
+# --------------------------------------------------------------------------- notification channels
+
+
+class ChannelKind(models.TextChoices):
+    WECOM_ROBOT = "wecom_robot", _("WeCom group robot")
+    DINGTALK_ROBOT = "dingtalk_robot", _("DingTalk group robot")
+
+
+class UnitChannelQuerySet(ScopedQuerySet):
+    scope = Scope(unit="unit")
+
+
+class UnitChannel(models.Model):
+    """A group robot of one unit (WeCom or DingTalk) and the kinds of notice it receives.
+
+    The webhook URL and the signing secret are kept to send with; pages show them masked.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="channels", verbose_name=_("unit"))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("channel"), max_length=20, choices=ChannelKind.choices)
+    webhook_url = models.CharField(_("webhook URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
+    )
+    kinds = models.JSONField(_("kinds of notice"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitChannelQuerySet.as_manager()
+    history = audit_history(excluded_fields=["webhook_url", "secret"])  # who changed what; never the secrets
+
+    class Meta:
+        verbose_name = _("notification channel")
+        verbose_name_plural = _("notification channels")
+        ordering = ["unit__path", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("channel_edit", args=[self.pk])
+
+
+class WeComApp(models.Model):
+    """The bank's WeCom application (企业微信自建应用): per-person messages to a WeCom user id."""
+
+    corp_id = models.CharField(_("corp ID"), max_length=100)
+    agent_id = models.PositiveBigIntegerField(_("agent ID"))
+    secret = models.CharField(_("secret"), max_length=200)
+    kinds = models.JSONField(_("kinds of notice"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    history = audit_history(excluded_fields=["secret"])
+
+    class Meta:
+        verbose_name = _("WeCom application")
+        verbose_name_plural = _("WeCom applications")
+
+    def __str__(self):
+        return f"{self.corp_id}/{self.agent_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class ChannelDelivery(models.Model):
+    """One notification through one channel: tried until delivered, with backoff, then reported failed."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(UnitChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    wecom_app = models.ForeignKey(WeComApp, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(_("target"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("channel delivery")
+        verbose_name_plural = _("channel deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["notification", "target"], name="delivery_once_per_target")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self):
+        return f"{self.target} #{self.notification_id}"

@@ -19,6 +19,7 @@ from django.utils.translation import override
 
 from branches.models import User
 from core import codes
+from core.channels import channels_take
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
 from core.leases import job_claim, job_renew
@@ -83,10 +84,12 @@ def notify(
                 message=message,
                 url=url,
             )
-            if email and user.email and user.is_active:
-                from core.tasks import send_notification_email
+            from core.tasks import deliver_to_channels, send_notification_email
 
+            if email and user.email and user.is_active:
                 enqueue(send_notification_email, notification.pk)
+            if channels_take(notification):  # a group robot or WeCom takes this kind (core/channels.py)
+                enqueue(deliver_to_channels, notification.pk)
     except IntegrityError:
         return None  # a concurrent run made it first
     return notification

@@ -39,3 +39,19 @@ def prune_audit_history() -> int:
     from django.conf import settings
 
     return services.audit_history_prune(years=settings.AUDIT_RETENTION_YEARS)
+
+
+@shared_task
+def deliver_to_channels(notification_id: int) -> int:
+    """A new notification to the unit's group robots and the person's WeCom (core.channels)."""
+    from core.channels import channels_deliver
+
+    return channels_deliver(notification_id=notification_id)
+
+
+@shared_task(name="core.channels_retry")
+def channels_retry() -> int:
+    """Beat: channel deliveries whose backoff has passed are tried again; idempotent."""
+    from core.channels import channels_retry as retry
+
+    return retry()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import audit_views, views
+from core import audit_views, channel_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path(
         "attachments/<int:pk>/thumbnail/", views.attachment_download, {"thumbnail": True}, name="attachment_thumbnail"
     ),
+    path("channels/", channel_views.ChannelListView.as_view(), name="channels"),
+    path("channels/new/", channel_views.ChannelEditView.as_view(), name="channel_create"),
+    path("channels/<int:pk>/edit/", channel_views.ChannelEditView.as_view(), name="channel_edit"),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/<str:app_label>/<str:model_name>/<int:pk>/", audit_views.audit_record, name="audit_record"),
     path("documents/request/<str:kind>/", views.document_request, name="document_request"),

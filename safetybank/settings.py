@@ -271,9 +271,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Background jobs whose worker was lost (core.leases) go to a worker again.
     "core-sweep-jobs": {"task": "core.sweep_jobs", "schedule": crontab(minute="*/5")},
+    # Notification channels (core/channels.py): deliveries whose backoff has passed are tried again.
+    "core-channels-retry": {"task": "core.channels_retry", "schedule": 60.0},
     # Audit trail older than AUDIT_RETENTION_YEARS goes (each record's latest row stays).
     "core-prune-audit-history": {"task": "core.prune_audit_history", "schedule": crontab(hour=3, minute=20)},
 }
+# Notification channels (WeCom, DingTalk): request timeout, retries with exponential backoff
+# (base * 2^(attempt-1) seconds), how long a claimed delivery is left to its worker, WeCom API host.
+CHANNEL_TIMEOUT_SECONDS = env_int("CHANNEL_TIMEOUT_SECONDS", 5, minimum=1)
+CHANNEL_MAX_ATTEMPTS = env_int("CHANNEL_MAX_ATTEMPTS", 6, minimum=1)
+CHANNEL_RETRY_BASE_SECONDS = env_int("CHANNEL_RETRY_BASE_SECONDS", 60, minimum=1)
+CHANNEL_CLAIM_SECONDS = env_int("CHANNEL_CLAIM_SECONDS", 120, minimum=1)
+WECOM_API_BASE = env_str("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
 # How long the audit trail is kept, in years (regulators commonly ask for at least five).
 AUDIT_RETENTION_YEARS = env_int("AUDIT_RETENTION_YEARS", 10, minimum=1)
 

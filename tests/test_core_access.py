@@ -77,6 +77,54 @@ ACCESS_CASES = [
     ),
 ]
 
+
+def _sub1_channel(org):
+    from core.models import ChannelKind, UnitChannel
+
+    UnitChannel.objects.create(
+        unit=org.sub1,
+        name="城关支行安保群",
+        kind=ChannelKind.WECOM_ROBOT,
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        kinds=["inspection_overdue"],
+    )
+
+
+def _channel(org):
+    from core.models import UnitChannel
+
+    return [UnitChannel.objects.get(unit=org.sub1).pk]
+
+
+def _channel_data(org):
+    return {
+        "unit": org.sub1.pk,
+        "name": "城关支行钉钉群",
+        "kind": "dingtalk_robot",
+        "language": "zh-hans",
+        "kinds": ["inspection_overdue"],
+        "active": "on",
+        "new_webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
+        "new_secret": "SECabc",
+    }
+
+
+# Group robots: the security departments (head office's and the branch's) only.
+CHANNEL_MANAGERS = ("headoffice", "security")
+NOT_CHANNEL_MANAGERS = ("president", "outlethead", "officer", "outsider")
+ACCESS_CASES += [
+    AccessCase("channels", ok=CHANNEL_MANAGERS, forbidden=NOT_CHANNEL_MANAGERS),
+    AccessCase("channel_create", ok=CHANNEL_MANAGERS, forbidden=NOT_CHANNEL_MANAGERS),
+    AccessCase(
+        "channel_edit",
+        setup=_sub1_channel,
+        args=_channel,
+        ok=CHANNEL_MANAGERS,
+        forbidden=("president", "outlethead", "officer"),
+        hidden=("outsider",),
+    ),
+]
+
 # POST-only actions, tested in the feature tests (own notifications, head office only, etc.).
 POST_ONLY = {
     "notification_open": [1],
@@ -149,6 +197,21 @@ POST_CASES = [
         "calendar_day_delete", args=_calendar_day, data={"reason": "录入有误"}, ok=("headoffice",), forbidden=NOT_HO
     ),
     PostCase("document_request", args=lambda org: ["core.business_calendar"], data={"year": "2026"}, ok=POST_PERSONAS),
+    PostCase(
+        "channel_create",
+        data=_channel_data,
+        ok=CHANNEL_MANAGERS,
+        forbidden=(*NOT_CHANNEL_MANAGERS, "teller"),
+    ),
+    PostCase(
+        "channel_edit",
+        setup=_sub1_channel,
+        args=_channel,
+        data=_channel_data,
+        ok=CHANNEL_MANAGERS,
+        forbidden=("president", "outlethead", "officer", "teller"),
+        hidden=("outsider",),
+    ),
     # Only the requester asks again for a document that failed; to anyone else it does not exist.
     PostCase(
         "document_retry",
