@@ -560,7 +560,8 @@ def cmd_pdfs(args) -> None:
         "pdfs",
         f"{len(branches)} monthly summaries: numbers {numbers:.1f} s + PDFs {render:.1f} s, "
         f"RSS {start_rss:.0f} → {end_rss:.0f} MiB",
-        f"{render / len(branches) * 1000:.0f} ms a PDF",
+        f"— (no SQL equivalent; {numbers / len(branches) * 1000:,.0f} ms of numbers and "
+        f"{render / len(branches) * 1000:,.0f} ms of rendering a report)",
         f"{pages / len(branches) / 1024:.0f} KiB a PDF",
         {"numbers_s": numbers, "render_s": render, "rss": [start_rss, end_rss]},
     )
@@ -699,7 +700,7 @@ def cmd_write(args) -> None:
         "Provincial bank (issue 19), PostgreSQL 15, 2 cores, 24 GiB, shared with other work "
         "(`bench/province.py` then `bench/province_bench.py all`):",
         "",
-        "| page or job | measured | raw-SQL baseline, same run | target | commit, premises, when |",
+        "| page or job | measured | raw-SQL baseline, same run | target | commit, premises, when (Asia/Shanghai) |",
         "|---|---|---|---|---|",
     ]
     for key, label, target in ROWS:
