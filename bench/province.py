@@ -22,8 +22,8 @@ How it is built (all on the project's own tables, so every page renders it):
   incidents, and photos: attachment rows that all point to one small shared JPEG.
 
 Randomness is a fixed function of row ids (SQL) or a seeded ``random.Random``: the same arguments
-build the same bank. The database is dropped and rebuilt on every run (``--keep`` reuses it only to
-resume after the cycles: steps that find their rows already written skip themselves).
+build the same bank. The database is dropped and rebuilt on every run, so a run that stopped half
+way is simply run again; ``--keep`` uses an existing empty (migrated) database instead.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ def parse_args(argv=None):
     parser.add_argument("--letter-branches", type=int, default=2, help="branches whose letter round is issued")
     parser.add_argument("--db", default="sb_province")
     parser.add_argument("--host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--keep", action="store_true", help="do not drop the database; resume")
+    parser.add_argument(
+        "--keep", action="store_true", help="use the existing database as it is (it must hold no bank yet)"
+    )
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
     return parser.parse_args(argv)
 
@@ -994,7 +996,7 @@ def main(argv=None) -> dict:
         standard_content_install(head_office=head, valid_from=datetime.date(start.year - 1, 1, 1))
         clock.step("organisation, staff, contracts, standard checklists and rules")
     else:
-        sys.exit("--keep on a built bank resumes only the history; rebuild without --keep to change the size")
+        sys.exit(f"{args.db} already holds a bank: run without --keep to rebuild it")
     months, month = [], start
     while month <= month_start(today):
         months.append(month)
