@@ -385,19 +385,8 @@
     keepRequest(elt, event.detail.path);
   });
 
-  // The connection dropped while the page thought it was there: keep what was being sent.
-  document.addEventListener("htmx:sendError", function (event) {
-    var elt = event.detail.elt;
-    var config = event.detail.requestConfig || {};
-    if (!elt || !elt.closest("main") || config.verb !== "post") {
-      return;
-    }
-    keepRequest(elt, config.path);
-    var error = document.getElementById("htmx-error");
-    if (error) {
-      error.hidden = true;
-    }
-  });
+  // A request that fails while the phone believes it is connected is not kept here: the page says
+  // so (static/js/safetybank.js) and what was entered stays on it, to tap again.
 
   if (submitForm) {
     if (!navigator.onLine) {
