@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -71,3 +72,23 @@ def manifest(request):
         ],
     }
     return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+class AppFilesMiddleware:
+    """Answers the worker and the manifest before the session middleware. The browser fetches them
+    by itself (the worker's update check at each navigation, the manifest for installing): with
+    SESSION_SAVE_EVERY_REQUEST such a fetch would renew an idle session on a phone left open, and
+    write it beside the page's own request. They carry nothing of anyone's, so no session is read;
+    the manifest's language is the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            if request.path == reverse("service_worker"):
+                return service_worker(request)
+            if request.path == reverse("web_manifest"):
+                with translation.override(translation.get_language_from_request(request)):
+                    return manifest(request)
+        return self.get_response(request)

@@ -170,3 +170,11 @@ def test_the_web_manifest_starts_at_todays_checks_in_the_readers_language(client
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     english = json.loads(client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="en").content)
     assert english["name"] == "SafetyBank" and manifest["name"] != english["name"]
+
+
+def test_the_browsers_own_fetches_of_the_app_files_do_not_renew_a_session(daily, login):
+    phone = login(daily.officer)
+    for path in ("/sw.js", "/manifest.webmanifest"):
+        response = phone.get(path)
+        assert response.status_code == 200
+        assert "sessionid" not in response.cookies  # an idle session still ends on time
