@@ -34,6 +34,15 @@ def _queued(page):
     )
 
 
+def _kept(page, path):
+    """Wait until the worker has kept ``path`` on the phone (it fetches it in the background)."""
+    for _ in range(100):
+        if page.evaluate("(path) => caches.match(path).then((response) => !!response)", path):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} was not kept on the phone")
+
+
 def test_daily_check_done_offline_is_sent_once_when_the_connection_returns(
     live_server, browser, browser_context_args, org, tmp_path, time_machine
 ):
@@ -51,6 +60,8 @@ def test_daily_check_done_offline_is_sent_once_when_the_connection_returns(
     assert page.evaluate("() => navigator.serviceWorker.ready.then((r) => !!r.active)")
     # Opening today's checks again (the worker now in charge) keeps them on this phone.
     page.goto(f"{live_server.url}/inspections/today/")
+    check_path = page.get_by_role("link", name="继续").get_attribute("href")
+    _kept(page, check_path)
     page.get_by_role("link", name="继续").click()
     expect(page.locator("h1")).to_have_text("营业前安全检查")
     check_url = page.url

@@ -196,13 +196,12 @@
   // ------------------------------------------------------------------ today's checks
   var today = document.querySelector("[data-keep-offline]");
   if (today && navigator.onLine && "serviceWorker" in navigator) {
-    var urls = [window.location.pathname].concat(
-      Array.prototype.map.call(today.querySelectorAll("a[data-offline-page]"), function (link) {
-        return link.getAttribute("href");
-      })
-    );
+    // This page itself was kept by the worker as it came.
+    var urls = Array.prototype.map.call(today.querySelectorAll("a[data-offline-page]"), function (link) {
+      return link.getAttribute("href");
+    });
     navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.active) {
+      if (registration.active && urls.length) {
         registration.active.postMessage({ type: "keep-pages", urls: urls });
       }
     });
@@ -231,6 +230,7 @@
   var submitForm = document.getElementById("daily-submit");
   var pending = [];
   var syncing = false;
+  var saving = Promise.resolve(); // the writes into IndexedDB, in order; sending waits for them
 
   function mine(ops) {
     return ops.filter(function (op) {
@@ -315,9 +315,12 @@
     };
     pending.push(op);
     showPending();
-    return addOp(op).then(function (seq) {
-      op.seq = seq;
+    saving = saving.then(function () {
+      return addOp(op).then(function (seq) {
+        op.seq = seq;
+      });
     });
+    return saving;
   }
 
   function passUnanswered(section) {
@@ -463,21 +466,32 @@
     }
     syncing = true;
     say(box.dataset.sending);
-    var chain = Promise.resolve(true);
+    var chain = saving.then(
+      function () {
+        return true;
+      },
+      function () {
+        return false;
+      }
+    );
     pending.slice().forEach(function (op) {
       chain = chain.then(function (ok) {
         return ok ? send(op) : false;
       });
     });
-    chain.then(function (ok) {
-      syncing = false;
-      if (ok) {
-        say(box.dataset.sent);
-        window.location.replace(box.dataset.url); // the check as the server now has it
-      } else {
-        showPending();
-      }
-    });
+    chain
+      .catch(function () {
+        return false;
+      })
+      .then(function (ok) {
+        syncing = false;
+        if (ok) {
+          say(box.dataset.sent);
+          window.location.replace(box.dataset.url); // the check as the server now has it
+        } else {
+          showPending();
+        }
+      });
   }
 
   function restore(op) {

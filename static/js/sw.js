@@ -43,6 +43,11 @@ self.addEventListener("activate", function (event) {
         );
       })
       .then(function () {
+        // The browser starts a page's request while the worker wakes: that one request is used,
+        // never a second one beside it.
+        return self.registration.navigationPreload ? self.registration.navigationPreload.enable() : null;
+      })
+      .then(function () {
         return self.clients.claim();
       })
   );
@@ -59,8 +64,11 @@ function keepPage(request, response) {
   return response;
 }
 
-function networkFirst(request) {
-  return fetch(request)
+function networkFirst(request, preloaded) {
+  return Promise.resolve(preloaded)
+    .then(function (response) {
+      return response || fetch(request);
+    })
     .then(function (response) {
       return keepPage(request, response);
     })
@@ -100,7 +108,7 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(cacheFirst(request));
   } else if (OFFLINE_PAGES.test(url.pathname) && request.headers.get("HX-Request") === null) {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(request, event.preloadResponse));
   }
 });
 
@@ -108,9 +116,10 @@ self.addEventListener("fetch", function (event) {
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "keep-pages" && Array.isArray(data.urls)) {
+    // One after the other: the phone's requests never compete with each other for the server.
     event.waitUntil(
-      Promise.all(
-        data.urls.map(function (path) {
+      data.urls.reduce(function (previous, path) {
+        return previous.then(function () {
           var request = new Request(new URL(path, self.location.origin).href, { credentials: "same-origin" });
           return fetch(request)
             .then(function (response) {
@@ -119,8 +128,8 @@ self.addEventListener("message", function (event) {
             .catch(function () {
               return null;
             });
-        })
-      )
+        });
+      }, Promise.resolve())
     );
   } else if (data.type === "forget") {
     event.waitUntil(
