@@ -32,6 +32,17 @@ from branches.tables import PremisesTable, StaffTable, UnitTable
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, RefusalMixin, ScopedMixin
 
 
+class SignOutView(auth_views.LogoutView):
+    """Sign out, and have the browser forget this site's stored data: the pages and answers the
+    daily check keeps for offline use (caches, IndexedDB, the service worker), so that nothing of one
+    person stays on a shared phone for the next."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = SafetyPasswordChangeForm
     success_url = reverse_lazy("home")

@@ -368,3 +368,20 @@ class ChannelDelivery(models.Model):
 
     def __str__(self):
         return f"{self.target} #{self.notification_id}"
+
+
+# --------------------------------------------------------------------------- offline clients
+
+
+class ClientRequest(models.Model):
+    """A write a phone sent from its offline queue, under the id the phone gave it (a UUID): when the
+    same id comes again (the answer was lost, the phone retries) nothing is done twice. Kept only
+    for the writes that succeeded; the stated and received times live on the record itself."""
+
+    client_id = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.client_id} {self.path}"

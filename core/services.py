@@ -23,7 +23,7 @@ from core.channels import channels_take
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
 from core.leases import job_claim, job_renew
-from core.models import Attachment, CalendarDay, GeneratedDocument, Notification, Signature
+from core.models import Attachment, CalendarDay, ClientRequest, GeneratedDocument, Notification, Signature
 from core.uploads import CheckedUpload, check_upload
 from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
@@ -162,6 +162,21 @@ def calendar_year_load(*, days: Iterable[tuple], reason: str = "") -> int:
 
 
 # --------------------------------------------------------------------------- attachments
+
+
+class DuplicateClientRequest(Exception):
+    """The phone's id for this write is already recorded: the write was done before."""
+
+
+def client_request_record(*, client_id, by: User, path: str) -> ClientRequest:
+    """Record that the write the phone called ``client_id`` is done, inside the write's own
+    transaction; raises DuplicateClientRequest when it was (two retries racing: the second one's
+    transaction is rolled back whole)."""
+    try:
+        with transaction.atomic():
+            return ClientRequest.objects.create(client_id=client_id, user=by, path=path[:200])
+    except IntegrityError:
+        raise DuplicateClientRequest(str(client_id)) from None
 
 
 def attachment_create(*, owner: Model, upload: CheckedUpload, by: User) -> Attachment:

@@ -23,6 +23,7 @@ from branches.permissions import log_refusal, require
 from branches.scoping import scope_fingerprint
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPageView
 from core.forms import AttachmentField
+from core.idempotency import conflict_response, idempotent, is_replay
 from core.selectors import attachments_of, signatures_of
 from core.services import attachments_create
 from core.views import client_ip
@@ -153,6 +154,7 @@ class InspectionFormView(ObjectDetailView):
 
 @login_required
 @require_POST
+@idempotent
 def answer_save(request, pk: int):
     """HTMX: save one answer the moment it is given; returns the item's row."""
     answer = get_object_or_404(Answer.objects.for_user(request.user).select_related("item", "inspection"), pk=pk)
@@ -169,6 +171,8 @@ def answer_save(request, pk: int):
         )
     except ValidationError as exc:
         error = " ".join(exc.messages)
+        if is_replay(request):
+            return conflict_response(exc)
     upload_error = ""
     if request.FILES.getlist("photos") and not error:
         field = AttachmentField(multiple=True, required=False)
@@ -177,6 +181,8 @@ def answer_save(request, pk: int):
             attachments_create(owner=answer, uploads=uploads, by=request.user)
         except ValidationError as exc:
             upload_error = " ".join(exc.messages)
+            if is_replay(request):
+                return conflict_response(exc)
     answer.refresh_from_db()
     if error:
         # Not saved: show what was typed next to the message, so it can be shortened rather than retyped.

@@ -7,7 +7,16 @@ from django.urls import reverse
 class ForcePasswordChangeMiddleware:
     """Send a user whose password is an initial one to the change page, and nowhere else."""
 
-    allowed_names = ("password_change", "password_change_done", "logout", "set_language", "healthz")
+    # The service worker and the web manifest carry nothing of anyone's: a phone may fetch them any time.
+    allowed_names = (
+        "password_change",
+        "password_change_done",
+        "logout",
+        "set_language",
+        "healthz",
+        "service_worker",
+        "web_manifest",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Outside everything below, so every page, error and redirect gets them (static files do not).
     "safetybank.middleware.SecurityHeadersMiddleware",
     "safetybank.middleware.PrivateCacheMiddleware",
+    # The service worker and the web manifest, answered before the session is read (safetybank/pwa.py).
+    "safetybank.pwa.AppFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Right after the session: renews an idle session at most every SESSION_RENEW_MINUTES (no write per request).
     "safetybank.middleware.SessionRenewMiddleware",

@@ -3,10 +3,14 @@ from django.urls import include, path
 
 from safetybank.favicon import favicon
 from safetybank.health import healthz
+from safetybank.pwa import manifest, service_worker
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    # The installable app: served from the root so that the worker's scope is the whole site.
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="web_manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("branches.account_urls")),
     path("admin/", admin.site.urls),

@@ -172,6 +172,8 @@ PUBLIC = {
     "logout",
     "healthz",
     "favicon",  # the site icon, for anyone (tests/test_labels.py)
+    "service_worker",  # the installable app's files, nothing of anyone's (tests/test_daily_offline.py)
+    "web_manifest",
     "set_language",
     "password_change",  # any signed-in person, their own password (tests/test_sign_in.py)
     "password_change_done",

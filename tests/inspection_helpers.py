@@ -27,3 +27,23 @@ def answer_all(inspection, by, fail=(), note="门锁损坏"):
             answer_save(answer=answer, by=by, number="1")
         else:
             answer_save(answer=answer, by=by, text="ok")
+
+
+def at(text):
+    """An aware datetime from ISO text with its offset: ``at("2026-12-01T08:00:00+08:00")``."""
+    import datetime
+
+    return datetime.datetime.fromisoformat(text)
+
+
+def daily_engine(org, *months):
+    """The standard checklists and the daily checks of the given months (first days) opened."""
+    import datetime
+
+    from inspections.cycles import cycle_open
+    from inspections.services import standard_content_install
+
+    standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
+    for month in months:
+        cycle_open(month=month)
+    return org

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import Premises
 from branches.permissions import require
+from core.idempotency import conflict_response, idempotent, is_replay
 from core.selectors import signatures_of
 from core.views import client_ip
 from inspections.choices import Defence
@@ -45,12 +46,15 @@ def today(request):
 
 @login_required
 @require_POST
+@idempotent
 def start(request, pk: int):
     assignment = get_object_or_404(Assignment.objects.for_user(request.user), pk=pk)
     require(request, "inspection.perform")
     try:
         inspection = inspection_start(assignment=assignment, by=request.user)
     except ValidationError as exc:
+        if is_replay(request):
+            return conflict_response(exc)
         messages.error(request, " ".join(exc.messages))
         return redirect("inspections:today")
     return redirect("inspections:daily_check", pk=inspection.pk)
@@ -107,6 +111,7 @@ def check(request, pk: int):
 
 @login_required
 @require_POST
+@idempotent
 def group_pass(request, pk: int, defence: str):
     """HTMX: the "all fine" tap of one defence group; returns the group."""
     inspection = get_object_or_404(inspections_for(user=request.user), pk=pk)
@@ -118,6 +123,8 @@ def group_pass(request, pk: int, defence: str):
         services.group_pass(inspection=inspection, defence=defence, by=request.user)
     except ValidationError as exc:
         error = " ".join(exc.messages)
+        if is_replay(request):
+            return conflict_response(exc)
     group = next(g for g in _grouped(answer_rows(inspection)) if g["defence"] == defence)
     if is_htmx(request):
         return render(
@@ -132,6 +139,7 @@ def group_pass(request, pk: int, defence: str):
 
 @login_required
 @require_POST
+@idempotent
 def submit(request, pk: int):
     inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment"), pk=pk)
     require(request, "inspection.perform")
@@ -142,6 +150,8 @@ def submit(request, pk: int):
         performed_at = form.cleaned_data["performed_at"]
         hazards = services.daily_check_submit(inspection=inspection, by=request.user, performed_at=performed_at)
     except ValidationError as exc:
+        if is_replay(request):
+            return conflict_response(exc)
         # The answers are saved one by one as they are given: the form comes back with all of them
         # and with the time as typed, next to every problem at once (a wrong time and unanswered items).
         problems = list(dict.fromkeys([*exc.messages, *submission_problems(inspection)]))
