@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from inspections.cycles import cycles_catch_up
 from inspections.hazards import tasks as hazard_tasks  # noqa: F401  (registers the hazard jobs)
-from inspections.services import acknowledgements_remind, assignments_mark_overdue
+from inspections.overdue import assignments_mark_overdue
+from inspections.services import acknowledgements_remind
 from inspections.summaries import rebuild_recent
 
 

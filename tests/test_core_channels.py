@@ -12,7 +12,8 @@ from django.urls import reverse
 from core.models import ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel, WeComApp
 from core.tasks import channels_retry
 from inspections.cycles import cycle_open
-from inspections.services import assignments_mark_overdue, standard_content_install
+from inspections.overdue import assignments_mark_overdue
+from inspections.services import standard_content_install
 from tests.fake_webhook import FakeWebhook
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from inspections.cycles import cycle_open
 from inspections.daily.selectors import cosigns_pending, daily_coverage, todays_checks
 from inspections.daily.services import daily_check_cosign, daily_check_submit, group_pass
 from inspections.models import Assignment
-from inspections.services import assignments_mark_overdue, inspection_start, standard_content_install
+from inspections.overdue import assignments_mark_overdue
+from inspections.services import inspection_start, standard_content_install
 from tests.factories import PASSWORD, UserFactory
 from tests.inspection_helpers import answer_all
 

@@ -9,7 +9,8 @@ from branches.choices import Post, PremisesKind, UnitKind
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import cycle_open, cycles_catch_up, default_month
 from inspections.models import Assignment, FrequencyRule
-from inspections.services import assignments_mark_overdue, rule_change, standard_content_install
+from inspections.overdue import assignments_mark_overdue
+from inspections.services import rule_change, standard_content_install
 from tests.factories import PremisesFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

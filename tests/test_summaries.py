@@ -13,9 +13,9 @@ from inspections.cycles import cycle_open
 from inspections.daily.selectors import daily_coverage, summary_daily_coverage
 from inspections.daily.services import daily_check_cosign, daily_check_submit
 from inspections.models import Assignment
+from inspections.overdue import assignments_mark_overdue
 from inspections.selectors import compliance_counts, summary_compliance_counts
 from inspections.services import (
-    assignments_mark_overdue,
     inspection_start,
     inspection_submit,
     standard_content_install,
