@@ -385,3 +385,23 @@ class ClientRequest(models.Model):
 
     def __str__(self):
         return f"{self.client_id} {self.path}"
+
+
+# --------------------------------------------------------------------------- calendar feed
+
+
+class CalendarToken(models.Model):
+    """The secret in a person's private calendar-feed URL; replacing it revokes the old link."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token", verbose_name=_("person")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed link")
+        verbose_name_plural = _("calendar feed links")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -23,7 +24,15 @@ from core.channels import channels_take
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
 from core.leases import job_claim, job_renew
-from core.models import Attachment, CalendarDay, ClientRequest, GeneratedDocument, Notification, Signature
+from core.models import (
+    Attachment,
+    CalendarDay,
+    CalendarToken,
+    ClientRequest,
+    GeneratedDocument,
+    Notification,
+    Signature,
+)
 from core.uploads import CheckedUpload, check_upload
 from safetybank.audit import set_reason
 from safetybank.outbox import enqueue
@@ -409,3 +418,12 @@ def audit_history_prune(*, years: int) -> int:
         count, _detail = history_prunable(model, before=cutoff).delete()
         deleted += count
     return deleted
+
+
+@transaction.atomic
+def calendar_token_renew(*, user: User) -> CalendarToken:
+    """Give ``user`` a new calendar-feed token; the old link (if any) stops working at once."""
+    token, _created = CalendarToken.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(32), "created_at": timezone.now()}
+    )
+    return token

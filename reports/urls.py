@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import feed_views, views
 
 app_name = "reports"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("safety-month/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("safety-month/<int:pk>/activity/", views.ActivityCreateView.as_view(), name="activity_create"),
     path("safety-month/<int:pk>/report/", views.campaign_report, name="campaign_report"),
+    path("calendar-feed/", feed_views.CalendarFeedPageView.as_view(), name="calendar_feed"),
+    path("calendar-feed/renew/", feed_views.calendar_feed_renew, name="calendar_feed_renew"),
+    path("ical/<str:token>.ics", feed_views.calendar_ics, name="calendar_ics"),
 ]

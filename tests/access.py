@@ -179,6 +179,8 @@ PUBLIC = {
     "password_change_done",
     "password_reset_confirm",  # the one-time link of a password reset (tests/test_escalation.py)
     "second_factor_verify",  # the code step before sign-in completes (tests/test_mfa.py)
+    # A person's calendar feed, public by an unguessable, revocable token (tests/test_calendar_feed.py).
+    "reports:calendar_ics",
 }
 PUBLIC_NAMESPACES = {"admin"}  # superusers only (tests/test_organisation.py::test_admin_is_for_superusers_only)
 

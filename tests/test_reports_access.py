@@ -9,6 +9,7 @@ from reports.models import Campaign, Report
 from reports.services import campaign_save, report_generate
 from tests.access import (
     ALL,
+    POST_PERSONAS,
     AccessCase,
     PostCase,
     check_access,
@@ -53,6 +54,7 @@ def _campaign_pk(org):
 
 
 ACCESS_CASES = [
+    AccessCase("reports:calendar_feed", ok=ALL),  # each person's own calendar link
     AccessCase("reports:report_list", ok=READERS, forbidden=(*NOT_READERS, "outsider")),
     AccessCase("reports:report_zip", ok=READERS, forbidden=(*NOT_READERS, "outsider")),
     AccessCase(
@@ -85,6 +87,7 @@ ACCESS_CASES = [
 ]
 
 POST_ONLY = {
+    "reports:calendar_feed_renew": [],
     "reports:report_generate": [],
     "reports:report_sections": [1],
     "reports:report_regenerate": [1],
@@ -127,6 +130,8 @@ EDIT = {"ok": MANAGERS, "forbidden": ("president", *STAFF_OF_A), "hidden": ("out
 CREATE = {"ok": MANAGERS, "forbidden": ("president", *STAFF_OF_A, "outsider")}
 
 POST_CASES = [
+    # Everyone makes (or replaces) their own calendar link.
+    PostCase("reports:calendar_feed_renew", ok=POST_PERSONAS),
     # Drafts are generated in the background after commit: the request itself writes nothing yet.
     PostCase("reports:report_generate", data={"month": "2026-05"}, shown=MANAGERS, forbidden=CREATE["forbidden"]),
     PostCase("reports:report_sections", setup=_report, args=_report_pk, data=SECTIONS, **EDIT),
