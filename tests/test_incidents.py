@@ -164,4 +164,10 @@ def test_incident_exports_contain_only_the_user_s_scope(org, client):
 def test_the_premises_filter_offers_only_premises_in_scope(org, client):
     client.force_login(org.security)
     page = client.get(reverse("incidents:incident_list")).content.decode()
-    assert "北街自助银行" in page and "河口营业部" not in page
+    # The premises filter is a search-as-you-type box (no <select> of every premises): it asks the scoped search.
+    search = reverse("branches:premises_search")
+    assert f'hx-get="{search}"' in page and "河口营业部" not in page
+    offered = (
+        client.get(search, {"term": "营业部"}).content.decode() + client.get(search, {"term": "北街"}).content.decode()
+    )
+    assert "北街自助银行" in offered and "河口营业部" not in offered
