@@ -74,6 +74,7 @@ def test_security_inspects_unannounced_and_the_outlet_head_acknowledges_with_an_
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="孙保卫").click()
     page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_label("用户名")).to_be_visible()  # signed out (the page clears the phone first)
 
     _sign_in(page, live_server, "outlethead")
     page.goto(f"{live_server.url}/inspections/{inspection.pk}/")

@@ -45,6 +45,7 @@ def test_president_enrols_in_two_factor_sign_in_and_signs_in_with_a_code(live_se
     page.get_by_role("button", name="菜单").click()
     page.get_by_role("button", name="钱行长").click()
     page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_label("用户名")).to_be_visible()  # signed out (the page clears the phone first)
 
     _password(page, live_server, "president")
     expect(page.locator("h1")).to_have_text("登录验证码")

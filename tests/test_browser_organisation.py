@@ -33,7 +33,7 @@ def test_officer_opening_the_staff_edit_page_is_refused(live_server, page, org):
     response = page.goto(f"{live_server.url}/org/staff/{org.officer.pk}/edit/")
     assert response.status == 403
     expect(page.locator("h1")).to_have_text("无权操作")
-    expect(page.locator("body")).to_contain_text("此次尝试已被记录")
+    expect(page.locator("body")).to_contain_text("本次尝试已记录")
 
 
 def test_security_creates_a_premises_from_the_menu(live_server, page, org):

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from inspections.hazards import services
+from inspections.hazards import rectification, services
 from tests.browser import phone_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -30,7 +30,7 @@ def _hazards(org, count=3):
             grade="general",
             found_by=org.officer,
         )
-        services.hazard_assign(hazard=hazard, by=org.security, responsible=org.outlethead, deadline=deadline)
+        rectification.hazard_assign(hazard=hazard, by=org.security, responsible=org.outlethead, deadline=deadline)
     return deadline
 
 
