@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 # The kinds of notice a unit may send to a group, as offered on the channel page.
 NOTICE_KINDS = [
-    ("inspection_overdue", gettext_lazy("Inspection or daily check not done in time")),
-    ("inspection_overdue_escalated", gettext_lazy("Inspection or daily check not done in time (escalated)")),
+    # The nightly overdue job tells each person once a day, in one digest (inspections/overdue.py).
+    ("inspection_overdue_digest", gettext_lazy("Inspections and daily checks not done in time (a daily digest)")),
     ("daily_cosign", gettext_lazy("Daily check waiting for co-signature")),
     ("hazard.reported", gettext_lazy("Hidden danger reported")),
     ("hazard.overdue", gettext_lazy("Hidden danger overdue")),

@@ -40,7 +40,7 @@ def _outlet_group(org, fake, key):
         name="城关支行安保群",
         kind=ChannelKind.WECOM_ROBOT,
         webhook_url=f"{fake.url}/cgi-bin/webhook/send?key={key}",
-        kinds=["inspection_overdue"],
+        kinds=["inspection_overdue_digest"],
     )
 
 
@@ -63,7 +63,7 @@ def test_a_missed_check_reminder_goes_to_the_wecom_group_and_the_signed_dingtalk
         webhook_url=f"{fake.url}/robot/send?access_token=ding-token",
         secret="SECdingsecret123",
         language="en",
-        kinds=["inspection_overdue_escalated"],
+        kinds=["inspection_overdue_digest"],
     )
     _missed_check_reminders(django_capture_on_commit_callbacks, time_machine)
 
@@ -72,8 +72,8 @@ def test_a_missed_check_reminder_goes_to_the_wecom_group_and_the_signed_dingtalk
     payload = sent[0]["json"]
     assert payload["msgtype"] == "text"
     text = payload["text"]["content"]
-    assert text.startswith("检查逾期：")  # the unit's language: Chinese by default
-    assert "https://safety.example.cn/inspections/assignments/" in text
+    assert "项检查已逾期" in text  # the unit's language: Chinese by default
+    assert "https://safety.example.cn/inspections/" in text
     assert ChannelDelivery.objects.filter(channel=wecom, status=DeliveryStatus.DELIVERED).count() == len(sent)
 
     ding = fake.posts("/robot/send")
@@ -84,7 +84,7 @@ def test_a_missed_check_reminder_goes_to_the_wecom_group_and_the_signed_dingtalk
         hmac.new(b"SECdingsecret123", f"{query['timestamp']}\nSECdingsecret123".encode(), hashlib.sha256).digest()
     ).decode()
     assert query["sign"] == expected
-    assert "Not done in time" in ding[0]["json"]["text"]["content"]  # this group is set to English
+    assert "became overdue" in ding[0]["json"]["text"]["content"]  # this group is set to English
 
     channels_retry()  # a delivered notice is never sent twice
     assert len(fake.posts("/cgi-bin/webhook/send")) == len(sent)
@@ -95,7 +95,7 @@ def test_a_person_with_a_wecom_user_id_gets_an_application_message_in_their_lang
 ):
     settings.WECOM_API_BASE = fake.url
     fake.answers["/cgi-bin/gettoken"] = {"errcode": 0, "access_token": "tok-1", "expires_in": 7200}
-    WeComApp.objects.create(corp_id="ww123", agent_id=1000002, secret="app-secret", kinds=["inspection_overdue"])
+    WeComApp.objects.create(corp_id="ww123", agent_id=1000002, secret="app-secret", kinds=["inspection_overdue_digest"])
     daily.officer.wecom_userid = "ZhouAnQuan"
     daily.officer.language = "en"
     daily.officer.save()
@@ -107,7 +107,7 @@ def test_a_person_with_a_wecom_user_id_gets_an_application_message_in_their_lang
     assert message["query"]["access_token"] == "tok-1"
     assert message["json"]["touser"] == "ZhouAnQuan"
     assert message["json"]["agentid"] == 1000002
-    assert message["json"]["text"]["content"].startswith("Overdue inspection:")
+    assert "became overdue" in message["json"]["text"]["content"]
 
 
 def test_a_failing_endpoint_is_retried_with_backoff_then_reported(
@@ -160,7 +160,7 @@ def test_the_channel_page_keeps_secrets_and_never_shows_them_back(daily, client)
             "name": "城关支行钉钉群",
             "kind": ChannelKind.DINGTALK_ROBOT,
             "language": "zh-hans",
-            "kinds": ["inspection_overdue", "hazard.overdue"],
+            "kinds": ["inspection_overdue_digest", "hazard.overdue"],
             "active": "on",
             "new_webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=abcdef123456",
             "new_secret": "SECverysecretvalue",
@@ -168,7 +168,7 @@ def test_the_channel_page_keeps_secrets_and_never_shows_them_back(daily, client)
     )
     assert response.status_code == 302
     channel = UnitChannel.objects.get()
-    assert channel.secret == "SECverysecretvalue" and channel.kinds == ["inspection_overdue", "hazard.overdue"]
+    assert channel.secret == "SECverysecretvalue" and channel.kinds == ["inspection_overdue_digest", "hazard.overdue"]
     edit = client.get(reverse("channel_edit", args=[channel.pk])).content.decode()
     listing = client.get(reverse("channels")).content.decode()
     for page in (edit, listing):

@@ -118,7 +118,7 @@ def test_a_finished_check_opens_with_a_verb_and_its_time_and_danger_read_in_chin
     inspection = _submitted_check(daily, time_machine, fail=("OPN-06",))
     client.force_login(daily.officer)
     today = client.get(reverse("inspections:today")).content.decode()
-    button = re.search(rf'href="{reverse("inspections:daily_check", args=[inspection.pk])}">([^<]+)</a>', today)
+    button = re.search(rf'href="{reverse("inspections:daily_check", args=[inspection.pk])}"[^>]*>([^<]+)</a>', today)
     assert button.group(1) == "查看"  # the verb "Open", not the state "待完成"
     page = client.get(reverse("inspections:daily_check", args=[inspection.pk])).content.decode()
     assert "300 秒" in page and "300 s" not in page
