@@ -109,6 +109,14 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(cacheFirst(request));
   } else if (OFFLINE_PAGES.test(url.pathname) && request.headers.get("HX-Request") === null) {
     event.respondWith(networkFirst(request, event.preloadResponse));
+  } else if (request.mode === "navigate") {
+    // Navigation preload is on: every other page is answered by its preloaded response, never by a
+    // second request beside it (a page read once, such as a new API token, would be read twice).
+    event.respondWith(
+      Promise.resolve(event.preloadResponse).then(function (response) {
+        return response || fetch(request);
+      })
+    );
   }
 });
 
