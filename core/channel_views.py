@@ -28,6 +28,7 @@ def channels_for(*, user):
             failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
             last_failed_at=Max("deliveries__next_attempt_at", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
         )
+        .order_by("unit__path", "name", "pk")
     )
 
 

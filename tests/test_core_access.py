@@ -86,7 +86,7 @@ def _sub1_channel(org):
         name="城关支行安保群",
         kind=ChannelKind.WECOM_ROBOT,
         webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
-        kinds=["inspection_overdue"],
+        kinds=["inspection_overdue_digest"],
     )
 
 
@@ -102,7 +102,7 @@ def _channel_data(org):
         "name": "城关支行钉钉群",
         "kind": "dingtalk_robot",
         "language": "zh-hans",
-        "kinds": ["inspection_overdue"],
+        "kinds": ["inspection_overdue_digest"],
         "active": "on",
         "new_webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
         "new_secret": "SECabc",
