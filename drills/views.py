@@ -11,20 +11,23 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from branches.models import Unit
 from branches.permissions import can, log_refusal, require
+from branches.scoping import scope_fingerprint
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView
 from core.services import attachments_create
 from drills import rules, selectors, services
-from drills.choices import DrillStatus, RuleState
+from drills.choices import DrillStatus
 from drills.filters import DrillFilter, EmergencyPlanFilter, StudySessionFilter
 from drills.forms import (
     AnnualPlanForm,
@@ -38,6 +41,7 @@ from drills.forms import (
 )
 from drills.models import AnnualDrillPlan, Drill, EmergencyPlan, PlanRole, StudySession
 from drills.tables import DrillTable, EmergencyPlanTable, StudySessionTable
+from safetybank import cacheversions
 from safetybank.params import year_param
 from safetybank.periods import add_months
 
@@ -345,41 +349,32 @@ def _programme_unit(request) -> Unit:
     return unit
 
 
+PROGRAMME_SECTIONS_PER_PAGE = 20
+
+
 @login_required
 def programme(request):
+    """Rolled up by unit: head office sees a row per branch, opens one (``?unit=``) to see its sub-branches."""
     require(request, "drill.programme")
     unit, year = _programme_unit(request), year_param(request)
-    today = timezone.localdate()
-    visible = Drill.objects.for_user(request.user)
-    sections = []
-    for sub in rules.sub_branches_of(unit):
-        periods = rules.evaluate(sub, year, today=today, base=visible)
-        outlets: dict = {}
-        for period in periods:
-            if period.premises is not None:
-                outlets.setdefault(period.premises, []).append(period)
-        sections.append(
-            {
-                "unit": sub,
-                "annual": [p for p in periods if p.rule == rules.RULE_ANNUAL],
-                "half_years": [p for p in periods if p.rule == rules.RULE_HALF_YEAR],
-                "months": [p for p in periods if p.rule == rules.RULE_MONTHLY],
-                "outlets": list(outlets.items()),
-                "targets": rules.targets_for(sub, year),
-                "missed": sum(1 for p in periods if p.state == RuleState.MISSED),
-                "at_risk": sum(1 for p in periods if p.state == RuleState.AT_RISK),
-            }
-        )
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    user, today = request.user, timezone.localdate()
+    overview = cacheversions.cached(  # bumped by every saved drill, plan, study session and unit
+        ("drill-programme", scope_fingerprint(user), unit.pk, year, today),
+        [],
+        lambda: selectors.programme(user=user, unit=unit, year=year, today=today),
+    )
+    sections = Paginator(overview.sections, PROGRAMME_SECTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "drills/programme.html",
         {
             "unit": unit,
             "year": year,
-            "units": Unit.objects.for_user(request.user).exclude(kind="department").order_by("path"),
+            "programme": overview,
+            "rows": overview.rows,
             "sections": sections,
-            "counts": selectors.drill_counts(user=request.user, unit=unit, start=start, end=end, today=today),
+            "pager_query": urlencode({"unit": unit.pk, "year": year}),
+            "counts": overview.counts,
             "can_plan": can(request.user, "drill.plan"),
             "rule_labels": rules.RULE_LABELS,
         },
