@@ -76,6 +76,58 @@ def schedule_rows(facilities: QuerySet[Facility], *, today: datetime.date | None
     return rows
 
 
+def due_rows(
+    facilities: QuerySet[Facility], *, today: datetime.date | None = None, show_all: bool = False
+) -> list[tuple]:
+    """``schedule_rows`` for a page of thousands: the same rows in the same order, as light tuples
+    ``(next_due, premises code, facility name, facility id, cadence id, last tested, state)``, only those
+    due unless ``show_all``; no model is built. Three queries whatever the number of facilities; the
+    page then reads its own rows with ``schedule_page``."""
+    today = today or timezone.localdate()
+    cadences: dict[str, list[Cadence]] = {}
+    for cadence in Cadence.objects.filter(is_active=True):
+        cadences.setdefault(cadence.facility_kind, []).append(cadence)
+    in_use = facilities.in_use().filter(kind__in=list(cadences))
+    kinds = [cadence.test_kind for group in cadences.values() for cadence in group]
+    last = {
+        (facility_id, test_kind): tested_on
+        for facility_id, test_kind, tested_on in FacilityTest.objects.filter(
+            facility__in=in_use.values("pk"), test_kind__in=kinds
+        )
+        .order_by()
+        .values_list("facility_id", "test_kind")
+        .annotate(last=Max("tested_on"))
+    }
+    rows = []
+    intervals = {cadence.pk: cadence.interval for group in cadences.values() for cadence in group}
+    due_on: dict[tuple[int, datetime.date], datetime.date] = {}  # many facilities share a date
+    for pk, kind, registered_on, install_date, code, name in in_use.order_by().values_list(
+        "pk", "kind", "registered_on", "install_date", "premises__code", "name"
+    ):
+        baseline = install_date if install_date and install_date > registered_on else registered_on
+        for cadence in cadences[kind]:
+            last_tested = last.get((pk, cadence.test_kind))
+            after = last_tested or baseline
+            next_due = due_on.get((cadence.pk, after))
+            if next_due is None:
+                next_due = due_on[cadence.pk, after] = after + intervals[cadence.pk]  # as ``Cadence.next_due``
+            state = due_state(next_due, cadence, today)
+            if show_all or state != DueState.OK:
+                rows.append((next_due, code, name, pk, cadence.pk, last_tested, state))
+    rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
+    return rows
+
+
+def schedule_page(rows: list[tuple]) -> list[ScheduleRow]:
+    """The ``ScheduleRow``s of one page of ``due_rows``: its facilities and cadences in two queries."""
+    facilities = Facility.objects.select_related("premises", "unit").in_bulk([row[3] for row in rows])
+    cadences = Cadence.objects.in_bulk([row[4] for row in rows])
+    return [
+        ScheduleRow(facilities[pk], cadences[cadence], last_tested, next_due, state)
+        for next_due, _code, _name, pk, cadence, last_tested, state in rows
+    ]
+
+
 def facilities_for(*, user) -> QuerySet[Facility]:
     return Facility.objects.for_user(user).select_related("premises", "unit")
 

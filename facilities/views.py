@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Premises
 from branches.permissions import can, require
+from branches.scoping import scope_fingerprint
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView
 from core.models import canonical_content
 from core.selectors import signatures_of
@@ -23,6 +24,7 @@ from facilities.filters import DueFilter, FacilityFilter, FacilityTestFilter, In
 from facilities.forms import CadenceForm, FacilityForm, FacilityTestForm, InvestmentForm
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from facilities.tables import FacilityTable, FacilityTestTable, InvestmentTable
+from safetybank import cacheversions
 from safetybank.params import date_range_param
 from safetybank.pdf import pdf_response, render_pdf
 from safetybank.periods import month_bounds
@@ -146,14 +148,21 @@ def due_list(request):
     require(request, "facility.view")
     filterset = DueFilter(request.GET, queryset=selectors.facilities_for(user=request.user), request=request)
     show_all = request.GET.get("all") == "1"
-    rows = [row for row in selectors.schedule_rows(filterset.qs) if show_all or row.is_due]
+    user, today = request.user, timezone.localdate()
+    rows = cacheversions.cached(  # light tuples, models for one page only; bumped by every saved test
+        ("facilities-due", scope_fingerprint(user), today, show_all, filterset.form.data.get("premises", "")),
+        [],
+        lambda: selectors.due_rows(filterset.qs, today=today, show_all=show_all),
+    )
+    page = Paginator(rows, DUE_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.schedule_page(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "facilities/due_list.html",
         {
-            "rows": Paginator(rows, DUE_PER_PAGE).get_page(request.GET.get("page")),
+            "rows": page,
             "show_all": show_all,
             "filter": filterset,
             "pager_query": query.urlencode(),
