@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import PART_TIME_POSTS, Post, UnitKind
 from branches.models import Acting, Premises, Unit, User
+from branches.widgets import search_as_you_type
 from safetybank.forms import SafeForm, ScopedModelForm
 
 
@@ -183,6 +184,10 @@ class ActingForm(ScopedModelForm):
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
     def clean(self):
         cleaned = super().clean()

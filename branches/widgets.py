@@ -50,3 +50,59 @@ class SearchSelect(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
+
+
+class SearchSelectMultiple(SearchSelect):
+    """``SearchSelect`` for several choices: a hidden input per chosen id (``?premises=1&premises=2``), shown
+    as removable chips above the box; each match chosen is added. Only the chosen rows are read."""
+
+    template_name = "branches/widgets/search_select_multiple.html"
+    allow_multiple_selected = True
+
+    def chosen_all(self, values) -> list:
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        ids = [str(v) for v in values or [] if str(v).isdigit()]
+        if not ids or queryset is None:
+            return []
+        return list(queryset.filter(pk__in=ids))
+
+    def format_value(self, value):
+        if value is None:
+            return []
+        return [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        widget["chosen"] = self.chosen_all(widget["value"])
+        widget["url"] = reverse(self.url_name)
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}-options"
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no id sent means none chosen
+
+
+SEARCH_URLS = {"branches.premises": "branches:premises_search", "branches.user": "branches:people_search"}
+
+
+def search_as_you_type(form: forms.BaseForm) -> None:
+    """Turn every choice of premises or people on ``form`` into a ``SearchSelect`` (or, for several, a
+    ``SearchSelectMultiple``): a head office
+    has thousands of each, far too many for a <select>. Call it at the end of the form's ``__init__``,
+    once the field's queryset is narrowed; the choice is still checked against that queryset."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        url_name = SEARCH_URLS.get(field.queryset.model._meta.label_lower)
+        if url_name is None:
+            continue
+        kind = SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect
+        widget = kind(url_name, attrs=dict(field.widget.attrs))
+        widget.is_required = field.required
+        field.widget = widget
+        widget.choices = field.choices  # read by ``chosen``: the field's (scoped) queryset

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Premises, Unit, User
+from branches.widgets import search_as_you_type
 from core.forms import AttachmentField
 from drills.choices import SCENARIOS, DrillKind, PlanRoleKind, RolePeriod
 from drills.models import EmergencyPlan, StudySession
@@ -66,6 +67,7 @@ class PlanRoleForm(SafeForm):
             .select_related("home_premises")
             .order_by("unit__path", "full_name")
         )
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class DrillPlanForm(SafeForm):
@@ -97,6 +99,7 @@ class DrillPlanForm(SafeForm):
         super().__init__(*args, **kwargs)
         restrict_choices(self, user)
         self.fields["planned_date"].initial = timezone.localdate() + datetime.timedelta(days=14)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
     def clean(self):
         data = super().clean()
@@ -184,6 +187,7 @@ class StudySessionForm(ScopedModelForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = self.fields["unit"].queryset.exclude(kind="department")
         self.fields["presenter"].queryset = self.fields["presenter"].queryset.filter(is_active=True)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
         if self.instance.pk:
             self.fields["attendees"].initial = list(self.instance.attendees.values_list("pk", flat=True))
         else:

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Premises
+from branches.widgets import search_as_you_type
 from core.forms import AttachmentField
 from facilities.choices import TestResult
 from facilities.models import Cadence, Facility, Investment
@@ -41,6 +42,7 @@ class FacilityForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["premises"].queryset = self.fields["premises"].queryset.filter(is_active=True)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class CadenceForm(SafeModelForm):
@@ -56,6 +58,10 @@ class InvestmentForm(ScopedModelForm):
         model = Investment
         fields = ["premises", "kind", "facility_kind", "date", "amount", "description", "premises_covered"]
         widgets = {"date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class FacilityTestForm(SafeForm):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.widgets import search_as_you_type
 from core.forms import AttachmentField
 from incidents.choices import TRANSITIONS, IncidentStatus
 from incidents.models import Incident
@@ -30,6 +31,7 @@ class IncidentReportForm(ScopedModelForm):
         home = getattr(self.user, "home_premises", None)
         if home is not None and not self.is_bound:
             self.initial.setdefault("premises", home.pk)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class IncidentFollowUpForm(SafeForm):

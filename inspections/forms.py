@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Premises
+from branches.widgets import search_as_you_type
 from inspections.choices import AnswerType, Defence, Level
 from inspections.models import ChecklistTemplate, FrequencyRule
 from safetybank.forms import SafeForm, SafeModelForm, ScopedModelForm, restrict_choices
@@ -15,6 +16,7 @@ class UnannouncedForm(SafeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         restrict_choices(self, user, visible_to_fields=("template",))
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class AcknowledgeForm(SafeForm):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import UnitKind
 from branches.models import Unit, User
+from branches.widgets import search_as_you_type
 from core.forms import AttachmentField
 from responsibilities.choices import CommitteeRole
 from responsibilities.models import JointDefenceAgreement, LetterTemplate, PostDuty
@@ -80,6 +81,7 @@ class CommitteeMemberForm(SafeForm):
         super().__init__(*args, **kwargs)
         restrict_choices(self, user)
         self.fields["user"].queryset = self.fields["user"].queryset.filter(unit__path__startswith=unit.path)
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class EndSeatForm(SafeForm):
@@ -100,6 +102,7 @@ class DutyDayForm(SafeForm):
         self.fields["leader"].queryset = (
             self.fields["leader"].queryset.filter(unit__path__startswith=unit.path).order_by("post", "full_name")
         )
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 class AgreementForm(ScopedModelForm):
@@ -129,3 +132,4 @@ class AgreementForm(ScopedModelForm):
             today = timezone.localdate()
             self.fields["signed_on"].initial = today
             self.fields["expires_on"].initial = datetime.date(today.year + 1, today.month, min(today.day, 28))
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box

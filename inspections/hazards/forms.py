@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.choices import PREMISES_POSTS, UnitKind
 from branches.models import Premises, User
 from branches.permissions import can
+from branches.widgets import search_as_you_type
 from core.forms import AttachmentField
 from inspections.choices import HazardCategory, HazardGrade
 from inspections.hazards.models import Hazard, HazardPlan, HazardPolicy
@@ -44,6 +45,7 @@ class HazardReportForm(SafeForm):
         restrict_choices(self, user)
         if not can(user, "hazard.grade"):
             del self.fields["grade"]  # everyone else reports general dangers; the security department grades
+        search_as_you_type(self)  # thousands of premises and people at a head office: a search box
 
 
 def responsible_candidates(*, hazard: Hazard, user) -> forms.models.QuerySet:

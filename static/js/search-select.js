@@ -42,11 +42,53 @@
   }
 
   function choose(p, option) {
+    if (p.root.hasAttribute("data-search-select-multiple")) {
+      add(p, option);
+      return;
+    }
     p.value.value = option.dataset.value;
     p.input.value = option.dataset.label;
     close(p);
     p.value.dispatchEvent(new Event("change", { bubbles: true }));
   }
+
+  // Several choices: each chosen match becomes a chip carrying a hidden input; the box empties again.
+  function add(p, option) {
+    var chosen = p.root.querySelector("[data-search-select-chosen]");
+    var name = p.root.dataset.name;
+    var already = chosen.querySelector('input[value="' + option.dataset.value + '"]');
+    if (!already) {
+      var chip = document.createElement("span");
+      chip.className = "badge text-bg-secondary search-select-chip";
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = name;
+      hidden.value = option.dataset.value;
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn-close btn-close-white ms-1";
+      remove.setAttribute("aria-label", option.dataset.label);
+      remove.setAttribute("data-search-select-remove", "");
+      chip.appendChild(hidden);
+      chip.appendChild(document.createTextNode(option.dataset.label + " "));
+      chip.appendChild(remove);
+      chosen.appendChild(chip);
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    p.input.value = "";
+    close(p);
+    p.input.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var remove = event.target.closest && event.target.closest("[data-search-select-remove]");
+    if (remove) {
+      var chip = remove.closest(".search-select-chip");
+      var root = chip.closest("[data-search-select]");
+      chip.remove();
+      root.querySelector("[data-search-select-input]").focus();
+    }
+  });
 
   // The typed text goes as ?term=; the box itself has no name, so the filter form never submits it.
   document.addEventListener("htmx:configRequest", function (event) {
@@ -80,7 +122,9 @@
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("[data-search-select-input]")) {
       var p = parts(event.target);
-      p.value.value = ""; // a changed text is no longer the chosen row
+      if (p.value) {
+        p.value.value = ""; // a changed text is no longer the chosen row
+      }
       if (!event.target.value.trim()) {
         close(p);
       }
