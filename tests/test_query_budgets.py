@@ -5,6 +5,7 @@ each test measures it at tree size N and 2N and expects the same count.
 The head-office and branch dashboards are measured too: they read the summary tables (issue 19, item 2)."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from inspections.choices import EscalationLevel, HazardStatus
 from inspections.cycles import cycle_open
 from inspections.models import Hazard
 from inspections.services import standard_content_install
+from safetybank import cacheversions
 from tests.factories import bank_tree
 
 pytestmark = pytest.mark.django_db
@@ -54,21 +56,27 @@ def _grow(parent, tag, *, branches=2):
     cycle_open(month=MONTH)
 
 
-def _queries(client, user, url, params=None) -> int:
+def _queries(client, user, url, params=None, *, cold=False) -> tuple[int, int]:
+    """The queries and bytes of the page, warm (what is cached per process is cached) or ``cold`` (its
+    cached figures invalidated, so the count is that of the computation)."""
     client.force_login(user)
     assert client.get(url, params).status_code == 200  # warm what is cached per process
+    if cold:
+        cacheversions.bump(cacheversions.DATA)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
-    return len(queries)
+    return len(queries), len(response.content)
 
 
-def _same_at_n_and_2n(client, user, parent, url, params=None):
+def _same_at_n_and_2n(client, user, parent, url, params=None, *, cold=False) -> tuple[int, int]:
+    """Grow the tree to N, then 2N: the same number of queries; returns the page's size at each."""
     _grow(parent, "N")
-    at_n = _queries(client, user, url, params)
+    at_n, size_n = _queries(client, user, url, params, cold=cold)
     _grow(parent, "M")
-    at_2n = _queries(client, user, url, params)
+    at_2n, size_2n = _queries(client, user, url, params, cold=cold)
     assert at_2n == at_n, f"{url}: {at_n} queries at N units, {at_2n} at 2N"
+    return size_n, size_2n
 
 
 HEAD_OFFICE_PAGES = {
@@ -97,3 +105,46 @@ def test_the_head_office_dashboard_does_not_grow_with_branches(client, org):
 
 def test_the_branch_dashboard_does_not_grow_with_sub_branches(client, org):
     _same_at_n_and_2n(client, org.president, org.branch1, reverse("dashboards:dashboard"), {"month": "2026-12"})
+
+
+# Pages that computed every unit's figures (issue 19, item 3): measured with their cache cold, so the
+# count is that of the computation, not of the cached page.
+BOUNDED_PAGES = {
+    "annual drill programme": ("drills:programme", {"year": "2026"}),
+    "tests due": ("facilities:due_list", {}),
+    "test schedule": ("facilities:due_list", {"all": "1"}),
+    "report an incident": ("incidents:incident_create", {}),
+}
+
+
+@pytest.mark.parametrize("page", BOUNDED_PAGES)
+def test_head_office_bounded_pages_do_not_grow_with_branches(client, org, page):
+    name, params = BOUNDED_PAGES[page]
+    _same_at_n_and_2n(client, org.headoffice, org.head_office, reverse(name), params, cold=True)
+
+
+@pytest.mark.parametrize("page", BOUNDED_PAGES)
+def test_branch_bounded_pages_do_not_grow_with_sub_branches(client, org, page):
+    name, params = BOUNDED_PAGES[page]
+    _same_at_n_and_2n(client, org.security, org.branch1, reverse(name), params, cold=True)
+
+
+def test_head_office_sees_the_programme_one_row_per_branch(client, org):
+    """Head office's programme rolls up by branch (a row each, opening to its sub-branches), and the
+    form lists no unit: the page does not grow with the sub-branches below the branches."""
+    url = reverse("drills:programme")
+    size_n, size_2n = _same_at_n_and_2n(client, org.headoffice, org.head_office, url, cold=True)
+    page = client.get(reverse("drills:programme"), {"year": "2026"}).content.decode()
+    assert "programme-rollup" in page and "N0分行" in page and "M1分行" in page
+    assert "N0第0支行" not in page  # the sub-branches are behind their branch's row
+    assert size_2n - size_n < 2_000  # two more branches: two more rows, not their sub-branches' rules
+    branch = client.get(reverse("drills:programme"), {"unit": org.branch1.pk, "year": "2026"}).content.decode()
+    assert "城关支行" in branch and "rule-" in branch
+
+
+def test_the_incident_form_offers_premises_by_search(client, org):
+    _grow(org.head_office, "N")
+    client.force_login(org.headoffice)
+    page = client.get(reverse("incidents:incident_create")).content.decode()
+    assert not re.search(r'<select[^>]*name="premises"', page)
+    assert 'hx-get="/branches/search/premises/"' in page or "search/premises" in page
