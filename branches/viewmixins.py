@@ -7,7 +7,7 @@ A page declares what it shows; the base does scope, post, table, filters, export
         action = "drill.view"                  # the post needed to see the page
         table_class = DrillTable
         filterset_class = DrillFilter
-        template_name = "drills/drill_list.html"
+        # template: drills/drill_list.html, by Django's convention <app>/<model>_list.html (or _detail)
 
 Scope first, then post: an object outside the user's scope is a 404 (so a 403 never confirms that it
 exists); inside scope, a post without the view's ``action`` gets a 403 and the refusal is logged.
@@ -122,6 +122,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """
 
     paginate_by = 25
+    template_name_suffix = "_list"  # <app>/<model>_list.html unless ``template_name`` says otherwise, as ListView
     export_action = ""  # shows the export buttons; needed to download
     export_name = ""  # file name stem of the download
 

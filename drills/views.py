@@ -50,7 +50,6 @@ class PlanListView(ObjectListView):
     manage_action = "plan.manage"
     table_class = EmergencyPlanTable
     filterset_class = EmergencyPlanFilter
-    template_name = "drills/emergencyplan_list.html"
 
     def get_context_data(self, **kwargs):
         flagged = {role.plan_id for role in selectors.roles_to_reassign(user=self.request.user)}
@@ -115,7 +114,6 @@ def _plan_context(request, plan, role_form=None) -> dict:
 class PlanDetailView(ObjectDetailView):
     selector = selectors.plans_for
     action = "plan.view"
-    template_name = "drills/emergencyplan_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_plan_context(self.request, self.object)}
@@ -185,7 +183,6 @@ class DrillListView(ObjectListView):
     manage_action = "drill.plan"
     table_class = DrillTable
     filterset_class = DrillFilter
-    template_name = "drills/drill_list.html"
 
     def get_filter_data(self):
         return {"year": year_param(self.request)}
@@ -240,7 +237,6 @@ def _drill_context(request, drill, problem_form=None) -> dict:
 class DrillDetailView(ObjectDetailView):
     selector = selectors.drills_for
     action = "drill.view"
-    template_name = "drills/drill_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_drill_context(self.request, self.object)}
@@ -423,7 +419,6 @@ class StudyListView(ObjectListView):
     manage_action = "study.record"
     table_class = StudySessionTable
     filterset_class = StudySessionFilter
-    template_name = "drills/studysession_list.html"
 
     def get_context_data(self, **kwargs):
         grid = _study_grid(self.request.user)
@@ -470,7 +465,6 @@ class StudyEditView(ObjectEditView):
 class StudyDetailView(ObjectDetailView):
     selector = selectors.study_sessions_for
     action = "study.view"
-    template_name = "drills/studysession_detail.html"
     context_object_name = "session"
 
     def get_context_data(self, **kwargs):

@@ -25,7 +25,6 @@ class IncidentListView(ObjectListView):
     export_name = "incidents"
     table_class = IncidentTable
     filterset_class = IncidentFilter
-    template_name = "incidents/incident_list.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sees_all": self.can("incident.view_all")}
@@ -48,7 +47,6 @@ class IncidentCreateView(ObjectEditView):
 class IncidentDetailView(ObjectDetailView):
     selector = selectors.incidents_for
     action = "incident.report"
-    template_name = "incidents/incident_detail.html"
     context_object_name = "incident"
 
     def get_context_data(self, **kwargs):

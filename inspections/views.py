@@ -219,7 +219,6 @@ class InspectionDetailView(ObjectDetailView):
 
     selector = inspections_in_scope
     action = "inspection.view"
-    template_name = "inspections/inspection_detail.html"
     context_object_name = "inspection"
 
     def post(self, request, *args, **kwargs):
@@ -300,14 +299,12 @@ class ChecklistListView(ObjectListView):
     manage_action = "checklist.manage"
     table_class = ChecklistTable
     filterset_class = ChecklistFilter
-    template_name = "inspections/checklist_list.html"
 
 
 class ChecklistDetailView(ObjectDetailView):
     model = ChecklistTemplate
     scope_method = "visible_to"  # head office's standard checklists are seen by everyone below
     action = "checklist.view"
-    template_name = "inspections/checklist_detail.html"
     context_object_name = "template"
 
     def get_context_data(self, **kwargs):
@@ -384,7 +381,6 @@ class RuleListView(ObjectListView):
     manage_action = "rule.manage"
     table_class = RuleTable
     filterset_class = RuleFilter
-    template_name = "inspections/rule_list.html"
 
 
 class RuleEditView(ObjectEditView):

@@ -158,7 +158,6 @@ def _detail_context(request, report: Report, form=None, correction_form=None) ->
 class ReportDetailView(ObjectDetailView):
     selector = selectors.reports_for
     action = "report.view"
-    template_name = "reports/report_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.object)}
@@ -283,7 +282,6 @@ class CampaignListView(ObjectListView):
     manage_action = "campaign.manage"
     table_class = CampaignTable
     filterset_class = CampaignFilter
-    template_name = "reports/campaign_list.html"
 
 
 class CampaignCreateView(ObjectEditView):
@@ -308,7 +306,6 @@ def _campaign(request, pk: int):
 class CampaignDetailView(ObjectDetailView):
     selector = selectors.campaigns_for
     action = "campaign.view"
-    template_name = "reports/campaign_detail.html"
     context_object_name = "campaign"
 
     def get_context_data(self, **kwargs):
