@@ -232,12 +232,9 @@ class StaffTransferView(StaffObjectFormView):
         try:
             services.staff_transfer(
                 staff=self.object,
-                unit=data["unit"],
-                post=data["post"],
-                home_premises=data["home_premises"],
                 by=self.request.user,
-                reason=data["reason"],
                 on=data["effective"],
+                **form.values("unit", "post", "home_premises", "reason"),
             )
         except ValidationError as exc:
             return self.refused(form, exc)

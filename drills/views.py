@@ -63,7 +63,6 @@ class PlanEditView(ObjectEditView):
     action = "plan.manage"
     form_class = EmergencyPlanForm
     selector = selectors.plans_for
-    template_name = "drills/emergencyplan_form.html"
 
     def check_action(self, request, action):
         super().check_action(request, action)
@@ -196,25 +195,14 @@ class DrillCreateView(ObjectEditView):
     model = Drill
     action = "drill.plan"
     form_class = DrillPlanForm
-    template_name = "drills/drill_form.html"
     success_message = gettext_lazy("Drill planned.")
 
     def get_initial(self):
         return {**super().get_initial(), **({"unit": self.request.GET["unit"]} if self.request.GET.get("unit") else {})}
 
     def save(self, form):
-        data = form.cleaned_data
-        return services.drill_plan(
-            unit=data["unit"],
-            premises=data["premises"],
-            kind=data["kind"],
-            scenario=data["scenario"],
-            planned_date=data["planned_date"],
-            plan=data["plan"],
-            lead=data["lead"],
-            unannounced=data["unannounced"],
-            by=self.request.user,
-        )
+        fields = ("unit", "premises", "kind", "scenario", "planned_date", "plan", "lead", "unannounced")
+        return services.drill_plan(by=self.request.user, **form.values(*fields))
 
 
 def _drill(request, pk: int) -> Drill:
@@ -271,12 +259,8 @@ def drill_record(request, pk: int):
             services.drill_record(
                 drill=drill,
                 by=request.user,
-                held_at=data["held_at"],
-                duration_minutes=data["duration_minutes"],
-                score=data["score"],
-                evaluation=data["evaluation"],
                 expected=list(candidates),
-                attended=data["attended"],
+                **form.values("held_at", "duration_minutes", "score", "evaluation", "attended"),
             )
             attachments_create(owner=drill, uploads=data["photos"], by=request.user)
             messages.success(request, _("Drill recorded."))
@@ -451,7 +435,6 @@ class StudyEditView(ObjectEditView):
     model = StudySession
     action = "study.record"
     form_class = StudySessionForm
-    template_name = "drills/studysession_form.html"
     success_message = gettext_lazy("Study session saved.")
 
     def save(self, form):

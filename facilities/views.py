@@ -90,11 +90,8 @@ def test_create(request, pk: int):
         try:
             test = services.facility_test_record(
                 facility=facility,
-                test_kind=data["test_kind"],
-                tested_on=data["tested_on"],
-                result=data["result"],
-                notes=data["notes"],
                 police_receipt=data.get("police_receipt", ""),
+                **form.values("test_kind", "tested_on", "result", "notes"),
                 by=request.user,
                 ip=client_ip(request),
                 uploads=data["photos"],

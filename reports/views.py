@@ -288,7 +288,6 @@ class CampaignCreateView(ObjectEditView):
     model = Campaign
     action = "campaign.manage"
     form_class = CampaignForm
-    template_name = "reports/campaign_form.html"
 
     def save(self, form):
         data = form.cleaned_data
@@ -339,14 +338,9 @@ class ActivityCreateView(ObjectEditView):
         try:
             services.activity_record(
                 campaign=self.object,
-                unit=data["unit"],
-                date=data["date"],
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                participants=data["participants"],
                 uploads=data["photos"] or [],
                 by=self.request.user,
+                **form.values("unit", "date", "kind", "title", "description", "participants"),
             )
         except ValidationError as exc:
             raise ValidationError({"date": exc.messages}) from exc
