@@ -20,7 +20,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -185,7 +185,7 @@ class ObjectEditView(
     A refused form answers 400 with the typed values kept.
     """
 
-    template_name = "object_form.html"
+    template_name_suffix = "_form"  # as CreateView and UpdateView
     success_message = _("Saved.")
     invalid_status = 400
 
@@ -199,6 +199,17 @@ class ObjectEditView(
     def post(self, request, *args, **kwargs):
         self.object = self._edited()
         return super().post(request, *args, **kwargs)
+
+    def get_template_names(self):
+        """``template_name``, else ``<app>/<model>_form.html`` where the page has its own (as in Django's
+        edit views), else the one form page, ``object_form.html``."""
+        if self.template_name:
+            return [self.template_name]
+        try:
+            own = super().get_template_names()
+        except ImproperlyConfigured:  # no model to name it by
+            own = []
+        return [*own, "object_form.html"]
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

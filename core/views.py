@@ -240,6 +240,7 @@ class DocumentDetailView(ObjectDetailView):
     selector = selectors.documents_of
     action = SIGNED_IN
     context_object_name = "document"
+    template_name = "core/generateddocument_detail.html"  # rendered whole or as its status fragment
 
     def render_to_response(self, context, **kwargs):
         partial = "core/partials/_document_status.html"
