@@ -246,3 +246,66 @@ def test_weights_default_before_head_office_saves_any(db):
     defaults = (weights.overdue_danger, weights.escalated_danger, weights.missed_check, weights.failed_test)
     assert defaults == (5, 8, 2, 4)
     assert (weights.overdue_test, weights.no_recent_drill, weights.drill_window_days) == (3, 3, 90)
+
+
+def test_each_branch_row_of_the_head_office_breakdown_equals_that_branchs_own_figures(client, seeded):
+    """The breakdown reads all branches at once; each row still says what the branch's own selectors say.
+    A head-office drill held at outlets of both branches counts once for each, a signed letter in branch 1."""
+    from drills import services as drill_services
+    from drills.choices import DrillKind
+    from drills.selectors import drill_counts
+    from responsibilities import services as letter_services
+    from responsibilities.models import Letter
+    from responsibilities.selectors import letter_coverage, letter_coverage_by_unit
+
+    bank_tree(seeded.head_office, branches=2, sub_branches=2, premises=1, tag="X")
+    drill = drill_services.drill_plan(
+        unit=seeded.head_office,
+        premises=[seeded.outlet_a, seeded.outlet_b],
+        kind=DrillKind.ON_SITE,
+        scenario="持刀抢劫柜面",
+        planned_date=datetime.date(2026, 12, 5),
+        by=seeded.headoffice,
+    )
+    drill_services.drill_record(
+        drill=drill,
+        by=seeded.headoffice,
+        held_at=_at(5),
+        duration_minutes=30,
+        score=90,
+        evaluation="",
+        expected=[],
+        attended=[],
+    )
+    round = letter_services.round_request(unit=seeded.branch1, year=2026, by=seeded.security)
+    letter_services.round_run(round_id=round.pk)
+    letter = Letter.objects.current().get(year=2026, party_user=seeded.officer)
+    letter_services.letter_sign(letter=letter, by=seeded.officer, typed_name=seeded.officer.full_name)
+
+    board = _board(client, seeded.headoffice).context["board"]
+    user, end = seeded.headoffice, datetime.date(2026, 12, 31)
+    branch_rows = [r for r in board.rows if r.unit is not None]
+    assert len(branch_rows) >= 4
+    by_unit = {c.unit: c for c in letter_coverage_by_unit(user=user, parent=seeded.head_office, year=2026)}
+    for row in branch_rows:
+        hazards = hazard_counts(user=user, start=MONTH, end=end, unit=row.unit, today=TODAY.date())
+        drills = drill_counts(user=user, unit=row.unit, start=MONTH, end=end, today=TODAY.date())
+        letters = letter_coverage(user=user, unit=row.unit, year=2026, with_names=False)
+        figures = (row.hazards_found, row.hazards_open, row.hazards_overdue, row.hazards_escalated)
+        assert figures == (hazards.found, hazards.open, hazards.overdue, hazards.escalated), row.label
+        assert (row.drills_done, row.letters_percent) == (drills.drills_done, letters.staff_percent), row.label
+        grouped = by_unit[row.unit]
+        assert (grouped.staff_total, grouped.staff_signed, grouped.departments_total) == (
+            letters.staff_total,
+            letters.staff_signed,
+            letters.departments_total,
+        ), row.label
+        assert (grouped.departments_signed, grouped.premises_total, grouped.premises_signed) == (
+            letters.departments_signed,
+            letters.premises_total,
+            letters.premises_signed,
+        ), row.label
+    row_of = {r.unit: r for r in branch_rows}
+    assert (row_of[seeded.branch1].drills_done, row_of[seeded.branch2].drills_done) == (1, 1)
+    assert row_of[seeded.branch1].hazards_open == 3 and row_of[seeded.branch2].hazards_overdue == 1
+    assert 0 < row_of[seeded.branch1].letters_percent < 100
