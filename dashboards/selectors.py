@@ -244,12 +244,20 @@ def _recent_drills(*, user, premises_ids: list[int], today: datetime.date, days:
 
 
 def risk_rows(
-    *, user, tree: Tree, cells: dict, month: datetime.date, today: datetime.date, weights: RiskWeights
+    *,
+    user,
+    tree: Tree,
+    cells: dict,
+    month: datetime.date,
+    today: datetime.date,
+    weights: RiskWeights,
+    facilities: tuple | None = None,
 ) -> list[RiskRow]:
-    """Every premises of the subtree with its warning signs, worst first (score, then code)."""
+    """Every premises of the subtree with its warning signs, worst first (score, then code).
+    ``facilities``: ``_facility_components`` of the same tree and month, when the caller has them."""
     ids = [p.pk for p in tree.premises]
     dangers = _danger_components(user=user, premises_ids=ids, today=today)
-    overdue_tests, failed_tests, _rows = _facility_components(
+    overdue_tests, failed_tests, _rows = facilities or _facility_components(
         user=user, tree=tree, start=month, end=month_end(month), today=today
     )
     drilled = _recent_drills(user=user, premises_ids=ids, today=today, days=weights.drill_window_days)
@@ -427,8 +435,11 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     tree = Tree.of(user=user, unit=unit)
     cells = summary_compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
-    risks = risk_rows(user=user, tree=tree, cells=cells, month=month, today=today, weights=weights)
-    _overdue, _failed, schedule = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
+    facilities = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
+    schedule = facilities[2]
+    risks = risk_rows(
+        user=user, tree=tree, cells=cells, month=month, today=today, weights=weights, facilities=facilities
+    )
     root = dashboard_root(user)
     visible_ancestors = set(Unit.objects.for_user(user).filter(pk__in=unit.ancestor_ids).values_list("pk", flat=True))
     ancestors = [a for a in unit.ancestors(include_self=False) if a.pk in visible_ancestors]

@@ -146,10 +146,13 @@ def evaluate_many(
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     all_drills = list(drills_touching(within, start, end, base).select_related("unit"))
     plans = {plan.unit_id: plan for plan in AnnualDrillPlan.objects.filter(unit__in=[u.pk for u in units], year=year)}
+    # What ``drills_touching`` selects per unit: a drill of its subtree or held at one of its premises.
+    premises_ids = {d.pk: {p.pk for p in d.premises.all()} for d in all_drills}
+    reach = [(d, (d.unit.path, *(p.unit.path for p in d.premises.all()))) for d in all_drills]
     all_outlets = None
     periods: dict[int, list[RulePeriod]] = {}
     for unit in units:
-        drills = [d for d in all_drills if _touches(d, unit)]
+        drills = [d for d, paths in reach if any(path.startswith(unit.path) for path in paths)]
         plan = plans.get(unit.pk)
         targets = Targets(plan.drills_per_month, plan.outlet_drills_per_quarter) if plan else Targets()
         if targets.outlet_drills_per_quarter and all_outlets is None:
@@ -159,17 +162,19 @@ def evaluate_many(
                 .order_by("code")
             )
         outlets = [p for p in all_outlets or [] if p.unit.path.startswith(unit.path)]
-        periods[unit.pk] = _periods(unit, year, drills, targets, outlets, today=today)
+        periods[unit.pk] = _periods(unit, year, drills, targets, outlets, premises_ids, today=today)
     return periods
 
 
-def _touches(drill: Drill, unit: Unit) -> bool:
-    """What ``drills_touching`` selects: a drill of the unit's subtree or held at one of its premises."""
-    return drill.unit.path.startswith(unit.path) or any(p.unit.path.startswith(unit.path) for p in drill.premises.all())
-
-
 def _periods(
-    unit: Unit, year: int, drills: list[Drill], targets: Targets, outlets: list[Premises], *, today: datetime.date
+    unit: Unit,
+    year: int,
+    drills: list[Drill],
+    targets: Targets,
+    outlets: list[Premises],
+    premises_ids: dict[int, set[int]],
+    *,
+    today: datetime.date,
 ) -> list[RulePeriod]:
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     result: list[RulePeriod] = []
@@ -195,7 +200,7 @@ def _periods(
             )
     if targets.outlet_drills_per_quarter:
         for outlet in outlets:
-            at_outlet = [d for d in drills if any(p.pk == outlet.pk for p in d.premises.all())]
+            at_outlet = [d for d in drills if outlet.pk in premises_ids[d.pk]]
             for quarter in range(4):
                 q_start = datetime.date(year, quarter * 3 + 1, 1)
                 period(
