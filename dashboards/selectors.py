@@ -375,15 +375,15 @@ class TrendPoint:
 
 def trend(*, user, unit: Unit, tree: Tree, month: datetime.date, today: datetime.date, n: int = 12):
     """Per month of the ``n`` ending with ``month``: inspections, hidden dangers, daily coverage."""
-    from inspections.hazards.selectors import hazard_counts
+    from inspections.hazards.selectors import hazard_counts_by_month
 
     months = months_back(month, n)
     totals = summary_compliance_by_month(user=user, months=months, path=tree.unit.path, today=today)
     coverage = summary_daily_coverage(user=user, months=months, unit=unit, today=today)
+    hazards_of = hazard_counts_by_month(user=user, months=months, unit=unit, today=today)
     points = []
     for m in months:
-        total, daily = totals[m], coverage[m]
-        hazards = hazard_counts(user=user, start=m, end=month_end(m), unit=unit, today=today)
+        total, daily, hazards = totals[m], coverage[m], hazards_of[m]
         points.append(
             TrendPoint(
                 month=m,

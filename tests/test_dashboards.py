@@ -309,3 +309,35 @@ def test_each_branch_row_of_the_head_office_breakdown_equals_that_branchs_own_fi
     assert (row_of[seeded.branch1].drills_done, row_of[seeded.branch2].drills_done) == (1, 1)
     assert row_of[seeded.branch1].hazards_open == 3 and row_of[seeded.branch2].hazards_overdue == 1
     assert 0 < row_of[seeded.branch1].letters_percent < 100
+
+
+def test_the_trend_shows_each_months_hidden_dangers_as_the_selector_counts_them(client, seeded):
+    """The 12-month trend reads all months in one query; each month still equals ``hazard_counts``."""
+    _hazard(seeded.outlet_a, seeded.security, found=_at(20, 11), deadline=datetime.date(2026, 11, 25))
+    closed = HazardStatus.CLOSED
+    for premises, found, deadline, closed_at in (
+        (seeded.outlet_a, _at(3, 11), 5, _at(9, 11)),
+        (seeded.outlet_a2, _at(28, 10), 2, _at(1, 11)),
+    ):
+        _hazard(
+            premises,
+            seeded.security,
+            found=found,
+            deadline=datetime.date(2026, 11, deadline),
+            status=closed,
+            closed=closed_at,
+        )
+    client.force_login(seeded.president)
+    with time_machine.travel(TODAY, tick=False):
+        points = client.get(reverse("dashboards:dashboard"), {"month": "2026-12"}).context["points"]
+        for point in points:
+            end = datetime.date(point.month.year, point.month.month, 28) + datetime.timedelta(days=4)
+            end -= datetime.timedelta(days=end.day)
+            counts = hazard_counts(user=seeded.president, start=point.month, end=end, unit=seeded.branch1)
+            shown = (point.hazards_found, point.hazards_rectified, point.hazards_open)
+            assert shown == (counts.found, counts.rectified, counts.open), point.month
+    by_month = {p.month: p for p in points}
+    november, december = by_month[datetime.date(2026, 11, 1)], by_month[MONTH]
+    # By hand: two found in November, two closed (one found in October), one still open at its end.
+    assert (november.hazards_found, november.hazards_rectified, november.hazards_open) == (2, 2, 1)
+    assert (december.hazards_found, december.hazards_rectified, december.hazards_open) == (4, 1, 4)

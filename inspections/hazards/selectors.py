@@ -16,6 +16,7 @@ from core.selectors import SECURITY_POSTS, superior_of
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.hazards.models import Hazard, HazardEvent
 from inspections.hazards.rules import verify_refusal
+from safetybank.periods import month_end
 
 # --------------------------------------------------------------------------- counts
 
@@ -138,13 +139,39 @@ def hazard_counts(
     return counts
 
 
+def _figures(conditions: dict[str, Q]) -> dict[str, Q]:
+    """Each figure of ``HazardFigures`` as a filter (rectified on time: closed by its local deadline day)."""
+    on_time = conditions["rectified"] & (Q(deadline__isnull=True) | Q(closed_at__date__lte=F("deadline")))
+    return {**conditions, "rectified_on_time": on_time}
+
+
+def hazard_counts_by_month(
+    *, user, months: list[datetime.date], unit=None, today: datetime.date | None = None
+) -> dict[datetime.date, HazardFigures]:
+    """``hazard_counts``' totals for each whole month of ``months`` (first days), by month, in one query
+    (the 12-month trend of a dashboard)."""
+    today = today or timezone.localdate()
+    hazards = Hazard.objects.in_scope(user)
+    if unit is not None:
+        hazards = hazards.filter(unit__path__startswith=unit.path)
+    figures = {
+        (i, name): Count("pk", filter=condition)
+        for i, month in enumerate(months)
+        for name, condition in _figures(_conditions(start=month, end=month_end(month), today=today)).items()
+    }
+    counts = hazards.order_by().aggregate(**{f"{name}_{i}": count for (i, name), count in figures.items()})
+    result = {month: HazardFigures() for month in months}
+    for i, name in figures:
+        setattr(result[months[i]], name, counts[f"{name}_{i}"])
+    return result
+
+
 def hazard_counts_by_unit(
     *, user, start: datetime.date, end: datetime.date, units, today: datetime.date | None = None
 ) -> dict[int, HazardFigures]:
     """``hazard_counts``' totals for the subtree of each of ``units``, by unit id (the breakdown of a
     dashboard): one query grouped by the danger's unit, summed per subtree, whatever the number of units."""
     conditions = _conditions(start=start, end=end, today=today or timezone.localdate())
-    on_time = conditions["rectified"] & (Q(deadline__isnull=True) | Q(closed_at__date__lte=F("deadline")))
     paths = [unit.path for unit in units]
     in_units = Q()
     for path in paths:
@@ -154,10 +181,7 @@ def hazard_counts_by_unit(
         .filter(in_units)
         .order_by()
         .values(unit_path=F("unit__path"))
-        .annotate(
-            rectified_on_time=Count("pk", filter=on_time),
-            **{name: Count("pk", filter=condition) for name, condition in conditions.items()},
-        )
+        .annotate(**{name: Count("pk", filter=condition) for name, condition in _figures(conditions).items()})
     )
     totals = sum_by_subtree(units, rows, path_key="unit_path") if paths else {}
     return {pk: HazardFigures(**figures) for pk, figures in totals.items()}
