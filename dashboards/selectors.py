@@ -13,9 +13,11 @@ The one exception, said where it happens: the hazard module offers counts per un
 so the open/overdue/escalated dangers of each premises for the risk score are counted in
 ``_danger_components`` through ``hazards_for`` (``Hazard.objects.for_user``), in one grouped query.
 
-Query budget: a constant number of queries whatever the number of premises; it grows only with the
-number of direct sub-units shown in the breakdown (each asks ``hazard_counts``/``drill_counts`` for its
-subtree) and is fixed for the 12-month trend.
+Query budget: a constant number of queries whatever the number of premises, units and sub-branches: the
+breakdown asks for all direct sub-units at once (``hazard_counts_by_unit``, ``drills_done_by_unit``,
+``letter_coverage_by_unit``: one query grouped by unit path each, summed per subtree), the drill rules
+of every sub-branch are evaluated from one read (``drills.rules.evaluate_many``), and the 12-month trend
+is fixed.
 """
 
 from __future__ import annotations
@@ -242,12 +244,20 @@ def _recent_drills(*, user, premises_ids: list[int], today: datetime.date, days:
 
 
 def risk_rows(
-    *, user, tree: Tree, cells: dict, month: datetime.date, today: datetime.date, weights: RiskWeights
+    *,
+    user,
+    tree: Tree,
+    cells: dict,
+    month: datetime.date,
+    today: datetime.date,
+    weights: RiskWeights,
+    facilities: tuple | None = None,
 ) -> list[RiskRow]:
-    """Every premises of the subtree with its warning signs, worst first (score, then code)."""
+    """Every premises of the subtree with its warning signs, worst first (score, then code).
+    ``facilities``: ``_facility_components`` of the same tree and month, when the caller has them."""
     ids = [p.pk for p in tree.premises]
     dangers = _danger_components(user=user, premises_ids=ids, today=today)
-    overdue_tests, failed_tests, _rows = _facility_components(
+    overdue_tests, failed_tests, _rows = facilities or _facility_components(
         user=user, tree=tree, start=month, end=month_end(month), today=today
     )
     drilled = _recent_drills(user=user, premises_ids=ids, today=today, days=weights.drill_window_days)
@@ -298,17 +308,19 @@ def breakdown_rows(
     today: datetime.date,
 ) -> list[BreakdownRow]:
     """Sub-units (figures of their whole subtree from the owning selectors), then the unit's own premises."""
-    from drills.selectors import drill_counts
-    from inspections.hazards.selectors import hazard_counts
+    from drills.selectors import drills_done_by_unit
+    from inspections.hazards.selectors import HazardFigures, hazard_counts_by_unit
     from responsibilities.selectors import letter_coverage_by_unit
 
     end = month_end(month)
     risk_of = {r.premises.pk: r for r in risks}
     coverage = {c.unit.pk: c for c in letter_coverage_by_unit(user=user, parent=tree.unit, year=month.year)}
+    children = tree.children()
+    hazards_of = hazard_counts_by_unit(user=user, start=month, end=end, units=children, today=today)
+    drills_of = drills_done_by_unit(user=user, units=children, within=tree.unit, start=month, end=end)
     rows = []
-    for child in tree.children():
-        hazards = hazard_counts(user=user, start=month, end=end, unit=child, today=today)
-        drills = drill_counts(user=user, unit=child, start=month, end=end, today=today)
+    for child in children:
+        hazards = hazards_of.get(child.pk, HazardFigures())
         in_child = [r for r in risks if r.premises.unit.path.startswith(child.path)]
         letters = coverage.get(child.pk)
         rows.append(
@@ -320,7 +332,7 @@ def breakdown_rows(
                 hazards_open=hazards.open,
                 hazards_overdue=hazards.overdue,
                 hazards_escalated=hazards.escalated,
-                drills_done=drills.drills_done,
+                drills_done=drills_of.get(child.pk, 0),
                 letters_percent=letters.staff_percent if letters else None,
                 tests_overdue=sum(r.overdue_tests for r in in_child),
                 risk_score=sum(r.score for r in in_child),
@@ -363,15 +375,15 @@ class TrendPoint:
 
 def trend(*, user, unit: Unit, tree: Tree, month: datetime.date, today: datetime.date, n: int = 12):
     """Per month of the ``n`` ending with ``month``: inspections, hidden dangers, daily coverage."""
-    from inspections.hazards.selectors import hazard_counts
+    from inspections.hazards.selectors import hazard_counts_by_month
 
     months = months_back(month, n)
     totals = summary_compliance_by_month(user=user, months=months, path=tree.unit.path, today=today)
     coverage = summary_daily_coverage(user=user, months=months, unit=unit, today=today)
+    hazards_of = hazard_counts_by_month(user=user, months=months, unit=unit, today=today)
     points = []
     for m in months:
-        total, daily = totals[m], coverage[m]
-        hazards = hazard_counts(user=user, start=m, end=month_end(m), unit=unit, today=today)
+        total, daily, hazards = totals[m], coverage[m], hazards_of[m]
         points.append(
             TrendPoint(
                 month=m,
@@ -423,8 +435,11 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     tree = Tree.of(user=user, unit=unit)
     cells = summary_compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
-    risks = risk_rows(user=user, tree=tree, cells=cells, month=month, today=today, weights=weights)
-    _overdue, _failed, schedule = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
+    facilities = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
+    schedule = facilities[2]
+    risks = risk_rows(
+        user=user, tree=tree, cells=cells, month=month, today=today, weights=weights, facilities=facilities
+    )
     root = dashboard_root(user)
     visible_ancestors = set(Unit.objects.for_user(user).filter(pk__in=unit.ancestor_ids).values_list("pk", flat=True))
     ancestors = [a for a in unit.ancestors(include_self=False) if a.pk in visible_ancestors]

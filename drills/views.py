@@ -332,8 +332,10 @@ def programme(request):
     today = timezone.localdate()
     visible = Drill.objects.for_user(request.user)
     sections = []
-    for sub in rules.sub_branches_of(unit):
-        periods = rules.evaluate(sub, year, today=today, base=visible)
+    subs = rules.sub_branches_of(unit)
+    evaluated = rules.evaluate_many(subs, year, within=unit, today=today, base=visible)
+    for sub in subs:
+        periods = evaluated[sub.pk]
         outlets: dict = {}
         for period in periods:
             if period.premises is not None:
