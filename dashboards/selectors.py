@@ -23,7 +23,7 @@ is fixed.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -196,16 +196,17 @@ def _danger_components(*, user, premises_ids: list[int], today: datetime.date) -
 
 
 def _facility_components(*, user, tree: Tree, start, end, today) -> tuple[dict, dict, list]:
-    """Overdue tests per premises (schedule_rows, today) and failed tests per premises (in the period)."""
-    from facilities.choices import TestResult
-    from facilities.selectors import facilities_for, schedule_rows, tests_for
+    """Overdue tests per premises (the test schedule, today), failed tests per premises (in the period),
+    and the schedule's ``(premises id, state)`` pairs."""
+    from facilities.choices import DueState, TestResult
+    from facilities.selectors import facilities_for, schedule_states, tests_for
 
     facilities = facilities_for(user=user).filter(premises__unit__path__startswith=tree.unit.path)
-    rows = schedule_rows(facilities, today=today)
+    states = schedule_states(facilities, today=today)
     overdue: dict[int, int] = defaultdict(int)
-    for row in rows:
-        if row.is_overdue:
-            overdue[row.facility.premises_id] += 1
+    for premises_id, state in states:
+        if state == DueState.OVERDUE:
+            overdue[premises_id] += 1
     failed = dict(
         tests_for(user=user)
         .filter(
@@ -218,7 +219,7 @@ def _facility_components(*, user, tree: Tree, start, end, today) -> tuple[dict, 
         .annotate(n=Count("pk"))
         .values_list("facility__premises_id", "n")
     )
-    return overdue, failed, rows
+    return overdue, failed, states
 
 
 def _recent_drills(*, user, premises_ids: list[int], today: datetime.date, days: int) -> dict[int, datetime.date]:
@@ -257,7 +258,7 @@ def risk_rows(
     ``facilities``: ``_facility_components`` of the same tree and month, when the caller has them."""
     ids = [p.pk for p in tree.premises]
     dangers = _danger_components(user=user, premises_ids=ids, today=today)
-    overdue_tests, failed_tests, _rows = facilities or _facility_components(
+    overdue_tests, failed_tests, _states = facilities or _facility_components(
         user=user, tree=tree, start=month, end=month_end(month), today=today
     )
     drilled = _recent_drills(user=user, premises_ids=ids, today=today, days=weights.drill_window_days)
@@ -425,6 +426,7 @@ class Dashboard:
 def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | None = None) -> Dashboard:
     """Everything the dashboard page shows for ``unit``'s subtree in ``month`` (the trend is separate)."""
     from drills.selectors import drill_counts
+    from facilities.choices import DueState
     from facilities.selectors import security_counts
     from inspections.hazards.selectors import hazard_counts
     from responsibilities.selectors import letter_coverage
@@ -436,7 +438,7 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     cells = summary_compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
     facilities = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
-    schedule = facilities[2]
+    states = Counter(state for _premises, state in facilities[2])
     risks = risk_rows(
         user=user, tree=tree, cells=cells, month=month, today=today, weights=weights, facilities=facilities
     )
@@ -453,8 +455,8 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
         hazards=hazard_counts(user=user, start=month, end=end, unit=unit, today=today),
         drills=drill_counts(user=user, unit=unit, start=month, end=end, today=today),
         letters=letter_coverage(user=user, unit=unit, year=month.year, with_names=False),
-        facility_due=sum(1 for r in schedule if r.is_due and not r.is_overdue),
-        facility_overdue=sum(1 for r in schedule if r.is_overdue),
+        facility_due=states[DueState.DUE],
+        facility_overdue=states[DueState.OVERDUE],
         # security_counts has no unit parameter: its incidents and investment cover the whole scope.
         security=security_counts(user=user, start=month, end=end, today=today) if root and root.pk == unit.pk else None,
         weights=weights,

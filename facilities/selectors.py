@@ -76,6 +76,33 @@ def schedule_rows(facilities: QuerySet[Facility], *, today: datetime.date | None
     return rows
 
 
+def schedule_states(facilities: QuerySet[Facility], *, today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """``(premises id, state)`` for each row ``schedule_rows`` would give, computed from plain values:
+    what counts and dashboards need, without building a row per facility (13,402 facilities at
+    3,000 premises: 1.8 s as rows, see docs/benchmarks.md). Two queries."""
+    today = today or timezone.localdate()
+    cadences: dict[str, list[Cadence]] = {}
+    for cadence in Cadence.objects.filter(is_active=True):
+        cadences.setdefault(cadence.facility_kind, []).append(cadence)
+    in_use = facilities.in_use().filter(kind__in=list(cadences))
+    last = {
+        (facility_id, test_kind): tested_on
+        for facility_id, test_kind, tested_on in FacilityTest.objects.filter(facility__in=in_use.values("pk"))
+        .order_by()
+        .values_list("facility_id", "test_kind")
+        .annotate(last=Max("tested_on"))
+    }
+    states = []
+    for pk, kind, premises_id, registered_on, install_date in in_use.order_by().values_list(
+        "pk", "kind", "premises_id", "registered_on", "install_date"
+    ):
+        baseline = install_date if install_date and install_date > registered_on else registered_on
+        for cadence in cadences[kind]:
+            next_due = cadence.next_due(last.get((pk, cadence.test_kind)) or baseline)
+            states.append((premises_id, due_state(next_due, cadence, today)))
+    return states
+
+
 def facilities_for(*, user) -> QuerySet[Facility]:
     return Facility.objects.for_user(user).select_related("premises", "unit")
 
@@ -151,7 +178,7 @@ def facility_counts(
     )
     counts.facilities_total = sum(counts.facilities_by_kind.values())
     counts.facilities_faulty = in_use.filter(status=FacilityStatus.FAULTY).count()
-    states = Counter(row.state for row in schedule_rows(facilities, today=today))
+    states = Counter(state for _premises, state in schedule_states(facilities, today=today))
     counts.tests_due, counts.tests_overdue = states[DueState.DUE], states[DueState.OVERDUE]
     tests = FacilityTest.objects.for_user(user).filter(tested_on__range=(start, end))
     counts.tests_done = tests.count()
