@@ -199,9 +199,14 @@ def record_assignment(assignment: Assignment) -> None:
 
 
 def record_inspection(inspection: Inspection) -> None:
-    """A daily check was submitted or co-signed without its assignment changing (its flags count)."""
-    if inspection.assignment_id:
-        record_assignment(inspection.assignment)
+    """A daily check was submitted or co-signed without its assignment changing: only its flags
+    (unsigned, too fast) count, and only in its premises' month (the compliance rows count assignments)."""
+    assignment = inspection.assignment if inspection.assignment_id else None
+    if assignment is None or assignment.level != Level.L4_PREMISES or not assignment.premises_id:
+        return
+    day_month = month_start(assignment.period_start)
+    _refresh_daily(day_month, assignment.premises_id)
+    _bump([assignment.unit_id], [day_month])
 
 
 # --------------------------------------------------------------------------- whole months
