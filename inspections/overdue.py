@@ -44,11 +44,12 @@ def assignments_mark_overdue(*, today: datetime.date | None = None, batch_size: 
     the place when nobody holds the post (their area's). Running twice, or again after a stop,
     marks and tells nothing twice. Returns how many became overdue."""
     today = today or timezone.localdate()
+    # Marked and claimed in the same statement; the second pass claims what became overdue otherwise.
     marked = _in_batches(
         Assignment.objects.filter(status=AssignmentStatus.OPEN, period_end__lt=today),
         batch_size,
         lambda ids: Assignment.objects.filter(pk__in=ids, status=AssignmentStatus.OPEN).update(
-            status=AssignmentStatus.OVERDUE
+            status=AssignmentStatus.OVERDUE, notified_overdue_on=today
         ),
     )
     _in_batches(

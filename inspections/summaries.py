@@ -250,10 +250,14 @@ def _store_month(model, month, computed: dict[tuple, dict], unique: list[str], f
 
 
 def record_overdue(*, today: datetime.date) -> None:
-    """After the overdue job: the months whose assignments it can have marked (due in the last 62 days)."""
+    """After the overdue job: the months of the assignments it marked today (claimed today, due in the
+    last 62 days; a run resumed the same night finds them again). Other months are the nightly
+    rebuild's (``rebuild_recent``)."""
     months = set(
         Assignment.objects.filter(
-            status=AssignmentStatus.OVERDUE, period_end__range=(today - datetime.timedelta(days=62), today)
+            status=AssignmentStatus.OVERDUE,
+            notified_overdue_on=today,
+            period_end__range=(today - datetime.timedelta(days=62), today),
         )
         .order_by()
         .values_list("cycle__month", flat=True)
