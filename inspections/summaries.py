@@ -199,9 +199,14 @@ def record_assignment(assignment: Assignment) -> None:
 
 
 def record_inspection(inspection: Inspection) -> None:
-    """A daily check was submitted or co-signed without its assignment changing (its flags count)."""
-    if inspection.assignment_id:
-        record_assignment(inspection.assignment)
+    """A daily check was submitted or co-signed without its assignment changing: only its flags
+    (unsigned, too fast) count, and only in its premises' month (the compliance rows count assignments)."""
+    assignment = inspection.assignment if inspection.assignment_id else None
+    if assignment is None or assignment.level != Level.L4_PREMISES or not assignment.premises_id:
+        return
+    day_month = month_start(assignment.period_start)
+    _refresh_daily(day_month, assignment.premises_id)
+    _bump([assignment.unit_id], [day_month])
 
 
 # --------------------------------------------------------------------------- whole months
@@ -245,10 +250,14 @@ def _store_month(model, month, computed: dict[tuple, dict], unique: list[str], f
 
 
 def record_overdue(*, today: datetime.date) -> None:
-    """After the overdue job: the months whose assignments it can have marked (due in the last 62 days)."""
+    """After the overdue job: the months of the assignments it marked today (claimed today, due in the
+    last 62 days; a run resumed the same night finds them again). Other months are the nightly
+    rebuild's (``rebuild_recent``)."""
     months = set(
         Assignment.objects.filter(
-            status=AssignmentStatus.OVERDUE, period_end__range=(today - datetime.timedelta(days=62), today)
+            status=AssignmentStatus.OVERDUE,
+            notified_overdue_on=today,
+            period_end__range=(today - datetime.timedelta(days=62), today),
         )
         .order_by()
         .values_list("cycle__month", flat=True)
