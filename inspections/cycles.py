@@ -260,15 +260,14 @@ def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
 
 
 def _rows(planned: list[tuple[tuple, list[Window], range]], daily_rules: set[int]):
-    """The planned assignments as the summaries count them: their columns, and whether each is a daily check."""
+    """The planned assignments as the summaries count them: the columns of each period's slots, how many
+    slots, and whether they are daily checks."""
     status = AssignmentStatus.OPEN.value
     for head, periods, slots in planned:
         columns = dict(zip(COLUMNS, head, strict=False))  # the target's columns, up to the assignee
         columns.update(status=status, daily=columns["rule_id"] in daily_rules)
         for period in periods:
-            row = {**columns, "period_start": period.start, "period_end": period.end}
-            for _slot in slots:
-                yield row
+            yield {**columns, "period_start": period.start, "period_end": period.end, "n": len(slots)}
 
 
 COLUMNS = (

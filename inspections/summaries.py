@@ -237,14 +237,22 @@ def rebuild_month(month: datetime.date) -> tuple[int, int]:
 
 def record_cycle_opened(month: datetime.date, assignments: Iterable[dict]) -> tuple[int, int]:
     """A cycle was just opened for ``month`` and ``assignments`` are all the assignments it has, as dicts of
-    target_key, level, unit_id, premises_id, assignee_id, period_start, period_end, status and ``daily`` (a
-    daily check's). Nothing is done or inspected yet, so the month's rows are counted from them as
-    ``rebuild_month`` counts the raw rows, without reading 140,000 rows back. Returns (compliance, daily rows)."""
+    target_key, level, unit_id, premises_id, assignee_id, period_start, period_end, status, ``daily`` (a daily
+    check's) and ``n`` (how many such assignments: the slots of one period). Nothing is done or inspected yet,
+    so the month's rows are counted from them as ``rebuild_month`` counts the raw rows, without reading
+    140,000 rows back. Returns (compliance rows, daily rows)."""
     month = month_start(month)
-    rows = [{**row, "n": 1, "unit": row["unit_id"], "premises": row["premises_id"]} for row in assignments]
-    compliance = _compliance_fold(
-        {**row, "cycle__month": month, "unassigned": int(row["assignee_id"] is None)} for row in rows
-    )
+    rows = [
+        {
+            **row,
+            "cycle__month": month,
+            "unit": row["unit_id"],
+            "premises": row["premises_id"],
+            "unassigned": row["n"] if row["assignee_id"] is None else 0,
+        }
+        for row in assignments
+    ]
+    compliance = _compliance_fold(rows)
     daily = _daily_fold(row for row in rows if row["daily"] and row["level"] == Level.L4_PREMISES)
     with transaction.atomic():
         return _store(month, compliance, daily)
