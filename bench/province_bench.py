@@ -311,9 +311,9 @@ def cmd_daily_check(args) -> None:
     for assignment in assignments:
         officer = assignment.assignee
         client = Client()
-        client.force_login(officer)
         try:
             with transaction.atomic(), time_machine.travel(moment, tick=True):
+                client.force_login(officer)  # at the travelled time: a session idle since now would have ended
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.post(reverse("inspections:daily_start", args=[assignment.pk]))
@@ -414,6 +414,14 @@ def cmd_overdue(args) -> None:
     sample = args.sample if 0 < args.sample < overdue else overdue
     try:
         with transaction.atomic():
+            # The worst night: every assignment past its date still open and never told (the generator
+            # leaves them marked and claimed, so the job alone would find nothing to do).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE inspections_assignment SET status = 'open', notified_overdue_on = NULL "
+                    "WHERE status IN ('open', 'overdue') AND period_end < %s",
+                    [today],
+                )
             if sample < overdue:
                 # The job on an evenly spread sample: the others are hidden for the run (rolled back after).
                 with connection.cursor() as cursor:
@@ -764,7 +772,7 @@ def main(argv=None) -> None:
     parser.add_argument("--viewers", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=PORT)
-    parser.add_argument("--sample", type=int, default=300, help="overdue job: run on this many, extrapolate (0: all)")
+    parser.add_argument("--sample", type=int, default=0, help="overdue job: run on this many, extrapolate (0: all)")
     parser.add_argument("--skip", default="", help="comma-separated rows to leave out of all")
     args = parser.parse_args(argv)
     if args.command == "write":

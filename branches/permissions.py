@@ -55,8 +55,11 @@ def effective_posts(user) -> set[str]:
     posts = {user.post}
     if Post.SECURITY_OFFICER in (getattr(user, "part_time_posts", None) or ()):
         posts.add(Post.SECURITY_OFFICER)
-    today = timezone.localdate()
-    posts.update(user.actings.filter(start_date__lte=today, end_date__gte=today).values_list("post", flat=True))
+    acting = getattr(user, "_safetybank_acting_posts", None)  # read with the scope, when it was worked out
+    if acting is None:
+        today = timezone.localdate()
+        acting = user.actings.filter(start_date__lte=today, end_date__gte=today).values_list("post", flat=True)
+    posts.update(acting)
     user._safetybank_posts = posts
     return posts
 

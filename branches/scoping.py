@@ -71,6 +71,7 @@ def user_scope(user) -> UserScope:
 def forget_scope(user) -> None:
     """Drop the cached scope after the user's unit, post or arrangements changed."""
     user.__dict__.pop("_safetybank_scope", None)
+    user.__dict__.pop("_safetybank_acting_posts", None)
 
 
 def _compute_scope(user) -> UserScope:
@@ -93,16 +94,24 @@ def _compute_scope(user) -> UserScope:
             scope.unit_paths.append(root.path)
             scope.anchor_paths.append(root.path)
 
-    # Premises, each with the unit that owns it: (premises id, unit id, unit path).
-    owned = ("premises_id", "premises__unit_id", "premises__unit__path")
-    premises: set[tuple[int, int, str]] = set()
-    if user.home_premises_id:
-        home = user.__class__.objects.filter(pk=user.pk)  # __class__, not type(): request.user is a lazy proxy
-        premises.update(home.values_list("home_premises_id", "home_premises__unit_id", "home_premises__unit__path"))
-    premises.update(user.contracts.values_list(*owned))
-
     today = timezone.localdate()
-    for acting in user.current_actings(on=today).select_related("unit", "premises__unit"):
+    actings = list(user.current_actings(on=today).select_related("unit", "premises__unit"))
+    # The posts acted for today, for ``branches.permissions.effective_posts`` (read once per request).
+    user._safetybank_acting_posts = {acting.post for acting in actings}
+
+    # Premises, each with the unit that owns it: (premises id, unit id, unit path), in one query for
+    # the home premises, the contracts and the inspection assignments of this month or last (the
+    # reverse relation of inspections.Assignment).
+    owned = ("premises_id", "premises__unit_id", "premises__unit__path")
+    home = user.__class__.objects.filter(pk=user.pk, home_premises__isnull=False)  # request.user: a lazy proxy
+    assigned = user.inspection_assignments.filter(premises__isnull=False, period_end__gte=previous_month(today))
+    premises: set[tuple[int, int, str]] = set(
+        home.values_list("home_premises_id", "home_premises__unit_id", "home_premises__unit__path")
+        .order_by()
+        .union(user.contracts.values_list(*owned).order_by(), assigned.values_list(*owned).order_by())
+    )
+
+    for acting in actings:
         if acting.premises_id:
             premises.add((acting.premises_id, acting.premises.unit_id, acting.premises.unit.path))
         elif acting.unit_id:
@@ -115,10 +124,6 @@ def _compute_scope(user) -> UserScope:
                     return UserScope(everything=True)
                 scope.unit_paths.append(acted_root.path)
                 scope.anchor_paths.append(acted_root.path)
-
-    # Inspection assignments of this month or last (the reverse relation of inspections.Assignment).
-    assigned = user.inspection_assignments.filter(premises__isnull=False, period_end__gte=previous_month(today))
-    premises.update(assigned.values_list(*owned).distinct())
 
     for premises_id, unit_id, path in premises:
         scope.premises_ids.add(premises_id)

@@ -58,3 +58,19 @@ def people_search(*, user, term: str, limit: int = SEARCH_LIMIT):
     """People in ``user``'s scope whose name, user name or employee number holds ``term``; at most ``limit``."""
     queryset = User.objects.for_user(user).select_related("unit").order_by("-is_active", "full_name", "pk")
     return _search(queryset, term, ("full_name", "username", "employee_number"), limit)
+
+
+def sum_by_subtree(units, rows, path_key: str = "path") -> dict[int, dict[str, int]]:
+    """Counts grouped by a row's unit path (``rows``: dicts with ``path_key`` and counts), summed for each
+    of ``units`` over its subtree, by unit id: what a ``unit__path__startswith`` filter per unit would
+    count, from one grouped query whatever the number of units. A unit without rows gets an empty dict."""
+    totals: dict[int, dict[str, int]] = {unit.pk: {} for unit in units}
+    for row in rows:
+        path = row[path_key]
+        for unit in units:
+            if path.startswith(unit.path):
+                total = totals[unit.pk]
+                for name, value in row.items():
+                    if name != path_key:
+                        total[name] = total.get(name, 0) + value
+    return totals

@@ -7,7 +7,7 @@ A page declares what it shows; the base does scope, post, table, filters, export
         action = "drill.view"                  # the post needed to see the page
         table_class = DrillTable
         filterset_class = DrillFilter
-        template_name = "drills/drill_list.html"
+        # template: drills/drill_list.html, by Django's convention <app>/<model>_list.html (or _detail)
 
 Scope first, then post: an object outside the user's scope is a 404 (so a 403 never confirms that it
 exists); inside scope, a post without the view's ``action`` gets a 403 and the refusal is logged.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -122,6 +122,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     """
 
     paginate_by = 25
+    template_name_suffix = "_list"  # <app>/<model>_list.html unless ``template_name`` says otherwise, as ListView
     export_action = ""  # shows the export buttons; needed to download
     export_name = ""  # file name stem of the download
 
@@ -184,7 +185,7 @@ class ObjectEditView(
     A refused form answers 400 with the typed values kept.
     """
 
-    template_name = "object_form.html"
+    template_name_suffix = "_form"  # as CreateView and UpdateView
     success_message = _("Saved.")
     invalid_status = 400
 
@@ -198,6 +199,17 @@ class ObjectEditView(
     def post(self, request, *args, **kwargs):
         self.object = self._edited()
         return super().post(request, *args, **kwargs)
+
+    def get_template_names(self):
+        """``template_name``, else ``<app>/<model>_form.html`` where the page has its own (as in Django's
+        edit views), else the one form page, ``object_form.html``."""
+        if self.template_name:
+            return [self.template_name]
+        try:
+            own = super().get_template_names()
+        except ImproperlyConfigured:  # no model to name it by
+            own = []
+        return [*own, "object_form.html"]
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -90,7 +90,6 @@ class UnitListView(ObjectListView):
     manage_action = "unit.manage"
     table_class = UnitTable
     filterset_class = UnitFilter
-    template_name = "branches/unit_list.html"
     select_related = ("parent",)
 
 
@@ -98,7 +97,6 @@ class UnitDetailView(ObjectDetailView):
     model = Unit
     action = "unit.view"
     manage_action = "unit.manage"
-    template_name = "branches/unit_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **unit_overview(unit=self.object, user=self.request.user)}
@@ -126,7 +124,6 @@ class PremisesListView(ObjectListView):
     manage_action = "premises.manage"
     table_class = PremisesTable
     filterset_class = PremisesFilter
-    template_name = "branches/premises_list.html"
     select_related = ("unit",)
 
 
@@ -134,7 +131,6 @@ class PremisesDetailView(ObjectDetailView):
     model = Premises
     action = "premises.view"
     manage_action = "premises.manage"
-    template_name = "branches/premises_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -236,12 +232,9 @@ class StaffTransferView(StaffObjectFormView):
         try:
             services.staff_transfer(
                 staff=self.object,
-                unit=data["unit"],
-                post=data["post"],
-                home_premises=data["home_premises"],
                 by=self.request.user,
-                reason=data["reason"],
                 on=data["effective"],
+                **form.values("unit", "post", "home_premises", "reason"),
             )
         except ValidationError as exc:
             return self.refused(form, exc)

@@ -11,7 +11,7 @@ import datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldError
-from django.db.models import CharField, Max, Q, QuerySet, Value
+from django.db.models import CharField, Exists, Max, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from branches.scoping import user_scope
@@ -41,21 +41,33 @@ def _pk_to_id(condition):
 
 def history_for_user(model, user) -> QuerySet:
     """The historical rows of ``model`` that ``user`` may read."""
+    first, *rest = history_parts_for_user(model, user)
+    for part in rest:
+        first = first | part
+    return first
+
+
+def history_parts_for_user(model, user) -> list[QuerySet]:
+    """``history_for_user`` as disjoint parts — the rows of records that still exist and are in scope,
+    and those of deleted records whose last state was in scope — each a plain semi- or anti-join.
+    United with UNION ALL they are read index-first; one OR of the two made PostgreSQL hash every
+    visible record of each model first (2 s for a branch at 3,000 premises)."""
     history = model.history.all()
     info = user_scope(user)
     if info.everything:
-        return history
+        return [history]
     live = model._default_manager.all()
     if not hasattr(live, "for_user"):
-        return history.none()
-    visible = Q(id__in=live.for_user(user).values("pk"))
+        return [history.none()]
+    visible = history.filter(Exists(live.for_user(user).filter(pk=OuterRef("id"))))
     try:
-        deleted = ~Q(id__in=live.values("pk")) & _pk_to_id(live._scope_condition(info))
-        return history.filter(visible | deleted)
+        scope = _pk_to_id(live._scope_condition(info))
+        deleted = history.filter(~Exists(live.filter(pk=OuterRef("id")))).filter(scope)
     except FieldError:
         # The scope goes through a relation the history does not keep (many-to-many): a deleted
         # record of such a model is read by those who see everything only.
-        return history.filter(visible)
+        return [visible]
+    return [visible, deleted]
 
 
 def audit_rows(user, *, kinds: list[str] | None = None, narrow=None) -> QuerySet:
@@ -68,10 +80,10 @@ def audit_rows(user, *, kinds: list[str] | None = None, narrow=None) -> QuerySet
     for label, model in models.items():
         if kinds and label not in kinds:
             continue
-        rows = history_for_user(model, user)
-        if narrow is not None:
-            rows = narrow(rows)
-        parts.append(rows.order_by().values(*ROW_FIELDS, audit_kind=Value(label, output_field=CharField())))
+        for rows in history_parts_for_user(model, user):
+            if narrow is not None:
+                rows = narrow(rows)
+            parts.append(rows.order_by().values(*ROW_FIELDS, audit_kind=Value(label, output_field=CharField())))
     if not parts:
         return models["branches.unit"].history.none().values(*ROW_FIELDS)
     first, *rest = parts

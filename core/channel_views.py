@@ -102,7 +102,6 @@ class ChannelEditView(ObjectEditView):
     action = "channel.manage"
     form_class = ChannelForm
     success_message = _("Channel saved.")
-    template_name = "core/unitchannel_form.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -20,7 +20,7 @@ from django.utils.translation import override
 
 from branches.models import User
 from core import codes
-from core.channels import channels_take
+from core.channels import channels_take, channels_taking
 from core.choices import DocumentStatus, SignatureKind
 from core.documents import document_kind
 from core.leases import job_claim, job_renew
@@ -35,11 +35,38 @@ from core.models import (
 )
 from core.uploads import CheckedUpload, check_upload
 from safetybank.audit import set_reason
-from safetybank.outbox import enqueue
+from safetybank.outbox import enqueue, enqueue_many
 
 logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------- notifications
+
+
+def _message(title, body, params: dict | None) -> dict:
+    """A notice as stored: its texts as codes, with their parameters (``core.codes``)."""
+    message = {"title": codes.encode(title), "params": codes.encode_params(params)}
+    if body:
+        message["body"] = codes.encode(body)
+    return message
+
+
+def _notification(user: User, kind: str, message: dict, dedupe_key: str, day, url: str, obj=None) -> Notification:
+    """The notice, not saved yet, with its title and body rendered in ``user``'s language."""
+    with override(user.language or settings.LANGUAGE_CODE):
+        title = codes.render(message["title"], message["params"])[:300]
+        body = codes.render(message["body"], message["params"]) if "body" in message else ""
+    return Notification(
+        user=user,
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        dedupe_key=dedupe_key,
+        local_date=day,
+        title=title,
+        body=body,
+        message=message,
+        url=url,
+    )
 
 
 def notify(
@@ -65,9 +92,7 @@ def notify(
     None when the same one was already sent today. An e-mail follows after commit when the
     user has an address.
     """
-    message = {"title": codes.encode(title), "params": codes.encode_params(params)}
-    if body:
-        message["body"] = codes.encode(body)
+    message = _message(title, body, params)
     fingerprint = codes.digest(message)
     if dedupe_key is None:
         target = f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else ""
@@ -76,23 +101,10 @@ def notify(
     today = timezone.localdate()
     if Notification.objects.filter(user=user, dedupe_key=dedupe_key, local_date=today).exists():
         return None
-    with override(user.language or settings.LANGUAGE_CODE):
-        title_text = codes.render(message["title"], message["params"])[:300]
-        body_text = codes.render(message["body"], message["params"]) if body else ""
+    notification = _notification(user, kind, message, dedupe_key, today, url, obj)
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                user=user,
-                kind=kind,
-                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-                object_id=obj.pk if obj is not None else None,
-                dedupe_key=dedupe_key,
-                local_date=today,
-                title=title_text,
-                body=body_text,
-                message=message,
-                url=url,
-            )
+            notification.save(force_insert=True)
             from core.tasks import deliver_to_channels, send_notification_email
 
             if email and user.email and user.is_active:
@@ -102,6 +114,46 @@ def notify(
     except IntegrityError:
         return None  # a concurrent run made it first
     return notification
+
+
+def notify_many(*, kind: str, title, body="", recipients: list[tuple[User, dict, str]], dedupe_key: str) -> int:
+    """``notify`` for many people at once, each with their own ``params`` and ``url``, under one
+    ``dedupe_key`` (a nightly digest): who already has today's is skipped, the rest are written in
+    one INSERT per thousand, their e-mails and channel deliveries queued in one more each. Returns
+    how many were sent. A concurrent run that wrote some first: each is then sent one by one."""
+    from core.tasks import deliver_to_channels, send_notification_email
+
+    today = timezone.localdate()
+    dedupe_key = dedupe_key[:200]
+    ids = [user.pk for user, _params, _url in recipients]
+    told = set(
+        Notification.objects.filter(user_id__in=ids, dedupe_key=dedupe_key, local_date=today).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = []
+    for user, params, url in recipients:
+        if user.pk in told:
+            continue
+        rows.append(_notification(user, kind, _message(title, body, params), dedupe_key, today, url))
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            made = Notification.objects.bulk_create(rows, batch_size=1000)
+            enqueue_many(send_notification_email, [(n.pk,) for n in made if n.user.email and n.user.is_active])
+            taken = channels_taking(made)
+            enqueue_many(deliver_to_channels, [(n.pk,) for n in made if n.pk in taken])
+    except IntegrityError:  # a concurrent run made some first
+        sent = 0
+        for user, params, url in recipients:
+            if user.pk not in told:
+                made = notify(
+                    user=user, kind=kind, title=title, body=body, params=params, url=url, dedupe_key=dedupe_key
+                )
+                sent += made is not None
+        return sent
+    return len(made)
 
 
 def notification_send_email(*, notification_id: int) -> bool:

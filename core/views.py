@@ -89,7 +89,6 @@ class NotificationListView(ObjectListView):
     action = SIGNED_IN
     table_class = NotificationTable
     filterset_class = NotificationFilter
-    template_name = "core/notification_list.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "unread_count": selectors.unread_count(self.request.user)}
@@ -240,8 +239,8 @@ class DocumentDetailView(ObjectDetailView):
 
     selector = selectors.documents_of
     action = SIGNED_IN
-    template_name = "core/generateddocument_detail.html"
     context_object_name = "document"
+    template_name = "core/generateddocument_detail.html"  # rendered whole or as its status fragment
 
     def render_to_response(self, context, **kwargs):
         partial = "core/partials/_document_status.html"

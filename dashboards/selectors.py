@@ -13,15 +13,17 @@ The one exception, said where it happens: the hazard module offers counts per un
 so the open/overdue/escalated dangers of each premises for the risk score are counted in
 ``_danger_components`` through ``hazards_for`` (``Hazard.objects.for_user``), in one grouped query.
 
-Query budget: a constant number of queries whatever the number of premises; it grows only with the
-number of direct sub-units shown in the breakdown (each asks ``hazard_counts``/``drill_counts`` for its
-subtree) and is fixed for the 12-month trend.
+Query budget: a constant number of queries whatever the number of premises, units and sub-branches: the
+breakdown asks for all direct sub-units at once (``hazard_counts_by_unit``, ``drills_done_by_unit``,
+``letter_coverage_by_unit``: one query grouped by unit path each, summed per subtree), the drill rules
+of every sub-branch are evaluated from one read (``drills.rules.evaluate_many``), and the 12-month trend
+is fixed.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -194,16 +196,17 @@ def _danger_components(*, user, premises_ids: list[int], today: datetime.date) -
 
 
 def _facility_components(*, user, tree: Tree, start, end, today) -> tuple[dict, dict, list]:
-    """Overdue tests per premises (schedule_rows, today) and failed tests per premises (in the period)."""
-    from facilities.choices import TestResult
-    from facilities.selectors import facilities_for, schedule_rows, tests_for
+    """Overdue tests per premises (the test schedule, today), failed tests per premises (in the period),
+    and the schedule's ``(premises id, state)`` pairs."""
+    from facilities.choices import DueState, TestResult
+    from facilities.selectors import facilities_for, schedule_states, tests_for
 
     facilities = facilities_for(user=user).filter(premises__unit__path__startswith=tree.unit.path)
-    rows = schedule_rows(facilities, today=today)
+    states = schedule_states(facilities, today=today)
     overdue: dict[int, int] = defaultdict(int)
-    for row in rows:
-        if row.is_overdue:
-            overdue[row.facility.premises_id] += 1
+    for premises_id, state in states:
+        if state == DueState.OVERDUE:
+            overdue[premises_id] += 1
     failed = dict(
         tests_for(user=user)
         .filter(
@@ -216,7 +219,7 @@ def _facility_components(*, user, tree: Tree, start, end, today) -> tuple[dict, 
         .annotate(n=Count("pk"))
         .values_list("facility__premises_id", "n")
     )
-    return overdue, failed, rows
+    return overdue, failed, states
 
 
 def _recent_drills(*, user, premises_ids: list[int], today: datetime.date, days: int) -> dict[int, datetime.date]:
@@ -242,12 +245,20 @@ def _recent_drills(*, user, premises_ids: list[int], today: datetime.date, days:
 
 
 def risk_rows(
-    *, user, tree: Tree, cells: dict, month: datetime.date, today: datetime.date, weights: RiskWeights
+    *,
+    user,
+    tree: Tree,
+    cells: dict,
+    month: datetime.date,
+    today: datetime.date,
+    weights: RiskWeights,
+    facilities: tuple | None = None,
 ) -> list[RiskRow]:
-    """Every premises of the subtree with its warning signs, worst first (score, then code)."""
+    """Every premises of the subtree with its warning signs, worst first (score, then code).
+    ``facilities``: ``_facility_components`` of the same tree and month, when the caller has them."""
     ids = [p.pk for p in tree.premises]
     dangers = _danger_components(user=user, premises_ids=ids, today=today)
-    overdue_tests, failed_tests, _rows = _facility_components(
+    overdue_tests, failed_tests, _states = facilities or _facility_components(
         user=user, tree=tree, start=month, end=month_end(month), today=today
     )
     drilled = _recent_drills(user=user, premises_ids=ids, today=today, days=weights.drill_window_days)
@@ -298,17 +309,19 @@ def breakdown_rows(
     today: datetime.date,
 ) -> list[BreakdownRow]:
     """Sub-units (figures of their whole subtree from the owning selectors), then the unit's own premises."""
-    from drills.selectors import drill_counts
-    from inspections.hazards.selectors import hazard_counts
+    from drills.selectors import drills_done_by_unit
+    from inspections.hazards.selectors import HazardFigures, hazard_counts_by_unit
     from responsibilities.selectors import letter_coverage_by_unit
 
     end = month_end(month)
     risk_of = {r.premises.pk: r for r in risks}
     coverage = {c.unit.pk: c for c in letter_coverage_by_unit(user=user, parent=tree.unit, year=month.year)}
+    children = tree.children()
+    hazards_of = hazard_counts_by_unit(user=user, start=month, end=end, units=children, today=today)
+    drills_of = drills_done_by_unit(user=user, units=children, within=tree.unit, start=month, end=end)
     rows = []
-    for child in tree.children():
-        hazards = hazard_counts(user=user, start=month, end=end, unit=child, today=today)
-        drills = drill_counts(user=user, unit=child, start=month, end=end, today=today)
+    for child in children:
+        hazards = hazards_of.get(child.pk, HazardFigures())
         in_child = [r for r in risks if r.premises.unit.path.startswith(child.path)]
         letters = coverage.get(child.pk)
         rows.append(
@@ -320,7 +333,7 @@ def breakdown_rows(
                 hazards_open=hazards.open,
                 hazards_overdue=hazards.overdue,
                 hazards_escalated=hazards.escalated,
-                drills_done=drills.drills_done,
+                drills_done=drills_of.get(child.pk, 0),
                 letters_percent=letters.staff_percent if letters else None,
                 tests_overdue=sum(r.overdue_tests for r in in_child),
                 risk_score=sum(r.score for r in in_child),
@@ -363,15 +376,15 @@ class TrendPoint:
 
 def trend(*, user, unit: Unit, tree: Tree, month: datetime.date, today: datetime.date, n: int = 12):
     """Per month of the ``n`` ending with ``month``: inspections, hidden dangers, daily coverage."""
-    from inspections.hazards.selectors import hazard_counts
+    from inspections.hazards.selectors import hazard_counts_by_month
 
     months = months_back(month, n)
     totals = summary_compliance_by_month(user=user, months=months, path=tree.unit.path, today=today)
     coverage = summary_daily_coverage(user=user, months=months, unit=unit, today=today)
+    hazards_of = hazard_counts_by_month(user=user, months=months, unit=unit, today=today)
     points = []
     for m in months:
-        total, daily = totals[m], coverage[m]
-        hazards = hazard_counts(user=user, start=m, end=month_end(m), unit=unit, today=today)
+        total, daily, hazards = totals[m], coverage[m], hazards_of[m]
         points.append(
             TrendPoint(
                 month=m,
@@ -413,6 +426,7 @@ class Dashboard:
 def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | None = None) -> Dashboard:
     """Everything the dashboard page shows for ``unit``'s subtree in ``month`` (the trend is separate)."""
     from drills.selectors import drill_counts
+    from facilities.choices import DueState
     from facilities.selectors import security_counts
     from inspections.hazards.selectors import hazard_counts
     from responsibilities.selectors import letter_coverage
@@ -423,8 +437,11 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     tree = Tree.of(user=user, unit=unit)
     cells = summary_compliance_counts(user=user, month=month, today=today)
     weights = RiskWeights.current()
-    risks = risk_rows(user=user, tree=tree, cells=cells, month=month, today=today, weights=weights)
-    _overdue, _failed, schedule = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
+    facilities = _facility_components(user=user, tree=tree, start=month, end=end, today=today)
+    states = Counter(state for _premises, state in facilities[2])
+    risks = risk_rows(
+        user=user, tree=tree, cells=cells, month=month, today=today, weights=weights, facilities=facilities
+    )
     root = dashboard_root(user)
     visible_ancestors = set(Unit.objects.for_user(user).filter(pk__in=unit.ancestor_ids).values_list("pk", flat=True))
     ancestors = [a for a in unit.ancestors(include_self=False) if a.pk in visible_ancestors]
@@ -438,8 +455,8 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
         hazards=hazard_counts(user=user, start=month, end=end, unit=unit, today=today),
         drills=drill_counts(user=user, unit=unit, start=month, end=end, today=today),
         letters=letter_coverage(user=user, unit=unit, year=month.year, with_names=False),
-        facility_due=sum(1 for r in schedule if r.is_due and not r.is_overdue),
-        facility_overdue=sum(1 for r in schedule if r.is_overdue),
+        facility_due=states[DueState.DUE],
+        facility_overdue=states[DueState.OVERDUE],
         # security_counts has no unit parameter: its incidents and investment cover the whole scope.
         security=security_counts(user=user, start=month, end=end, today=today) if root and root.pk == unit.pk else None,
         weights=weights,

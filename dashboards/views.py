@@ -286,7 +286,7 @@ def weights_edit(request):
         risk_weights_update(
             by=request.user,
             reason=form.cleaned_data["reason"],
-            **{name: form.cleaned_data[name] for name in WEIGHT_FIELDS},
+            **form.values(*WEIGHT_FIELDS),
         )
         messages.success(request, _("Risk weights saved."))
         return redirect("dashboards:weights")

@@ -127,10 +127,56 @@ def evaluate(
     unit: Unit, year: int, *, today: datetime.date | None = None, base: QuerySet | None = None
 ) -> list[RulePeriod]:
     """Every rule period of ``year`` for ``unit``, in order: annual, half years, months, outlets by quarter."""
+    return evaluate_many([unit], year, within=unit, today=today, base=base)[unit.pk]
+
+
+def evaluate_many(
+    units: list[Unit],
+    year: int,
+    *,
+    within: Unit,
+    today: datetime.date | None = None,
+    base: QuerySet | None = None,
+) -> dict[int, list[RulePeriod]]:
+    """``evaluate`` for each of ``units`` (all in ``within``'s subtree), by unit id, in a fixed number of
+    queries however many units: the drills, plans and outlets of the subtree are read once and shared out."""
+    if not units:
+        return {}
     today = today or timezone.localdate()
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    drills = list(drills_touching(unit, start, end, base))
-    targets = targets_for(unit, year)
+    all_drills = list(drills_touching(within, start, end, base).select_related("unit"))
+    plans = {plan.unit_id: plan for plan in AnnualDrillPlan.objects.filter(unit__in=[u.pk for u in units], year=year)}
+    # What ``drills_touching`` selects per unit: a drill of its subtree or held at one of its premises.
+    premises_ids = {d.pk: {p.pk for p in d.premises.all()} for d in all_drills}
+    reach = [(d, (d.unit.path, *(p.unit.path for p in d.premises.all()))) for d in all_drills]
+    all_outlets = None
+    periods: dict[int, list[RulePeriod]] = {}
+    for unit in units:
+        drills = [d for d, paths in reach if any(path.startswith(unit.path) for path in paths)]
+        plan = plans.get(unit.pk)
+        targets = Targets(plan.drills_per_month, plan.outlet_drills_per_quarter) if plan else Targets()
+        if targets.outlet_drills_per_quarter and all_outlets is None:
+            all_outlets = list(
+                Premises.objects.filter(unit__path__startswith=within.path, kind=PremisesKind.OUTLET, is_active=True)
+                .select_related("unit")
+                .order_by("code")
+            )
+        outlets = [p for p in all_outlets or [] if p.unit.path.startswith(unit.path)]
+        periods[unit.pk] = _periods(unit, year, drills, targets, outlets, premises_ids, today=today)
+    return periods
+
+
+def _periods(
+    unit: Unit,
+    year: int,
+    drills: list[Drill],
+    targets: Targets,
+    outlets: list[Premises],
+    premises_ids: dict[int, set[int]],
+    *,
+    today: datetime.date,
+) -> list[RulePeriod]:
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     result: list[RulePeriod] = []
 
     def period(rule, p_start, p_end, required, matching: Iterable[Drill], premises=None):
@@ -153,11 +199,8 @@ def evaluate(
                 drills,
             )
     if targets.outlet_drills_per_quarter:
-        outlets = Premises.objects.filter(
-            unit__path__startswith=unit.path, kind=PremisesKind.OUTLET, is_active=True
-        ).order_by("code")
         for outlet in outlets:
-            at_outlet = [d for d in drills if any(p.pk == outlet.pk for p in d.premises.all())]
+            at_outlet = [d for d in drills if outlet.pk in premises_ids[d.pk]]
             for quarter in range(4):
                 q_start = datetime.date(year, quarter * 3 + 1, 1)
                 period(

@@ -221,23 +221,14 @@ def drill_problem_add(
     description = description.strip()
     if not description:
         raise ValidationError(_("Describe the problem."))
+    # What the problem and its hidden danger both say.
+    found = {"premises": premises, "category": category, "grade": grade, "found_by": by}
     hazard = hazard_raise(
-        premises=premises,
         description=_("Drill %(date)s (%(scenario)s): %(problem)s")
         % {"date": f"{drill.date:%Y-%m-%d}", "scenario": drill.scenario, "problem": description},
-        category=category,
-        grade=grade,
-        found_by=by,
+        **found,
     )
-    problem = DrillProblem(
-        drill=drill,
-        premises=premises,
-        description=description,
-        category=category,
-        grade=grade,
-        found_by=by,
-        hazard=hazard,
-    )
+    problem = DrillProblem(drill=drill, description=description, hazard=hazard, **found)
     set_reason(problem, "drill.problem", by=by)
     problem.save()
     return problem

@@ -54,7 +54,6 @@ class PlanListView(ObjectListView):
     manage_action = "plan.manage"
     table_class = EmergencyPlanTable
     filterset_class = EmergencyPlanFilter
-    template_name = "drills/emergencyplan_list.html"
 
     def get_context_data(self, **kwargs):
         flagged = {role.plan_id for role in selectors.roles_to_reassign(user=self.request.user)}
@@ -68,7 +67,6 @@ class PlanEditView(ObjectEditView):
     action = "plan.manage"
     form_class = EmergencyPlanForm
     selector = selectors.plans_for
-    template_name = "drills/emergencyplan_form.html"
 
     def check_action(self, request, action):
         super().check_action(request, action)
@@ -119,7 +117,6 @@ def _plan_context(request, plan, role_form=None) -> dict:
 class PlanDetailView(ObjectDetailView):
     selector = selectors.plans_for
     action = "plan.view"
-    template_name = "drills/emergencyplan_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_plan_context(self.request, self.object)}
@@ -189,7 +186,6 @@ class DrillListView(ObjectListView):
     manage_action = "drill.plan"
     table_class = DrillTable
     filterset_class = DrillFilter
-    template_name = "drills/drill_list.html"
 
     def get_filter_data(self):
         return {"year": year_param(self.request)}
@@ -203,25 +199,14 @@ class DrillCreateView(ObjectEditView):
     model = Drill
     action = "drill.plan"
     form_class = DrillPlanForm
-    template_name = "drills/drill_form.html"
     success_message = gettext_lazy("Drill planned.")
 
     def get_initial(self):
         return {**super().get_initial(), **({"unit": self.request.GET["unit"]} if self.request.GET.get("unit") else {})}
 
     def save(self, form):
-        data = form.cleaned_data
-        return services.drill_plan(
-            unit=data["unit"],
-            premises=data["premises"],
-            kind=data["kind"],
-            scenario=data["scenario"],
-            planned_date=data["planned_date"],
-            plan=data["plan"],
-            lead=data["lead"],
-            unannounced=data["unannounced"],
-            by=self.request.user,
-        )
+        fields = ("unit", "premises", "kind", "scenario", "planned_date", "plan", "lead", "unannounced")
+        return services.drill_plan(by=self.request.user, **form.values(*fields))
 
 
 def _drill(request, pk: int) -> Drill:
@@ -244,7 +229,6 @@ def _drill_context(request, drill, problem_form=None) -> dict:
 class DrillDetailView(ObjectDetailView):
     selector = selectors.drills_for
     action = "drill.view"
-    template_name = "drills/drill_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_drill_context(self.request, self.object)}
@@ -279,12 +263,8 @@ def drill_record(request, pk: int):
             services.drill_record(
                 drill=drill,
                 by=request.user,
-                held_at=data["held_at"],
-                duration_minutes=data["duration_minutes"],
-                score=data["score"],
-                evaluation=data["evaluation"],
                 expected=list(candidates),
-                attended=data["attended"],
+                **form.values("held_at", "duration_minutes", "score", "evaluation", "attended"),
             )
             attachments_create(owner=drill, uploads=data["photos"], by=request.user)
             messages.success(request, _("Drill recorded."))
@@ -418,7 +398,6 @@ class StudyListView(ObjectListView):
     manage_action = "study.record"
     table_class = StudySessionTable
     filterset_class = StudySessionFilter
-    template_name = "drills/studysession_list.html"
 
     def get_context_data(self, **kwargs):
         grid = _study_grid(self.request.user)
@@ -451,7 +430,6 @@ class StudyEditView(ObjectEditView):
     model = StudySession
     action = "study.record"
     form_class = StudySessionForm
-    template_name = "drills/studysession_form.html"
     success_message = gettext_lazy("Study session saved.")
 
     def save(self, form):
@@ -465,7 +443,6 @@ class StudyEditView(ObjectEditView):
 class StudyDetailView(ObjectDetailView):
     selector = selectors.study_sessions_for
     action = "study.view"
-    template_name = "drills/studysession_detail.html"
     context_object_name = "session"
 
     def get_context_data(self, **kwargs):

@@ -76,14 +76,10 @@ def schedule_rows(facilities: QuerySet[Facility], *, today: datetime.date | None
     return rows
 
 
-def due_rows(
-    facilities: QuerySet[Facility], *, today: datetime.date | None = None, show_all: bool = False
-) -> list[tuple]:
-    """``schedule_rows`` for a page of thousands: the same rows in the same order, as light tuples
-    ``(next_due, premises code, facility name, facility id, cadence id, last tested, state)``, only those
-    due unless ``show_all``; no model is built. Three queries whatever the number of facilities; the
-    page then reads its own rows with ``schedule_page``."""
-    today = today or timezone.localdate()
+def _schedule_values(facilities: QuerySet[Facility], today: datetime.date):
+    """Every (facility, applicable cadence) of ``facilities`` as plain values, no model built:
+    ``(next_due, premises id, premises code, facility name, facility id, cadence, last tested, state)``.
+    Two queries whatever the number of facilities."""
     cadences: dict[str, list[Cadence]] = {}
     for cadence in Cadence.objects.filter(is_active=True):
         cadences.setdefault(cadence.facility_kind, []).append(cadence)
@@ -98,11 +94,9 @@ def due_rows(
         .values_list("facility_id", "test_kind")
         .annotate(last=Max("tested_on"))
     }
-    rows = []
-    intervals = {cadence.pk: cadence.interval for group in cadences.values() for cadence in group}
     due_on: dict[tuple[int, datetime.date], datetime.date] = {}  # many facilities share a date
-    for pk, kind, registered_on, install_date, code, name in in_use.order_by().values_list(
-        "pk", "kind", "registered_on", "install_date", "premises__code", "name"
+    for pk, kind, registered_on, install_date, premises_id, code, name in in_use.order_by().values_list(
+        "pk", "kind", "registered_on", "install_date", "premises_id", "premises__code", "name"
     ):
         baseline = install_date if install_date and install_date > registered_on else registered_on
         for cadence in cadences[kind]:
@@ -110,12 +104,32 @@ def due_rows(
             after = last_tested or baseline
             next_due = due_on.get((cadence.pk, after))
             if next_due is None:
-                next_due = due_on[cadence.pk, after] = after + intervals[cadence.pk]  # as ``Cadence.next_due``
-            state = due_state(next_due, cadence, today)
-            if show_all or state != DueState.OK:
-                rows.append((next_due, code, name, pk, cadence.pk, last_tested, state))
+                next_due = due_on[cadence.pk, after] = cadence.next_due(after)
+            yield next_due, premises_id, code, name, pk, cadence, last_tested, due_state(next_due, cadence, today)
+
+
+def due_rows(
+    facilities: QuerySet[Facility], *, today: datetime.date | None = None, show_all: bool = False
+) -> list[tuple]:
+    """``schedule_rows`` for a page of thousands: the same rows in the same order, as light tuples
+    ``(next_due, premises code, facility name, facility id, cadence id, last tested, state)``, only those
+    due unless ``show_all``; no model is built. Three queries whatever the number of facilities; the
+    page then reads its own rows with ``schedule_page``."""
+    rows = [
+        (next_due, code, name, pk, cadence.pk, last_tested, state)
+        for next_due, _premises, code, name, pk, cadence, last_tested, state in _schedule_values(
+            facilities, today or timezone.localdate()
+        )
+        if show_all or state != DueState.OK
+    ]
     rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
     return rows
+
+
+def schedule_states(facilities: QuerySet[Facility], *, today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """``(premises id, state)`` for each row ``schedule_rows`` would give: what counts and dashboards
+    need, without building a row per facility (13,402 facilities at 3,000 premises: 1.8 s as rows)."""
+    return [(row[1], row[7]) for row in _schedule_values(facilities, today or timezone.localdate())]
 
 
 def schedule_page(rows: list[tuple]) -> list[ScheduleRow]:
@@ -203,7 +217,7 @@ def facility_counts(
     )
     counts.facilities_total = sum(counts.facilities_by_kind.values())
     counts.facilities_faulty = in_use.filter(status=FacilityStatus.FAULTY).count()
-    states = Counter(row.state for row in schedule_rows(facilities, today=today))
+    states = Counter(state for _premises, state in schedule_states(facilities, today=today))
     counts.tests_due, counts.tests_overdue = states[DueState.DUE], states[DueState.OVERDUE]
     tests = FacilityTest.objects.for_user(user).filter(tested_on__range=(start, end))
     counts.tests_done = tests.count()

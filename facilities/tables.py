@@ -1,23 +1,14 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from branches.tables import ObjectTable
 from facilities.models import Facility, FacilityTest, Investment
 
-ATTRS = {"class": "table table-sm table-striped align-middle"}
 
-
-class FacilityTable(tables.Table):
+class FacilityTable(ObjectTable):
     name = tables.Column(linkify=True)
     # Shown only in the CSV/XLSX export.
     premises_code = tables.Column(verbose_name=_("Premises code"), accessor="premises__code", visible=False)
-    unit = tables.Column(visible=False)
-    model_name = tables.Column(visible=False)
-    channels = tables.Column(visible=False)
-    retention_days = tables.Column(visible=False)
-    quantity = tables.Column(visible=False)
-    extinguisher_type = tables.Column(visible=False)
-    expiry_date = tables.Column(visible=False)
-    note = tables.Column(visible=False)
 
     export_columns = (
         "premises_code",
@@ -37,20 +28,17 @@ class FacilityTable(tables.Table):
         "note",
     )
 
-    class Meta:
+    class Meta(ObjectTable.Meta):
         model = Facility
         fields = ["name", "kind", "premises", "status", "install_date", "supplier"]
-        attrs = ATTRS
 
 
-class FacilityTestTable(tables.Table):
+class FacilityTestTable(ObjectTable):
     tested_on = tables.Column(linkify=True)
     facility = tables.Column(verbose_name=_("facility"), accessor="facility__name")
     premises = tables.Column(verbose_name=_("premises"), accessor="facility__premises")
     # Shown only in the CSV/XLSX export.
     premises_code = tables.Column(verbose_name=_("Premises code"), accessor="facility__premises__code", visible=False)
-    notes = tables.Column(visible=False)
-    police_receipt = tables.Column(visible=False)
     hazard = tables.Column(verbose_name=_("Hidden danger"), accessor="hazard_id", visible=False)
 
     export_columns = (
@@ -66,14 +54,13 @@ class FacilityTestTable(tables.Table):
         "hazard",
     )
 
-    class Meta:
+    class Meta(ObjectTable.Meta):
         model = FacilityTest
         fields = ["tested_on", "premises", "facility", "test_kind", "result", "tester"]
-        attrs = ATTRS
         row_attrs = {"class": lambda record: "table-danger" if record.failed else ""}
 
 
-class InvestmentTable(tables.Table):
+class InvestmentTable(ObjectTable):
     premises_covered = tables.ManyToManyColumn(verbose_name=_("also covers"), separator="、", orderable=False)
     edit = tables.TemplateColumn(
         '<a href="{% url "facilities:investment_update" record.pk %}">{% load i18n %}{% translate "Edit" %}</a>',
@@ -83,7 +70,6 @@ class InvestmentTable(tables.Table):
 
     description = tables.Column(attrs={"td": {"class": "cell-text"}})  # wraps on a desktop
 
-    class Meta:
+    class Meta(ObjectTable.Meta):
         model = Investment
         fields = ["date", "premises", "premises_covered", "kind", "facility_kind", "amount", "description"]
-        attrs = ATTRS

@@ -42,7 +42,6 @@ class FacilityListView(ObjectListView):
     export_name = "facilities"
     table_class = FacilityTable
     filterset_class = FacilityFilter
-    template_name = "facilities/facility_list.html"
     select_related = ("premises",)
 
 
@@ -50,7 +49,6 @@ class FacilityDetailView(ObjectDetailView):
     model = Facility
     action = "facility.view"
     manage_action = "facility.manage"
-    template_name = "facilities/facility_detail.html"
     select_related = ("premises", "unit")
 
     def get_context_data(self, **kwargs):
@@ -94,11 +92,8 @@ def test_create(request, pk: int):
         try:
             test = services.facility_test_record(
                 facility=facility,
-                test_kind=data["test_kind"],
-                tested_on=data["tested_on"],
-                result=data["result"],
-                notes=data["notes"],
                 police_receipt=data.get("police_receipt", ""),
+                **form.values("test_kind", "tested_on", "result", "notes"),
                 by=request.user,
                 ip=client_ip(request),
                 uploads=data["photos"],
@@ -246,7 +241,6 @@ class InvestmentListView(ObjectListView):
     manage_action = "investment.manage"
     table_class = InvestmentTable
     filterset_class = InvestmentFilter
-    template_name = "facilities/investment_list.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("premises").prefetch_related("premises_covered")

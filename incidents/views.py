@@ -25,7 +25,6 @@ class IncidentListView(ObjectListView):
     export_name = "incidents"
     table_class = IncidentTable
     filterset_class = IncidentFilter
-    template_name = "incidents/incident_list.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "sees_all": self.can("incident.view_all")}
@@ -35,7 +34,6 @@ class IncidentCreateView(ObjectEditView):
     model = Incident
     action = "incident.report"
     form_class = IncidentReportForm
-    template_name = "incidents/incident_form.html"
     extra_context = {"title": gettext_lazy("Report an incident")}
     success_message = gettext_lazy("Incident reported. The security department has been told.")
 
@@ -48,7 +46,6 @@ class IncidentCreateView(ObjectEditView):
 class IncidentDetailView(ObjectDetailView):
     selector = selectors.incidents_for
     action = "incident.report"
-    template_name = "incidents/incident_detail.html"
     context_object_name = "incident"
 
     def get_context_data(self, **kwargs):
@@ -80,12 +77,8 @@ def incident_update(request, pk: int):
             services.incident_follow_up(
                 incident=incident,
                 by=request.user,
-                status=data["status"],
-                follow_up=data["follow_up"],
-                loss_amount=data["loss_amount"],
-                police_report_no=data["police_report_no"],
-                reason=data["reason"],
                 uploads=data["photos"],
+                **form.values("status", "follow_up", "loss_amount", "police_report_no", "reason"),
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -10,8 +10,10 @@ caught up by the next run.
 from __future__ import annotations
 
 import datetime
+import io
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -38,13 +40,10 @@ class Window:
     end: datetime.date  # the due date
 
 
-def _periods(
-    rule: FrequencyRule, month: datetime.date, cal: WorkingCalendar, premises: Premises | None
-) -> list[Window]:
+def _periods(rule: FrequencyRule, month: datetime.date, cal: WorkingCalendar, open_every_day: bool) -> list[Window]:
     first, last = month, month_end(month)
     if rule.period == Period.BUSINESS_DAY:
         days = [first + DAY * i for i in range((last - first).days + 1)]
-        open_every_day = premises is not None and premises.open_24h
         return [Window(d, d) for d in days if open_every_day or cal.is_working(d)]
     if rule.period == Period.WEEK:
         periods = []
@@ -74,33 +73,69 @@ def _periods(
     raise ValueError(f"unknown period {rule.period}")
 
 
+class _Place(NamedTuple):
+    """A premises as the cycle needs it: ids and flags, read as plain values (no model instance)."""
+
+    pk: int
+    unit_id: int
+    unit_path: str
+    kind: str
+    open_24h: bool
+
+    @property
+    def is_attended(self) -> bool:
+        return self.kind != PremisesKind.SELF_SERVICE  # as Premises.is_attended
+
+
+def _scope_root_id(unit_id: int, kind: str, parent_id: int | None) -> int:
+    """``Unit.scope_root`` from plain values: a department acts for the unit it belongs to."""
+    return parent_id if kind == UnitKind.DEPARTMENT and parent_id else unit_id
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]  # as Unit.ancestor_ids
+
+
 class _People:
-    """Who holds which post where, loaded once for the whole cycle."""
+    """Who holds which post where, loaded once for the whole cycle as ids (no model instances:
+    a provincial bank has tens of thousands of staff)."""
 
     def __init__(self, month: datetime.date):
-        self.by_premises: dict[tuple[int, str], list[User]] = defaultdict(list)
-        self.by_unit: dict[tuple[int, str], list[User]] = defaultdict(list)
+        self.by_premises: dict[tuple[int, str], list[int]] = defaultdict(list)
+        self.by_unit: dict[tuple[int, str], list[int]] = defaultdict(list)
         part_timers = []
-        for user in User.objects.filter(is_active=True).select_related("unit__parent").order_by("pk"):
-            if user.home_premises_id:
-                self.by_premises[(user.home_premises_id, user.post)].append(user)
-                if Post.SECURITY_OFFICER in (user.part_time_posts or ()) and user.post != Post.SECURITY_OFFICER:
-                    part_timers.append(user)
-            if user.unit_id:
-                self.by_unit[(user.unit.scope_root.pk, user.post)].append(user)
+        users = (
+            User.objects.filter(is_active=True)
+            .order_by("pk")
+            .values_list(
+                "pk", "post", "part_time_posts", "home_premises_id", "unit_id", "unit__kind", "unit__parent_id"
+            )
+        )
+        for pk, post, part_time_posts, premises_id, unit_id, unit_kind, parent_id in users:
+            if premises_id:
+                self.by_premises[(premises_id, post)].append(pk)
+                if Post.SECURITY_OFFICER in (part_time_posts or ()) and post != Post.SECURITY_OFFICER:
+                    part_timers.append((premises_id, pk))
+            if unit_id:
+                self.by_unit[(_scope_root_id(unit_id, unit_kind, parent_id), post)].append(pk)
         # A part-time security officer does the officer's checks where no full-time one works.
-        for user in part_timers:
-            self.by_premises[(user.home_premises_id, Post.SECURITY_OFFICER)].append(user)
-        for acting in Acting.objects.filter(start_date__lte=month_end(month), end_date__gte=month).select_related(
-            "user", "unit__parent"
+        for premises_id, pk in part_timers:
+            self.by_premises[(premises_id, Post.SECURITY_OFFICER)].append(pk)
+        actings = (
+            Acting.objects.filter(start_date__lte=month_end(month), end_date__gte=month)
+            .order_by("pk")
+            .values_list("user_id", "post", "premises_id", "unit_id", "unit__kind", "unit__parent_id")
+        )
+        for user_id, post, premises_id, unit_id, unit_kind, parent_id in actings:
+            if premises_id:
+                self.by_premises[(premises_id, post)].append(user_id)
+            elif unit_id:
+                self.by_unit[(_scope_root_id(unit_id, unit_kind, parent_id), post)].append(user_id)
+        self.contractors: dict[int, list[int]] = defaultdict(list)
+        for premises_id, user_id in (
+            Contract.objects.filter(user__is_active=True).order_by("pk").values_list("premises_id", "user_id")
         ):
-            if acting.premises_id:
-                self.by_premises[(acting.premises_id, acting.post)].append(acting.user)
-            elif acting.unit_id:
-                self.by_unit[(acting.unit.scope_root.pk, acting.post)].append(acting.user)
-        self.contractors: dict[int, list[User]] = defaultdict(list)
-        for contract in Contract.objects.filter(user__is_active=True).select_related("user").order_by("pk"):
-            self.contractors[contract.premises_id].append(contract.user)
+            self.contractors[premises_id].append(user_id)
         self.attended_premises: dict[int, list[int]] = defaultdict(list)
         for premises_id, unit_id in (
             Premises.objects.filter(is_active=True, kind=PremisesKind.OUTLET)
@@ -108,51 +143,58 @@ class _People:
             .order_by("code")
         ):
             self.attended_premises[unit_id].append(premises_id)
+        self._nearest: dict[tuple[str, str], int | None] = {}
 
-    def at_premises(self, premises: Premises, post: str) -> User | None:
-        holders = self.by_premises.get((premises.pk, post))
+    def at_premises(self, place: _Place, post: str) -> int | None:
+        holders = self.by_premises.get((place.pk, post))
         if holders:
             return holders[0]
         # An outlet without a security officer: its outlet head (or whoever acts as one) does the check.
         stand_in = STAND_INS.get(post)
-        if stand_in and self.by_premises.get((premises.pk, stand_in)):
-            return self.by_premises[(premises.pk, stand_in)][0]
+        if stand_in and self.by_premises.get((place.pk, stand_in)):
+            return self.by_premises[(place.pk, stand_in)][0]
         if post not in PREMISES_POSTS:
-            return self.nearest(premises.unit, post)
-        if not premises.is_attended:
+            return self.nearest(place.unit_path, post)
+        if not place.is_attended:
             # An unattended self-service bank is covered by the staff of its sub-branch's outlets.
-            for other_id in self.attended_premises.get(premises.unit_id, []):
+            for other_id in self.attended_premises.get(place.unit_id, []):
                 if self.by_premises.get((other_id, post)):
                     return self.by_premises[(other_id, post)][0]
         return None
 
-    def nearest(self, unit: Unit, post: str) -> User | None:
-        """The holder of ``post`` at the unit or, failing that, the nearest unit above it."""
-        for ancestor_id in reversed(unit.ancestor_ids):
-            holders = self.by_unit.get((ancestor_id, post))
-            if holders:
-                return holders[0]
-        return None
+    def nearest(self, unit_path: str, post: str) -> int | None:
+        """The holder of ``post`` at the unit (given by its path) or, failing that, the nearest unit above it."""
+        key = (unit_path, post)
+        if key not in self._nearest:
+            self._nearest[key] = next(
+                (
+                    self.by_unit[(ancestor_id, post)][0]
+                    for ancestor_id in reversed(_ancestor_ids(unit_path))
+                    if self.by_unit.get((ancestor_id, post))
+                ),
+                None,
+            )
+        return self._nearest[key]
 
 
 # Who does a premises post's checks when nobody holds it there.
 STAND_INS = {Post.SECURITY_OFFICER: Post.OUTLET_HEAD}
 
 
-def _targets(rule: FrequencyRule, premises: list[Premises], sub_branches: list[Unit], people: _People):
-    """(unit, premises or None, assignee or None) for each place the rule applies to."""
+def _targets(rule: FrequencyRule, places: list[_Place], sub_branches: list[tuple[int, str]], people: _People):
+    """(unit id, place or None, assignee id or None) for each place the rule applies to."""
     if rule.target == Target.EACH_SUB_BRANCH:
-        for unit in sub_branches:
-            yield unit, None, people.nearest(unit, rule.performer_post)
+        for unit_id, path in sub_branches:
+            yield unit_id, None, people.nearest(path, rule.performer_post)
     elif rule.target == Target.EACH_PREMISES_OF_KIND:
-        for place in premises:
+        for place in places:
             if place.kind == rule.premises_kind:
-                yield place.unit, place, people.at_premises(place, rule.performer_post)
+                yield place.unit_id, place, people.at_premises(place, rule.performer_post)
     elif rule.target == Target.EACH_CONTRACTED_PREMISES:
-        for place in premises:
+        for place in places:
             if not rule.premises_kind or place.kind == rule.premises_kind:
                 contractors = people.contractors.get(place.pk) or [None]
-                yield place.unit, place, contractors[0]
+                yield place.unit_id, place, contractors[0]
 
 
 def _registered_since(cycle: InspectionCycle) -> dict[int, datetime.date]:
@@ -164,68 +206,68 @@ def _registered_since(cycle: InspectionCycle) -> dict[int, datetime.date]:
     return {pk: timezone.localdate(at) for pk, at in rows}
 
 
-# Rows per INSERT: a month of 3,000 premises is about 142,000 assignments.
-INSERT_BATCH = 10_000
-
-
 @transaction.atomic
 def cycle_open(*, month: datetime.date) -> tuple[InspectionCycle, int]:
     """Open the cycle of ``month`` (any day in it) and create its assignments. Returns (cycle, created).
 
-    Built as plain rows (no model instance per assignment), the ones the cycle already has left
-    out, and inserted in batches: a handful of queries whatever the size of the bank."""
+    The plan is built from plain values (ids, no model instance per person, premises or assignment)
+    and written in one bulk statement that leaves out every row the cycle already has, so a few
+    dozen queries open a provincial bank's month and a re-run writes nothing. The month's summary rows
+    are counted from the plan when it is all the month has, from the table when rows were added to a
+    cycle already open, and left as they are when nothing was added."""
     month = month_start(month)
-    cycle, _ = InspectionCycle.objects.get_or_create(month=month)
+    cycle, new_cycle = InspectionCycle.objects.get_or_create(month=month)
     rules = list(FrequencyRule.objects.valid_in(month).select_related("template"))
     versions = {}
     for version in ChecklistVersion.objects.filter(template__in={r.template_id for r in rules}).order_by("number"):
         versions[version.template_id] = version  # the highest number wins
     cal = WorkingCalendar(month - DAY * 14, month_end(month) + DAY * 45)
     people = _People(month)
-    premises = list(Premises.objects.filter(is_active=True).select_related("unit").order_by("unit__path", "code"))
+    places = [
+        _Place(*row)
+        for row in Premises.objects.filter(is_active=True)
+        .order_by("unit__path", "code")
+        .values_list("pk", "unit_id", "unit__path", "kind", "open_24h")
+    ]
     registered = _registered_since(cycle)
-    sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"))
-    existing = set(Assignment.objects.filter(cycle=cycle).values_list("rule_id", "target_key", "period_start", "slot"))
+    sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path").values_list("pk", "path"))
 
-    planned = []
+    # One group per target and rule: the target's columns, its periods and the slots of each period.
+    planned: list[tuple[tuple, list[Window], range]] = []
     for rule in rules:
         version = versions.get(rule.template_id)
         if version is None:
             continue  # a checklist with no version yet cannot be assigned
-        windows: dict[bool, list[Window]] = {}  # the periods depend on the place only through open_24h
-        for unit, place, assignee in _targets(rule, premises, sub_branches, people):
-            every_day = bool(place and place.open_24h)
-            if every_day not in windows:
-                windows[every_day] = _periods(rule, month, cal, place)
-            target_key = f"P{place.pk}" if place else f"U{unit.pk}"
-            for period in windows[every_day]:
-                if place is not None and period.end < registered.get(place.pk, period.end):
-                    continue  # a premises counts from the day it was registered, not before
-                for slot in range(1, rule.count + 1):
-                    if (rule.pk, target_key, period.start, slot) in existing:
-                        continue
-                    planned.append(
-                        (
-                            cycle.pk,
-                            rule.pk,
-                            rule.level,
-                            version.pk,
-                            unit.pk,
-                            place.pk if place else None,
-                            target_key,
-                            rule.performer_post,
-                            assignee.pk if assignee else None,
-                            period.start,
-                            period.end,
-                            slot,
-                            AssignmentStatus.OPEN.value,
-                        )
-                    )
-    created = 0
-    for start in range(0, len(planned), INSERT_BATCH):
-        created += _insert(planned[start : start + INSERT_BATCH])
-    summaries.rebuild_month(month)
+        windows = {every_day: _periods(rule, month, cal, every_day) for every_day in (False, True)}
+        slots = range(1, rule.count + 1)
+        for unit_id, place, assignee_id in _targets(rule, places, sub_branches, people):
+            premises_id = place.pk if place else None
+            periods = windows[bool(place and place.open_24h)]
+            since = registered.get(premises_id)
+            if since is not None:  # a premises counts from the day it was registered, not before
+                periods = [period for period in periods if period.end >= since]
+            target_key = f"P{premises_id}" if place else f"U{unit_id}"
+            head = (cycle.pk, rule.pk, rule.level, version.pk, unit_id, premises_id, target_key, rule.performer_post)
+            planned.append(((*head, assignee_id), periods, slots))
+    created = _insert(planned)
+    if new_cycle and created == sum(len(periods) * len(slots) for _head, periods, slots in planned):
+        # Every row of the month is one just planned: count the summaries from the plan, not from the table.
+        daily = {rule.pk for rule in rules if rule.template.purpose in summaries.DAILY_PURPOSES}
+        summaries.record_cycle_opened(month, _rows(planned, daily))
+    elif created:  # nothing new (a re-run): the month's summary rows are as they were
+        summaries.rebuild_month(month)
     return cycle, created
+
+
+def _rows(planned: list[tuple[tuple, list[Window], range]], daily_rules: set[int]):
+    """The planned assignments as the summaries count them: the columns of each period's slots, how many
+    slots, and whether they are daily checks."""
+    status = AssignmentStatus.OPEN.value
+    for head, periods, slots in planned:
+        columns = dict(zip(COLUMNS, head, strict=False))  # the target's columns, up to the assignee
+        columns.update(status=status, daily=columns["rule_id"] in daily_rules)
+        for period in periods:
+            yield {**columns, "period_start": period.start, "period_end": period.end, "n": len(slots)}
 
 
 COLUMNS = (
@@ -245,24 +287,51 @@ COLUMNS = (
 )
 
 
-def _insert(rows: list[tuple]) -> int:
-    """Insert assignment rows, skipping any that exist (the unique rule/target/period/slot: a cycle
-    opened twice at once). One statement per batch on PostgreSQL; elsewhere ``bulk_create``.
-    Returns how many were inserted."""
+def _copy_text(value: int | str | None) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value)
+
+
+def _insert(planned: list[tuple[tuple, list[Window], range]]) -> int:
+    """Insert the planned assignments, leaving out any that exist (the unique rule/target/period/slot: a
+    re-run, or a cycle opened twice at once). Returns how many were inserted.
+
+    On PostgreSQL the rows are streamed with COPY into a temporary table and moved with one
+    INSERT ... SELECT ... ON CONFLICT DO NOTHING: what it costs is then the table's own index upkeep, as
+    for an INSERT ... SELECT of the month before's rows. Elsewhere ``bulk_create``."""
+    status = AssignmentStatus.OPEN.value
     if connection.vendor != "postgresql":
+        rows = [
+            Assignment(**dict(zip(COLUMNS, (*head, period.start, period.end, slot, status), strict=True)))
+            for head, periods, slots in planned
+            for period in periods
+            for slot in slots
+        ]
         before = Assignment.objects.count()
-        Assignment.objects.bulk_create(
-            [Assignment(**dict(zip(COLUMNS, row, strict=True))) for row in rows], ignore_conflicts=True, batch_size=1000
-        )
+        Assignment.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         return Assignment.objects.count() - before
-    fields = {field.attname: field for field in Assignment._meta.concrete_fields}
-    casts = ", ".join(f"%s::{fields[name].db_type(connection)}[]" for name in COLUMNS)
-    # Built from the model's own table and column names only; the values go as parameters.
+    # COPY's text format: a group's own columns are written once, then one short line end per row.
+    data = io.StringIO()
+    for head, periods, slots in planned:
+        start = "\t".join(map(_copy_text, head))
+        for period in periods:
+            middle = f"{start}\t{period.start.isoformat()}\t{period.end.isoformat()}\t"
+            data.writelines(f"{middle}{slot}\t{status}\n" for slot in slots)
+    data.seek(0)
+    # Built from the model's own table and column names only; the values go through COPY.
     table, columns = Assignment._meta.db_table, ", ".join(COLUMNS)
-    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({casts}) ON CONFLICT DO NOTHING"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
-        return cursor.rowcount
+        empty = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+        cursor.execute(f"CREATE TEMPORARY TABLE cycle_plan ON COMMIT DROP AS {empty}")
+        cursor.copy_expert(f"COPY cycle_plan ({columns}) FROM STDIN", data)
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM cycle_plan ON CONFLICT DO NOTHING")  # noqa: S608
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE cycle_plan")  # two months opened in one transaction (the beat job)
+    return created
 
 
 def cycles_catch_up(*, today: datetime.date | None = None) -> list[tuple[InspectionCycle, int]]:

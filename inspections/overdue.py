@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from branches.models import Premises, Unit, User
 from core.models import Notification
 from core.selectors import superior_of
-from core.services import notify
+from core.services import notify_many
 from inspections import summaries
 from inspections.choices import AssignmentStatus
 from inspections.models import Assignment
@@ -32,6 +32,8 @@ RETIRED_OVERDUE_TITLES = (
 # Rows per committed batch of the nightly jobs below: a run that stops (a worker lost, a time limit)
 # keeps what it committed, and the next run carries on from what is left.
 OVERDUE_BATCH = 2000
+# Digests per committed batch: a stop keeps the people already told, and the next run skips them.
+DIGEST_BATCH = 1000
 
 
 def assignments_mark_overdue(*, today: datetime.date | None = None, batch_size: int = OVERDUE_BATCH) -> int:
@@ -42,11 +44,12 @@ def assignments_mark_overdue(*, today: datetime.date | None = None, batch_size: 
     the place when nobody holds the post (their area's). Running twice, or again after a stop,
     marks and tells nothing twice. Returns how many became overdue."""
     today = today or timezone.localdate()
+    # Marked and claimed in the same statement; the second pass claims what became overdue otherwise.
     marked = _in_batches(
         Assignment.objects.filter(status=AssignmentStatus.OPEN, period_end__lt=today),
         batch_size,
         lambda ids: Assignment.objects.filter(pk__in=ids, status=AssignmentStatus.OPEN).update(
-            status=AssignmentStatus.OVERDUE
+            status=AssignmentStatus.OVERDUE, notified_overdue_on=today
         ),
     )
     _in_batches(
@@ -100,23 +103,24 @@ def _overdue_digests(today: datetime.date) -> int:
     # A second run, or one resumed after a stop, skips at once whoever already has today's digest.
     told = set(Notification.objects.filter(dedupe_key=key).values_list("user_id", flat=True))
     people = User.objects.in_bulk((set(mine) | set(area)) - told)
-    sent = 0
+    mine_url = reverse("inspections:my_inspections") + "?status=overdue"
+    area_url = reverse("inspections:compliance")
+    recipients = []
     for pk, person in sorted(people.items()):
         own, theirs = mine.get(pk, 0), area.get(pk, 0)
-        url = reverse("inspections:my_inspections") + "?status=overdue" if own else reverse("inspections:compliance")
-        sent += (
-            notify(
-                user=person,
-                kind="inspection_overdue_digest",
-                title=gettext_lazy("%(count)s inspections became overdue"),
-                body=gettext_lazy("Yours: %(mine)s. Not done in time in your area: %(area)s."),
-                params={"count": own + theirs, "mine": own, "area": theirs},
-                url=url,
-                dedupe_key=key,
-            )
-            is not None
+        params = {"count": own + theirs, "mine": own, "area": theirs}
+        recipients.append((person, params, mine_url if own else area_url))
+    # Written in bulk, a thousand people a statement, each their own counts (notify_many).
+    return sum(
+        notify_many(
+            kind="inspection_overdue_digest",
+            title=gettext_lazy("%(count)s inspections became overdue"),
+            body=gettext_lazy("Yours: %(mine)s. Not done in time in your area: %(area)s."),
+            recipients=recipients[start : start + DIGEST_BATCH],
+            dedupe_key=key,
         )
-    return sent
+        for start in range(0, len(recipients), DIGEST_BATCH)
+    )
 
 
 def _superiors_for(row: dict) -> list[User]:

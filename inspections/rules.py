@@ -80,11 +80,12 @@ def may_correct(user: User, inspection: Inspection) -> bool:
     return False
 
 
-def submission_problems(inspection) -> list[str]:
+def submission_problems(inspection, answers=None) -> list[str]:
     """What keeps an inspection from being submitted, all of it at once: items not answered, failures
-    not described, photos missing where the checklist asks for one."""
+    not described, photos missing where the checklist asks for one. ``answers`` (with their items):
+    when the caller has read them already."""
     problems = []
-    for answer in inspection.answers.select_related("item"):
+    for answer in inspection.answers.select_related("item") if answers is None else answers:
         if not answer.is_answered:
             problems.append(_("%(code)s is not answered.") % {"code": answer.item.code})
         elif answer.failed and not answer.note:

@@ -356,14 +356,15 @@ def inspections_for(*, user):
     return Inspection.objects.for_user(user).select_related("premises", "inspector", "version__template")
 
 
-def answer_rows(inspection) -> list[tuple]:
-    """(answer, its photos) for every item of an inspection: two queries however many items."""
+def answer_rows(inspection, answers=None) -> list[tuple]:
+    """(answer, its photos) for every item of an inspection: two queries however many items (one when
+    the caller passes the ``answers``, with their items and hazards, it has just read)."""
     from django.contrib.contenttypes.models import ContentType
 
     from core.models import Attachment
     from inspections.models import Answer
 
-    answers = list(inspection.answers.select_related("item", "hazard"))
+    answers = list(inspection.answers.select_related("item", "hazard")) if answers is None else answers
     photos: dict[int, list] = {}
     if answers:
         for attachment in Attachment.objects.filter(

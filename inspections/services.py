@@ -296,17 +296,17 @@ def answer_save(*, answer: Answer, by: User, result: str = "", number=None, text
 
 
 @transaction.atomic
-def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> int:
+def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> tuple[int, list[Answer]]:
     """Several "all fine" answers at once (a defence group's tap: ``item__defence=...``): every
     unanswered pass/fail answer of the draft that matches passes. One UPDATE for the answers and one
     INSERT for their audit rows, each row what ``answer_save`` would have written (who, why, when,
-    from where). Answers already given (a failure, say) are left as they are. Returns how many."""
+    from where). Answers already given (a failure, say) are left as they are. Returns how many passed,
+    and every answer that matches (with its item and hazard), as saved: what the page shows next."""
     draft = _locked_draft(inspection.pk)
     if draft.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector answers this inspection."))
-    answers = list(
-        Answer.objects.filter(inspection=draft, item__answer_type=AnswerType.PASS_FAIL, result="", **item_filters)
-    )
+    matching = list(Answer.objects.filter(inspection=draft, **item_filters).select_related("item", "hazard"))
+    answers = [a for a in matching if a.item.answer_type == AnswerType.PASS_FAIL and a.result == ""]
     now = timezone.now()
     for answer in answers:
         answer.result, answer.note, answer.answered_at = Result.PASS, "", now
@@ -321,7 +321,7 @@ def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> int:
             default_date=now,
             custom_historical_attrs=request_fields(),
         )
-    return len(answers)
+    return len(answers), matching
 
 
 def assignment_complete(inspection: Inspection, *, late: bool | None = None) -> None:
@@ -363,32 +363,46 @@ def _matching_open_assignment(inspection: Inspection) -> Assignment | None:
     return current or candidates.first()
 
 
+SUBMISSION_FIELDS = ("status", "submitted_at", "acknowledge_by")
+
+
 @transaction.atomic
-def inspection_submit(*, inspection: Inspection, by: User, complete: bool = True, **fields) -> list[Hazard]:
+def inspection_submit(
+    *, inspection: Inspection, by: User, complete: bool = True, counted=None, **fields
+) -> list[Hazard]:
     """Submit: every item answered, every failure described (with a photo where the checklist says so).
     The inspection becomes immutable, its assignment is done (unless ``complete`` is False: a daily
     check waits for its co-signature), and each failure raises a hidden danger. ``fields`` are
-    extra inspection fields recorded with the submission (stated time, time on the form)."""
-    inspection = _locked_draft(inspection.pk)
-    if inspection.inspector_id != by.pk:
+    extra inspection fields recorded with the submission (stated time, time on the form);
+    ``counted(answers)`` returns more that depend on the answers (a daily check's too-fast flag
+    counts its items). The answers are read once, under the draft's lock, however many items. The
+    ``inspection`` passed in is brought up to date with the columns the submission wrote."""
+    draft = _locked_draft(inspection.pk)
+    if draft.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector submits this inspection."))
-    problems = submission_problems(inspection)
+    answers = list(Answer.objects.filter(inspection=draft).select_related("item"))
+    problems = submission_problems(draft, answers)
     if problems:
         raise ValidationError(problems)
-    answers = list(inspection.answers.select_related("item"))
-    inspection.status = InspectionStatus.SUBMITTED
-    inspection.submitted_at = timezone.now()
+    for cached in ("premises", "version", "inspector", "assignment"):  # loaded with the caller's object
+        if inspection._state.fields_cache.get(cached) is not None:
+            draft._state.fields_cache[cached] = inspection._state.fields_cache[cached]
+    draft.status = InspectionStatus.SUBMITTED
+    draft.submitted_at = timezone.now()
+    fields.update(counted(answers) if counted else {})
     for name, value in fields.items():
-        setattr(inspection, name, value)
-    if needs_acknowledgement(inspection):
-        inspection.acknowledge_by = add_working_days(timezone.localdate(), ACKNOWLEDGE_WITHIN_WORKING_DAYS)
-    set_reason(inspection, "inspection.submit", by=by)
-    inspection.save()
+        setattr(draft, name, value)
+    if needs_acknowledgement(draft):
+        draft.acknowledge_by = add_working_days(timezone.localdate(), ACKNOWLEDGE_WITHIN_WORKING_DAYS)
+    set_reason(draft, "inspection.submit", by=by)
+    draft.save()
+    for name in (*SUBMISSION_FIELDS, *fields):
+        setattr(inspection, name, getattr(draft, name))
     if complete:
-        assignment_complete(inspection)
-    if inspection.acknowledge_by:
-        _notify_acknowledgers(inspection)
-    return [answer_hazard_raise(inspection=inspection, answer=answer) for answer in answers if answer.failed]
+        assignment_complete(draft)
+    if draft.acknowledge_by:
+        _notify_acknowledgers(draft)
+    return [answer_hazard_raise(inspection=draft, answer=answer) for answer in answers if answer.failed]
 
 
 def answer_hazard_raise(*, inspection: Inspection, answer: Answer) -> Hazard:

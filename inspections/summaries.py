@@ -4,10 +4,12 @@ Services call one function each, inside their transaction:
 
 - ``record_assignment(assignment)`` when an assignment's status changes (an inspection completes it);
 - ``record_overdue(today)`` after the overdue job marked assignments;
-- ``rebuild_month(month)`` after a cycle opened (and from ``manage.py rebuild_summaries``, beat).
+- ``record_cycle_opened(month, assignments)`` after a cycle opened, from the rows it planned;
+- ``rebuild_month(month)`` after a cycle gained rows (and from ``manage.py rebuild_summaries``, beat).
 
-Every function recomputes whole rows from the raw assignments (never adds deltas), so running it twice,
-or after the rows changed again, gives the same answer. A row is locked before it is recomputed, so two
+Every function recomputes whole rows from the raw assignments (never adds deltas; a cycle just opened
+counts every row it has from what it wrote), so running it twice, or after the rows changed again, gives
+the same answer. A row is locked before it is recomputed, so two
 checks of the same premises submitted at once cannot both write a count that misses the other.
 Each change bumps the cache version of its unit and every unit above it for that month
 (``dashboard_version_names``), after commit.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -86,9 +89,17 @@ def _compliance_values(assignments) -> dict[tuple, dict]:
             premises=Max("premises_id"),
         )
     )
+    return _compliance_fold(rows)
+
+
+def _compliance_fold(rows) -> dict[tuple, dict]:
+    """The compliance rows' values from grouped (or single) assignment rows: what ``_compliance_values`` reads."""
     result: dict[tuple, dict] = {}
     for row in rows:
-        values = result.setdefault((row["cycle__month"], row["target_key"], row["level"]), _empty(COMPLIANCE_FIELDS))
+        key = (row["cycle__month"], row["target_key"], row["level"])
+        values = result.get(key)
+        if values is None:
+            values = result[key] = _empty(COMPLIANCE_FIELDS)
         values["unit_id"], values["premises_id"] = row["unit"], row["premises"]
         status, assigned = row["status"], row["n"] - row["unassigned"]
         if status == AssignmentStatus.DONE:
@@ -117,11 +128,33 @@ def _daily_values(assignments) -> dict[tuple, dict]:
         .values("premises_id", "period_start", "status", "period_end")
         .annotate(n=Count("pk"), unit=Max("unit_id"))
     )
+    result = _daily_fold(rows)
+    flags = (
+        Inspection.objects.filter(assignment__in=assignments, status=InspectionStatus.SUBMITTED)
+        .order_by()
+        .values("assignment__premises_id", "assignment__period_start")
+        .annotate(
+            unsigned=Count("pk", filter=Q(cosigned_at__isnull=True)),
+            too_fast=Count("pk", filter=Q(too_fast=True)),
+        )
+    )
+    for row in flags:
+        values = result.get((month_start(row["assignment__period_start"]), row["assignment__premises_id"]))
+        if values is not None:
+            values["unsigned_checks"] += row["unsigned"]
+            values["too_fast_checks"] += row["too_fast"]
+    return result
+
+
+def _daily_fold(rows) -> dict[tuple, dict]:
+    """The daily rows' values (flags aside) from grouped (or single) daily assignment rows."""
     days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])  # (premises, day) -> [required, done]
     result: dict[tuple, dict] = {}
     for row in rows:
         key = (month_start(row["period_start"]), row["premises_id"])
-        values = result.setdefault(key, _empty(DAILY_FIELDS))
+        values = result.get(key)
+        if values is None:
+            values = result[key] = _empty(DAILY_FIELDS)
         values["unit_id"] = row["unit"]
         day = days[(row["premises_id"], row["period_start"])]
         day[0] += row["n"]
@@ -137,20 +170,6 @@ def _daily_values(assignments) -> dict[tuple, dict]:
         values = result[(month_start(day), premises_id)]
         values["required_days"] += 1
         values["covered_days"] += int(required == done == 2)
-    flags = (
-        Inspection.objects.filter(assignment__in=assignments, status=InspectionStatus.SUBMITTED)
-        .order_by()
-        .values("assignment__premises_id", "assignment__period_start")
-        .annotate(
-            unsigned=Count("pk", filter=Q(cosigned_at__isnull=True)),
-            too_fast=Count("pk", filter=Q(too_fast=True)),
-        )
-    )
-    for row in flags:
-        values = result.get((month_start(row["assignment__period_start"]), row["assignment__premises_id"]))
-        if values is not None:
-            values["unsigned_checks"] += row["unsigned"]
-            values["too_fast_checks"] += row["too_fast"]
     return result
 
 
@@ -199,9 +218,14 @@ def record_assignment(assignment: Assignment) -> None:
 
 
 def record_inspection(inspection: Inspection) -> None:
-    """A daily check was submitted or co-signed without its assignment changing (its flags count)."""
-    if inspection.assignment_id:
-        record_assignment(inspection.assignment)
+    """A daily check was submitted or co-signed without its assignment changing: only its flags
+    (unsigned, too fast) count, and only in its premises' month (the compliance rows count assignments)."""
+    assignment = inspection.assignment if inspection.assignment_id else None
+    if assignment is None or assignment.level != Level.L4_PREMISES or not assignment.premises_id:
+        return
+    day_month = month_start(assignment.period_start)
+    _refresh_daily(day_month, assignment.premises_id)
+    _bump([assignment.unit_id], [day_month])
 
 
 # --------------------------------------------------------------------------- whole months
@@ -213,10 +237,37 @@ def rebuild_month(month: datetime.date) -> tuple[int, int]:
     with transaction.atomic():
         compliance = _compliance_values(Assignment.objects.filter(cycle__month=month))
         daily = _daily_values(_daily_assignments().filter(period_start__range=(month, month_end(month))))
-        _store_month(ComplianceSummary, month, compliance, ["month", "target_key", "level"], COMPLIANCE_FIELDS)
-        _store_month(DailySummary, month, daily, ["month", "premises"], DAILY_FIELDS)
-        unit_ids = {v["unit_id"] for v in compliance.values()} | {v["unit_id"] for v in daily.values()}
-        _bump(unit_ids, [month])
+        return _store(month, compliance, daily)
+
+
+def record_cycle_opened(month: datetime.date, assignments: Iterable[dict]) -> tuple[int, int]:
+    """A cycle was just opened for ``month`` and ``assignments`` are all the assignments it has, as dicts of
+    target_key, level, unit_id, premises_id, assignee_id, period_start, period_end, status, ``daily`` (a daily
+    check's) and ``n`` (how many such assignments: the slots of one period). Nothing is done or inspected yet,
+    so the month's rows are counted from them as ``rebuild_month`` counts the raw rows, without reading
+    140,000 rows back. Returns (compliance rows, daily rows)."""
+    month = month_start(month)
+    rows = [
+        {
+            **row,
+            "cycle__month": month,
+            "unit": row["unit_id"],
+            "premises": row["premises_id"],
+            "unassigned": row["n"] if row["assignee_id"] is None else 0,
+        }
+        for row in assignments
+    ]
+    compliance = _compliance_fold(rows)
+    daily = _daily_fold(row for row in rows if row["daily"] and row["level"] == Level.L4_PREMISES)
+    with transaction.atomic():
+        return _store(month, compliance, daily)
+
+
+def _store(month: datetime.date, compliance: dict[tuple, dict], daily: dict[tuple, dict]) -> tuple[int, int]:
+    _store_month(ComplianceSummary, month, compliance, ["month", "target_key", "level"], COMPLIANCE_FIELDS)
+    _store_month(DailySummary, month, daily, ["month", "premises"], DAILY_FIELDS)
+    unit_ids = {v["unit_id"] for v in compliance.values()} | {v["unit_id"] for v in daily.values()}
+    _bump(unit_ids, [month])
     return len(compliance), len(daily)
 
 
@@ -245,10 +296,14 @@ def _store_month(model, month, computed: dict[tuple, dict], unique: list[str], f
 
 
 def record_overdue(*, today: datetime.date) -> None:
-    """After the overdue job: the months whose assignments it can have marked (due in the last 62 days)."""
+    """After the overdue job: the months of the assignments it marked today (claimed today, due in the
+    last 62 days; a run resumed the same night finds them again). Other months are the nightly
+    rebuild's (``rebuild_recent``)."""
     months = set(
         Assignment.objects.filter(
-            status=AssignmentStatus.OVERDUE, period_end__range=(today - datetime.timedelta(days=62), today)
+            status=AssignmentStatus.OVERDUE,
+            notified_overdue_on=today,
+            period_end__range=(today - datetime.timedelta(days=62), today),
         )
         .order_by()
         .values_list("cycle__month", flat=True)

@@ -3,24 +3,23 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from branches.tables import TABLE_ATTRS, ObjectTable
 from inspections.models import ChecklistTemplate, FrequencyRule
 
-ATTRS = {"class": "table table-sm table-striped align-middle"}
 
-
-class ChecklistTable(tables.Table):
+class ChecklistTable(ObjectTable):
     display_name = tables.Column(
         verbose_name=_("Checklist"), linkify=lambda record: record.get_absolute_url(), order_by=("name",)
     )
 
-    class Meta:
+    class Meta(ObjectTable.Meta):
         model = ChecklistTemplate
         fields = ["code", "display_name", "purpose", "owner_unit"]
-        attrs = {**ATTRS, "id": "checklist-list"}
+        attrs = {**TABLE_ATTRS, "id": "checklist-list"}
         empty_text = _("None")
 
 
-class RuleTable(tables.Table):
+class RuleTable(ObjectTable):
     level = tables.Column(verbose_name=_("Level"))
     template = tables.Column(verbose_name=_("Checklist"), accessor="template__display_name", order_by=("template",))
     period = tables.Column(verbose_name=_("period"))
@@ -33,10 +32,9 @@ class RuleTable(tables.Table):
         exclude_from_export=True,
     )
 
-    class Meta:
+    class Meta(ObjectTable.Meta):
         model = FrequencyRule
         fields = ["level", "template", "period", "target", "performer_post", "valid_from", "edit"]
-        attrs = ATTRS
         empty_text = _("None")
 
     def render_period(self, record, value):

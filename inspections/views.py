@@ -219,7 +219,6 @@ class InspectionDetailView(ObjectDetailView):
 
     selector = inspections_in_scope
     action = "inspection.view"
-    template_name = "inspections/inspection_detail.html"
     context_object_name = "inspection"
 
     def post(self, request, *args, **kwargs):
@@ -300,14 +299,12 @@ class ChecklistListView(ObjectListView):
     manage_action = "checklist.manage"
     table_class = ChecklistTable
     filterset_class = ChecklistFilter
-    template_name = "inspections/checklist_list.html"
 
 
 class ChecklistDetailView(ObjectDetailView):
     model = ChecklistTemplate
     scope_method = "visible_to"  # head office's standard checklists are seen by everyone below
     action = "checklist.view"
-    template_name = "inspections/checklist_detail.html"
     context_object_name = "template"
 
     def get_context_data(self, **kwargs):
@@ -347,35 +344,44 @@ class ChecklistCreateView(ObjectEditView):
         return reverse("inspections:checklist_edit", args=[self.object.pk])
 
 
-@login_required
-def checklist_edit(request, pk: int):
-    # Only a checklist owned inside one's own subtree is editable (a branch never edits head office's).
-    template = get_object_or_404(ChecklistTemplate.objects.for_user(request.user), pk=pk)
-    require(request, "checklist.manage")
-    version = template.current_version
-    fields = ("code", "defence", "text", "text_en", "guidance", "answer_type", "photo_on_fail")
-    initial = [{f: getattr(item, f) for f in fields} for item in (version.items.all() if version else [])]
-    formset = ChecklistItemFormSet(request.POST or None, initial=initial)
-    note = request.POST.get("note", "")
-    note_error = ""
-    if request.method == "POST":
-        # The note is checked with the rows, so every error shows at once, not one layer at a time.
+class ChecklistEditView(ObjectDetailView):
+    """The next version of a checklist: its rows (a formset, so not an ``ObjectEditView``) and a note.
+
+    Only a checklist owned inside one's own subtree is editable (``for_user``: a branch never edits head office's).
+    """
+
+    model = ChecklistTemplate
+    action = "checklist.manage"
+    template_name = "inspections/checklist_edit.html"
+    context_object_name = "template"
+    item_fields = ("code", "defence", "text", "text_en", "guidance", "answer_type", "photo_on_fail")
+
+    def get_formset(self, data=None):
+        version = self.object.current_version
+        items = version.items.all() if version else []
+        return ChecklistItemFormSet(data, initial=[{f: getattr(item, f) for f in self.item_fields} for item in items])
+
+    def get_context_data(self, **kwargs):
+        if "formset" not in kwargs:  # a first look: the rows of the current version
+            kwargs.update(formset=self.get_formset(), note="")
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        formset = self.get_formset(request.POST)
+        note = request.POST.get("note", "")
+        valid = formset.is_valid()  # the note is checked with the rows, so every error shows at once
         try:
             note = clean_text(note, limit=ChecklistVersion.note.field.max_length, label=_("What changed"))
-        except ValidationError as exc:
-            note_error = " ".join(exc.messages)
-            messages.error(request, note_error)
-    if request.method == "POST" and formset.is_valid() and not note_error:
-        items = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        for item in items:
-            item.pop("DELETE", None)
-        try:
-            new_version = services.checklist_revise(template=template, items=items, by=request.user, note=note)
-            messages.success(request, _("Saved as version %(n)s.") % {"n": new_version.number})
-            return redirect(template.get_absolute_url())
+            if valid:
+                items = [f.cleaned_data for f in formset if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+                for item in items:
+                    item.pop("DELETE", None)
+                version = services.checklist_revise(template=self.object, items=items, by=request.user, note=note)
+                messages.success(request, _("Saved as version %(n)s.") % {"n": version.number})
+                return redirect(self.object.get_absolute_url())
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    return render(request, "inspections/checklist_edit.html", {"template": template, "formset": formset, "note": note})
+        return self.render_to_response(self.get_context_data(formset=formset, note=note))
 
 
 class RuleListView(ObjectListView):
@@ -384,7 +390,6 @@ class RuleListView(ObjectListView):
     manage_action = "rule.manage"
     table_class = RuleTable
     filterset_class = RuleFilter
-    template_name = "inspections/rule_list.html"
 
 
 class RuleEditView(ObjectEditView):

@@ -3,13 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet
+from branches.filters import filterset_for
 from reports.models import Campaign
 
-
-class CampaignFilter(ScopedFilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
-
-    class Meta:
-        model = Campaign
-        fields = ["year"]
+CampaignFilter = filterset_for(Campaign, year=django_filters.NumberFilter(label=_("Year")))

@@ -158,7 +158,6 @@ def _detail_context(request, report: Report, form=None, correction_form=None) ->
 class ReportDetailView(ObjectDetailView):
     selector = selectors.reports_for
     action = "report.view"
-    template_name = "reports/report_detail.html"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.object)}
@@ -283,14 +282,12 @@ class CampaignListView(ObjectListView):
     manage_action = "campaign.manage"
     table_class = CampaignTable
     filterset_class = CampaignFilter
-    template_name = "reports/campaign_list.html"
 
 
 class CampaignCreateView(ObjectEditView):
     model = Campaign
     action = "campaign.manage"
     form_class = CampaignForm
-    template_name = "reports/campaign_form.html"
 
     def save(self, form):
         data = form.cleaned_data
@@ -308,7 +305,6 @@ def _campaign(request, pk: int):
 class CampaignDetailView(ObjectDetailView):
     selector = selectors.campaigns_for
     action = "campaign.view"
-    template_name = "reports/campaign_detail.html"
     context_object_name = "campaign"
 
     def get_context_data(self, **kwargs):
@@ -342,14 +338,9 @@ class ActivityCreateView(ObjectEditView):
         try:
             services.activity_record(
                 campaign=self.object,
-                unit=data["unit"],
-                date=data["date"],
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                participants=data["participants"],
                 uploads=data["photos"] or [],
                 by=self.request.user,
+                **form.values("unit", "date", "kind", "title", "description", "participants"),
             )
         except ValidationError as exc:
             raise ValidationError({"date": exc.messages}) from exc

@@ -3,25 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet
+from branches.filters import choice_filter, filterset_for
 from responsibilities.choices import LetterStatus, PartyKind
 from responsibilities.models import JointDefenceAgreement, Letter
 
-
-class LetterFilter(ScopedFilterSet):
-    """One year at a time (the view fills in this year when none is asked for), then the status."""
-
-    year = django_filters.NumberFilter(label=_("Year"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=LetterStatus.choices, empty_label=_("All"))
-
-    class Meta:
-        model = Letter
-        fields = ["year", "status"]
-
-
-class AgreementFilter(ScopedFilterSet):
-    party_kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartyKind.choices, empty_label=_("All"))
-
-    class Meta:
-        model = JointDefenceAgreement
-        fields = ["party_kind"]
+# One year at a time (the view fills in this year when none is asked for), then the status.
+LetterFilter = filterset_for(
+    Letter, year=django_filters.NumberFilter(label=_("Year")), status=choice_filter(_("Status"), LetterStatus.choices)
+)
+AgreementFilter = filterset_for(JointDefenceAgreement, party_kind=choice_filter(_("Kind"), PartyKind.choices))

@@ -72,7 +72,6 @@ class LetterListView(ObjectListView):
     manage_action = "letter.manage"
     table_class = LetterTable
     filterset_class = LetterFilter
-    template_name = "responsibilities/letter_list.html"
     paginate_by = 50
 
     def get_queryset(self):
@@ -467,14 +466,12 @@ class AgreementListView(ObjectListView):
     manage_action = "agreement.manage"
     table_class = AgreementTable
     filterset_class = AgreementFilter
-    template_name = "responsibilities/agreement_list.html"
 
 
 class AgreementDetailView(ObjectDetailView):
     selector = selectors.agreements_for
     action = "agreement.view"
     manage_action = "agreement.manage"
-    template_name = "responsibilities/agreement_detail.html"
     context_object_name = "agreement"
 
 

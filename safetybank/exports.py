@@ -103,7 +103,8 @@ def table_export_response(table, fmt: str, name: str) -> HttpResponse:
     """The download of a django-tables2 ``table`` (its rows already scoped and filtered) as ``fmt``.
 
     Columns: ``table.export_columns`` (names, in order) when the table declares it, else every column
-    not marked ``exclude_from_export``. Declare export-only columns with ``visible=False``.
+    not marked ``exclude_from_export``. An export-only column is hidden (``visible=False``); the list tables'
+    base, ``branches.tables.ObjectTable``, adds one for each plain field ``export_columns`` names.
     """
     names = getattr(table, "export_columns", ()) or [
         c.name for c in table.columns.iterall() if not c.column.exclude_from_export

@@ -87,6 +87,11 @@ class SafeTextMixin:
                 field._asked_again = True
                 self[name].help_text = field.help_text  # the bound field, made while cleaning, copied it
 
+    def values(self, *names: str) -> dict:
+        """The cleaned values of ``names``, by name, to pass on as a service's keywords of the same names:
+        ``services.staff_transfer(staff=..., by=..., **form.values("unit", "post", "reason"))``."""
+        return {name: self.cleaned_data[name] for name in names}
+
     def add_error(self, field, error):
         super().add_error(field, error)
         if getattr(self, "cleaned_data", None) is not None:  # a service's refusal after cleaning

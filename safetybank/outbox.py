@@ -45,6 +45,37 @@ def enqueue(task, *args, **kwargs) -> OutboxMessage:
     return message
 
 
+def enqueue_many(task, arguments: list[tuple]) -> list[OutboxMessage]:
+    """``enqueue(task, *args)`` for each ``args`` of ``arguments``: the rows in one INSERT, published
+    after commit over one broker connection (a nightly job telling thousands of people)."""
+    if not arguments:
+        return []
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task=task.name, args=list(args), kwargs={}) for args in arguments], batch_size=1000
+    )
+    transaction.on_commit(partial(_publish_many_after_commit, [m.pk for m in messages]), robust=not _eager())
+    return messages
+
+
+def _publish_many_after_commit(message_ids: list[int]) -> None:
+    if _eager():
+        for message_id in message_ids:
+            _publish_after_commit(message_id)
+        return
+    with transaction.atomic():
+        # As one by one: a message a sweep holds (or has sent) is the sweep's.
+        waiting = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=message_ids, sent_at__isnull=True)
+            .order_by("pk")
+        )
+        if waiting:
+            with _broker() as connection:
+                for message in waiting:
+                    if not _publish(message, connection):
+                        break  # the broker is down: the sweep publishes the rest later
+
+
 def outbox_sweep(*, limit: int | None = None) -> int:
     """Publish waiting messages, oldest first, at most ``limit`` (``OUTBOX_SWEEP_BATCH``) per run.
 

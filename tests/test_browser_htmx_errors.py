@@ -49,7 +49,7 @@ def test_failed_taps_show_what_to_do_and_keep_what_was_typed(live_server, browse
     expect(page.locator("#performed_at")).to_have_value("2026-12-01T08:10")
 
     # The server fails while handling the tap (a real 500 from Django's error handler).
-    monkeypatch.setattr("inspections.daily.services.group_pass", _server_fails)
+    monkeypatch.setattr("inspections.daily.services.group_pass_answers", _server_fails)
     error.get_by_role("button", name="关闭").click()
     expect(error).to_be_hidden()
     with page.expect_response(lambda r: "/all-fine/" in r.url and r.status == 500):

@@ -201,3 +201,37 @@ def test_a_sub_branch_with_its_own_security_department_escalates_there_first(org
     UserFactory(username="risky", unit=risk, post=Post.SECURITY_DEPARTMENT)
     outlet = PremisesFactory(code="PB2", unit=org.sub2)
     assert superior_of(outlet) == [org.headoffice]
+
+
+def test_a_digest_to_many_people_tells_each_once_in_their_language_and_mails_them(
+    org, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """notify_many (the nightly digests): each person gets their own counts once that day, in their
+    language, with the e-mail that a single notice sends; a second run tells nobody again; the
+    writes do not grow with the number of people."""
+    from core.services import notify_many
+
+    people = [org.officer, org.outlethead, org.president, org.security]
+    for n, person in enumerate(people):
+        person.email, person.language = f"p{n}@example.com", "en" if n % 2 else "zh-hans"
+        person.save()
+    org.president.is_active = False
+    org.president.save()
+    mail.outbox.clear()
+    recipients = [(person, {"year": 2026 + n}, "/calendar/") for n, person in enumerate(people)]
+    with django_capture_on_commit_callbacks(execute=False) as published:
+        with django_assert_max_num_queries(8):  # the told, the notices, the e-mails queued, the channels
+            sent = notify_many(kind="test.digest", title=TITLE, recipients=recipients, dedupe_key="digest:1")
+    for callback in published:
+        callback()  # after commit: the e-mails are sent
+    assert sent == 4
+    notices = {n.user_id: n for n in Notification.objects.filter(kind="test.digest")}
+    assert notices[org.officer.pk].title == "2026 年营业日历"
+    assert notices[org.outlethead.pk].title == "Business calendar 2027"
+    assert sorted(mail.outbox[i].to[0] for i in range(len(mail.outbox))) == [
+        "p0@example.com",
+        "p1@example.com",
+        "p3@example.com",
+    ]
+    assert notify_many(kind="test.digest", title=TITLE, recipients=recipients, dedupe_key="digest:1") == 0
+    assert Notification.objects.filter(kind="test.digest").count() == 4

@@ -246,3 +246,98 @@ def test_weights_default_before_head_office_saves_any(db):
     defaults = (weights.overdue_danger, weights.escalated_danger, weights.missed_check, weights.failed_test)
     assert defaults == (5, 8, 2, 4)
     assert (weights.overdue_test, weights.no_recent_drill, weights.drill_window_days) == (3, 3, 90)
+
+
+def test_each_branch_row_of_the_head_office_breakdown_equals_that_branchs_own_figures(client, seeded):
+    """The breakdown reads all branches at once; each row still says what the branch's own selectors say.
+    A head-office drill held at outlets of both branches counts once for each, a signed letter in branch 1."""
+    from drills import services as drill_services
+    from drills.choices import DrillKind
+    from drills.selectors import drill_counts
+    from responsibilities import services as letter_services
+    from responsibilities.models import Letter
+    from responsibilities.selectors import letter_coverage, letter_coverage_by_unit
+
+    bank_tree(seeded.head_office, branches=2, sub_branches=2, premises=1, tag="X")
+    drill = drill_services.drill_plan(
+        unit=seeded.head_office,
+        premises=[seeded.outlet_a, seeded.outlet_b],
+        kind=DrillKind.ON_SITE,
+        scenario="持刀抢劫柜面",
+        planned_date=datetime.date(2026, 12, 5),
+        by=seeded.headoffice,
+    )
+    drill_services.drill_record(
+        drill=drill,
+        by=seeded.headoffice,
+        held_at=_at(5),
+        duration_minutes=30,
+        score=90,
+        evaluation="",
+        expected=[],
+        attended=[],
+    )
+    round = letter_services.round_request(unit=seeded.branch1, year=2026, by=seeded.security)
+    letter_services.round_run(round_id=round.pk)
+    letter = Letter.objects.current().get(year=2026, party_user=seeded.officer)
+    letter_services.letter_sign(letter=letter, by=seeded.officer, typed_name=seeded.officer.full_name)
+
+    board = _board(client, seeded.headoffice).context["board"]
+    user, end = seeded.headoffice, datetime.date(2026, 12, 31)
+    branch_rows = [r for r in board.rows if r.unit is not None]
+    assert len(branch_rows) >= 4
+    by_unit = {c.unit: c for c in letter_coverage_by_unit(user=user, parent=seeded.head_office, year=2026)}
+    for row in branch_rows:
+        hazards = hazard_counts(user=user, start=MONTH, end=end, unit=row.unit, today=TODAY.date())
+        drills = drill_counts(user=user, unit=row.unit, start=MONTH, end=end, today=TODAY.date())
+        letters = letter_coverage(user=user, unit=row.unit, year=2026, with_names=False)
+        figures = (row.hazards_found, row.hazards_open, row.hazards_overdue, row.hazards_escalated)
+        assert figures == (hazards.found, hazards.open, hazards.overdue, hazards.escalated), row.label
+        assert (row.drills_done, row.letters_percent) == (drills.drills_done, letters.staff_percent), row.label
+        grouped = by_unit[row.unit]
+        assert (grouped.staff_total, grouped.staff_signed, grouped.departments_total) == (
+            letters.staff_total,
+            letters.staff_signed,
+            letters.departments_total,
+        ), row.label
+        assert (grouped.departments_signed, grouped.premises_total, grouped.premises_signed) == (
+            letters.departments_signed,
+            letters.premises_total,
+            letters.premises_signed,
+        ), row.label
+    row_of = {r.unit: r for r in branch_rows}
+    assert (row_of[seeded.branch1].drills_done, row_of[seeded.branch2].drills_done) == (1, 1)
+    assert row_of[seeded.branch1].hazards_open == 3 and row_of[seeded.branch2].hazards_overdue == 1
+    assert 0 < row_of[seeded.branch1].letters_percent < 100
+
+
+def test_the_trend_shows_each_months_hidden_dangers_as_the_selector_counts_them(client, seeded):
+    """The 12-month trend reads all months in one query; each month still equals ``hazard_counts``."""
+    _hazard(seeded.outlet_a, seeded.security, found=_at(20, 11), deadline=datetime.date(2026, 11, 25))
+    closed = HazardStatus.CLOSED
+    for premises, found, deadline, closed_at in (
+        (seeded.outlet_a, _at(3, 11), 5, _at(9, 11)),
+        (seeded.outlet_a2, _at(28, 10), 2, _at(1, 11)),
+    ):
+        _hazard(
+            premises,
+            seeded.security,
+            found=found,
+            deadline=datetime.date(2026, 11, deadline),
+            status=closed,
+            closed=closed_at,
+        )
+    client.force_login(seeded.president)
+    with time_machine.travel(TODAY, tick=False):
+        points = client.get(reverse("dashboards:dashboard"), {"month": "2026-12"}).context["points"]
+        for point in points:
+            end = datetime.date(point.month.year, point.month.month, 28) + datetime.timedelta(days=4)
+            end -= datetime.timedelta(days=end.day)
+            counts = hazard_counts(user=seeded.president, start=point.month, end=end, unit=seeded.branch1)
+            shown = (point.hazards_found, point.hazards_rectified, point.hazards_open)
+            assert shown == (counts.found, counts.rectified, counts.open), point.month
+    by_month = {p.month: p for p in points}
+    november, december = by_month[datetime.date(2026, 11, 1)], by_month[MONTH]
+    # By hand: two found in November, two closed (one found in October), one still open at its end.
+    assert (november.hazards_found, november.hazards_rectified, november.hazards_open) == (2, 2, 1)
+    assert (december.hazards_found, december.hazards_rectified, december.hazards_open) == (4, 1, 4)

@@ -148,3 +148,80 @@ def test_the_incident_form_offers_premises_by_search(client, org):
     page = client.get(reverse("incidents:incident_create")).content.decode()
     assert not re.search(r'<select[^>]*name="premises"', page)
     assert 'hx-get="/branches/search/premises/"' in page or "search/premises" in page
+
+
+def test_the_head_office_dashboard_computed_afresh_does_not_grow_with_branches(client, org):
+    """The first view after a change (nothing cached): the breakdown asks for all branches at once."""
+    _same_at_n_and_2n(
+        client, org.headoffice, org.head_office, reverse("dashboards:dashboard"), {"month": "2026-12"}, cold=True
+    )
+
+
+def test_the_branch_dashboard_computed_afresh_does_not_grow_with_sub_branches(client, org):
+    _same_at_n_and_2n(
+        client, org.president, org.branch1, reverse("dashboards:dashboard"), {"month": "2026-12"}, cold=True
+    )
+
+
+# --------------------------------------------------------------------------- the daily check
+
+
+def _daily_check_queries(client, org, day: datetime.date) -> dict[str, int]:
+    """Queries of the tap on one defence group and of the submission of the day's before-opening check
+    at ``org.outlet_a``, every item answered, as the phone sends them."""
+    from inspections.choices import Defence
+    from inspections.models import Assignment
+    from inspections.services import inspection_start
+    from tests.inspection_helpers import answer_all
+
+    assignment = Assignment.objects.get(rule__code="L4-OPEN", premises=org.outlet_a, period_start=day)
+    opened = datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=NOW.tzinfo)
+    with time_machine.travel(opened, tick=False):
+        inspection = inspection_start(assignment=assignment, by=org.officer)
+        client.force_login(org.officer)
+        tap = reverse("inspections:daily_group_pass", args=[inspection.pk, Defence.PHYSICAL])
+        with CaptureQueriesContext(connection) as tapped:
+            assert client.post(tap, HTTP_HX_REQUEST="true").status_code == 200
+        answer_all(inspection, org.officer)
+    with time_machine.travel(opened + datetime.timedelta(minutes=10), tick=False):
+        submit = reverse("inspections:daily_submit", args=[inspection.pk])
+        with CaptureQueriesContext(connection) as submitted:
+            assert client.post(submit, {"performed_at": f"{day}T08:09"}).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.is_submitted and not inspection.too_fast
+    return {"tap": len(tapped), "submit": len(submitted), "answers": inspection.answers.count()}
+
+
+# The submission: the session, the user and their scope (5), the check read and then locked under its
+# draft (2), its answers once (1), its row and audit row (2), the premises-month summary locked,
+# recounted and written (4, and the cache version's unit), the co-signer and their notice (about 6),
+# savepoints. Measured 29 on PostgreSQL; before issue 19's cheap check it read every answer's
+# existence and wrote each one, and grew with the checklist.
+DAILY_SUBMIT_QUERIES = 29
+# The "all fine" tap of one group: the scope (5), the lock (1), the group's answers (1), one UPDATE
+# and one audit INSERT, and the group's photos for the page it returns.
+DAILY_TAP_QUERIES = 16
+
+
+def test_a_daily_check_costs_the_same_however_many_items_it_has(client, org):
+    """Twice the items on the checklist: the same number of queries to tap a group "all fine" and to
+    submit (the answers are written and read in whole statements, never one by one)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from inspections.choices import Defence
+    from inspections.models import Answer, ChecklistItem, FrequencyRule, Inspection
+
+    cycle_open(month=MONTH)
+    ContentType.objects.get_for_models(Answer, Inspection)  # cached per process, as in a running server
+    at_n = _daily_check_queries(client, org, datetime.date(2026, 12, 15))
+    version = FrequencyRule.objects.get(code="L4-OPEN").template.current_version
+    more = [
+        ChecklistItem(version=version, code=f"X{n:02}", defence=Defence.PHYSICAL, text=f"加项 {n}", order=100 + n)
+        for n in range(at_n["answers"])
+    ]
+    ChecklistItem.objects.bulk_create(more)
+    at_2n = _daily_check_queries(client, org, datetime.date(2026, 12, 16))
+    assert at_2n["answers"] == 2 * at_n["answers"]
+    assert (at_2n["tap"], at_2n["submit"]) == (at_n["tap"], at_n["submit"])
+    assert at_n["submit"] <= DAILY_SUBMIT_QUERIES
+    assert at_n["tap"] <= DAILY_TAP_QUERIES

@@ -95,6 +95,23 @@ def test_summaries_kept_by_the_services_equal_a_recount_from_raw_rows(daily, tim
     assert kept[0] and kept[1]
 
 
+def test_a_cycle_just_opened_has_the_summaries_a_recount_from_raw_rows_gives(daily):
+    org = daily
+    org.outlet_a2.open_24h = True  # patrolled every day, three times
+    org.outlet_a2.save()
+    opened = _table(ComplianceSummary), _table(DailySummary)
+    rebuild_month(DECEMBER)
+    assert (_table(ComplianceSummary), _table(DailySummary)) == opened
+
+    cycle_open(month=D(2027, 1, 1))  # counted from what it wrote, not read back
+    january = _table(ComplianceSummary), _table(DailySummary)
+    rebuild_month(D(2027, 1, 1))
+    assert (_table(ComplianceSummary), _table(DailySummary)) == january
+    assert len(january[0]) > len(opened[0]) and len(january[1]) > len(opened[1])
+    unassigned = ComplianceSummary.objects.filter(month=D(2027, 1, 1), unassigned__gt=0)
+    assert unassigned.exists()  # branch 2 has no president: its sub-branch's checks show as nobody's
+
+
 def _trend_queries(user, unit, today):
     from dashboards.selectors import Tree, trend
 

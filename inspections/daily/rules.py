@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from branches.choices import Post
@@ -29,16 +30,19 @@ def cosigners_of(inspection: Inspection) -> list[User]:
     """Who may co-sign: the outlet head of the premises (or whoever acts for them); for a vault,
     any other custodian of it as well."""
     today = timezone.localdate()
-    heads = list(User.objects.filter(is_active=True, home_premises=inspection.premises, post=Post.OUTLET_HEAD)) + [
-        acting.user
-        for acting in inspection.premises.acting_set.filter(
-            post=Post.OUTLET_HEAD, start_date__lte=today, end_date__gte=today, user__is_active=True
-        ).select_related("user")
-    ]
-    if purpose_of(inspection) == Purpose.VAULT_DUAL:
-        heads += list(User.objects.filter(is_active=True, home_premises=inspection.premises))
-    unique = {person.pk: person for person in heads}
-    return list(unique.values())
+    premises = inspection.premises_id
+    acting = User.objects.filter(
+        actings__premises=premises,
+        actings__post=Post.OUTLET_HEAD,
+        actings__start_date__lte=today,
+        actings__end_date__gte=today,
+    )
+    own = Q(home_premises=premises)
+    if purpose_of(inspection) != Purpose.VAULT_DUAL:  # a vault: any other custodian of it as well
+        own &= Q(post=Post.OUTLET_HEAD)
+    # One query for the heads of the premises and whoever acts for one today.
+    heads = User.objects.filter(own | Q(pk__in=acting.values("pk")), is_active=True).order_by("pk")
+    return list(heads)
 
 
 def minimum_seconds(items: int) -> int:

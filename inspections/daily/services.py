@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -30,14 +29,13 @@ from core.selectors import opening_hours
 from core.services import notify, signature_sign
 from inspections import summaries
 from inspections.choices import Purpose
-from inspections.daily.rules import cosigners_of, needs_cosign, purpose_of
+from inspections.daily.rules import cosigners_of, minimum_seconds, needs_cosign, purpose_of
 from inspections.hazards.models import Hazard
 from inspections.models import Answer, Inspection
 from inspections.services import answers_pass, assignment_complete, inspection_facts, inspection_submit
 from safetybank.audit import set_reason
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
-SUBMITTED_FIELDS = ["status", "submitted_at", "performed_at", "seconds_spent", "too_fast", "acknowledge_by"]
 
 
 def check_day(inspection: Inspection) -> datetime.date:
@@ -62,6 +60,11 @@ def group_pass(*, inspection: Inspection, defence: str, by: User) -> int:
     """The one "all fine" tap of a defence group: every unanswered pass/fail item of it passes, in
     one statement (and one for the audit rows). Items already answered (a failure, say) are left
     as they are. Returns how many were answered."""
+    return group_pass_answers(inspection=inspection, defence=defence, by=by)[0]
+
+
+def group_pass_answers(*, inspection: Inspection, defence: str, by: User) -> tuple[int, list[Answer]]:
+    """``group_pass``, also giving the group's answers as saved (what the page shows next, unread again)."""
     return answers_pass(inspection=inspection, by=by, item__defence=defence)
 
 
@@ -90,20 +93,18 @@ def daily_check_submit(
     performed_at = performed_at or now
     _check_stated_time(inspection, performed_at, now)
     seconds = max(0, int((now - inspection.started_at).total_seconds()))
-    items = Answer.objects.filter(inspection=inspection).count()
-    minimum = settings.DAILY_CHECK_MIN_SECONDS_PER_ITEM * items
     cosigned = needs_cosign(inspection)
     with transaction.atomic():
+        # The answers are read once, under the draft's lock: the too-fast flag counts them there.
+        # ``inspection`` comes back with the submission's columns (the premises and checklist stay cached).
         hazards = inspection_submit(
             inspection=inspection,
             by=by,
             complete=False,
             performed_at=performed_at,
             seconds_spent=seconds,
-            too_fast=seconds < minimum,
+            counted=lambda answers: {"too_fast": seconds < minimum_seconds(len(answers))},
         )
-        # The submission's own columns only: the premises and checklist already loaded stay cached.
-        inspection.refresh_from_db(fields=SUBMITTED_FIELDS)
         if not cosigned:
             assignment_complete(inspection, late=is_late(inspection))
         else:

@@ -48,7 +48,9 @@ def today(request):
 @require_POST
 @idempotent
 def start(request, pk: int):
-    assignment = get_object_or_404(Assignment.objects.for_user(request.user), pk=pk)
+    assignment = get_object_or_404(
+        Assignment.objects.for_user(request.user).select_related("premises__unit", "version"), pk=pk
+    )
     require(request, "inspection.perform")
     try:
         inspection = inspection_start(assignment=assignment, by=request.user)
@@ -118,14 +120,15 @@ def group_pass(request, pk: int, defence: str):
     require(request, "inspection.perform")
     if defence not in Defence.values:
         return HttpResponse(status=404)
-    error = ""
+    error, answers = "", None
     try:
-        services.group_pass(inspection=inspection, defence=defence, by=request.user)
+        _passed, answers = services.group_pass_answers(inspection=inspection, defence=defence, by=request.user)
     except ValidationError as exc:
         error = " ".join(exc.messages)
         if is_replay(request):
             return conflict_response(exc)
-    group = next(g for g in _grouped(answer_rows(inspection)) if g["defence"] == defence)
+    rows = answer_rows(inspection, answers) if answers is not None else answer_rows(inspection)
+    group = next(g for g in _grouped(rows) if g["defence"] == defence)
     if is_htmx(request):
         return render(
             request,

@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from branches.choices import Post
 from branches.permissions import effective_posts
+from branches.selectors import sum_by_subtree
 from core.selectors import SECURITY_POSTS, superior_of
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.hazards.models import Hazard, HazardEvent
 from inspections.hazards.rules import verify_refusal
+from safetybank.periods import month_end
 
 # --------------------------------------------------------------------------- counts
 
@@ -69,6 +71,23 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
+def _conditions(*, start: datetime.date, end: datetime.date, today: datetime.date) -> dict[str, Q]:
+    """What each figure of ``HazardCounts`` counts, as a filter on dangers (see there)."""
+    as_of = min(end, today)
+    since, until = _day_start(start), _day_start(end + datetime.timedelta(days=1))
+    as_of_end = _day_start(as_of + datetime.timedelta(days=1))
+    still_open = Q(found_at__lt=as_of_end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_end))
+    return {
+        "found": Q(found_at__gte=since, found_at__lt=until),
+        "rectified": Q(status=HazardStatus.CLOSED, closed_at__gte=since, closed_at__lt=until),
+        "open": still_open,
+        "overdue": still_open & Q(deadline__lt=as_of),
+        "escalated": still_open
+        & Q(escalation_level__gt=EscalationLevel.NONE)
+        & (Q(escalated_at__isnull=True) | Q(escalated_at__lt=as_of_end)),
+    }
+
+
 def hazard_counts(
     *,
     user,
@@ -79,11 +98,7 @@ def hazard_counts(
 ) -> HazardCounts:
     """Counts of hidden dangers found, rectified (on time), open, overdue and escalated, by grade and category,
     within ``user``'s scope and, when ``unit`` is given, that unit's subtree. Five small queries."""
-    today = today or timezone.localdate()
-    as_of = min(end, today)
-    since, until = _day_start(start), _day_start(end + datetime.timedelta(days=1))
-    as_of_end = _day_start(as_of + datetime.timedelta(days=1))
-
+    conditions = _conditions(start=start, end=end, today=today or timezone.localdate())
     hazards = Hazard.objects.in_scope(user)  # the unit's dangers, not what the reader follows
     if unit is not None:
         hazards = hazards.filter(unit__path__startswith=unit.path)
@@ -105,10 +120,10 @@ def hazard_counts(
                 else:
                     setattr(figures, name, getattr(figures, name) + 1)
 
-    found = hazards.filter(found_at__gte=since, found_at__lt=until).values_list("grade", "category")
+    found = hazards.filter(conditions["found"]).values_list("grade", "category")
     add("found", ((g, c, False) for g, c in found))
 
-    closed = hazards.filter(status=HazardStatus.CLOSED, closed_at__gte=since, closed_at__lt=until)
+    closed = hazards.filter(conditions["rectified"])
     add(
         "rectified",
         (
@@ -116,18 +131,60 @@ def hazard_counts(
             for g, c, deadline, closed_at in closed.values_list("grade", "category", "deadline", "closed_at")
         ),
     )
-
-    still_open = hazards.filter(found_at__lt=as_of_end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=as_of_end))
-    add("open", ((g, c, False) for g, c in still_open.values_list("grade", "category")))
-    add("overdue", ((g, c, False) for g, c in still_open.filter(deadline__lt=as_of).values_list("grade", "category")))
-    escalated = still_open.filter(escalation_level__gt=EscalationLevel.NONE).filter(
-        Q(escalated_at__isnull=True) | Q(escalated_at__lt=as_of_end)
-    )
-    add("escalated", ((g, c, False) for g, c in escalated.values_list("grade", "category")))
+    for name in ("open", "overdue", "escalated"):
+        add(name, ((g, c, False) for g, c in hazards.filter(conditions[name]).values_list("grade", "category")))
 
     counts.by_grade = {grade: slices["grade", grade].as_dict() for grade in HazardGrade.values}
     counts.by_category = {category: slices["category", category].as_dict() for category in HazardCategory.values}
     return counts
+
+
+def _figures(conditions: dict[str, Q]) -> dict[str, Q]:
+    """Each figure of ``HazardFigures`` as a filter (rectified on time: closed by its local deadline day)."""
+    on_time = conditions["rectified"] & (Q(deadline__isnull=True) | Q(closed_at__date__lte=F("deadline")))
+    return {**conditions, "rectified_on_time": on_time}
+
+
+def hazard_counts_by_month(
+    *, user, months: list[datetime.date], unit=None, today: datetime.date | None = None
+) -> dict[datetime.date, HazardFigures]:
+    """``hazard_counts``' totals for each whole month of ``months`` (first days), by month, in one query
+    (the 12-month trend of a dashboard)."""
+    today = today or timezone.localdate()
+    hazards = Hazard.objects.in_scope(user)
+    if unit is not None:
+        hazards = hazards.filter(unit__path__startswith=unit.path)
+    figures = {
+        (i, name): Count("pk", filter=condition)
+        for i, month in enumerate(months)
+        for name, condition in _figures(_conditions(start=month, end=month_end(month), today=today)).items()
+    }
+    counts = hazards.order_by().aggregate(**{f"{name}_{i}": count for (i, name), count in figures.items()})
+    result = {month: HazardFigures() for month in months}
+    for i, name in figures:
+        setattr(result[months[i]], name, counts[f"{name}_{i}"])
+    return result
+
+
+def hazard_counts_by_unit(
+    *, user, start: datetime.date, end: datetime.date, units, today: datetime.date | None = None
+) -> dict[int, HazardFigures]:
+    """``hazard_counts``' totals for the subtree of each of ``units``, by unit id (the breakdown of a
+    dashboard): one query grouped by the danger's unit, summed per subtree, whatever the number of units."""
+    conditions = _conditions(start=start, end=end, today=today or timezone.localdate())
+    paths = [unit.path for unit in units]
+    in_units = Q()
+    for path in paths:
+        in_units |= Q(unit__path__startswith=path)
+    rows = (
+        Hazard.objects.in_scope(user)
+        .filter(in_units)
+        .order_by()
+        .values(unit_path=F("unit__path"))
+        .annotate(**{name: Count("pk", filter=condition) for name, condition in _figures(conditions).items()})
+    )
+    totals = sum_by_subtree(units, rows, path_key="unit_path") if paths else {}
+    return {pk: HazardFigures(**figures) for pk, figures in totals.items()}
 
 
 # --------------------------------------------------------------------------- lists and queues

@@ -1,12 +1,11 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from branches.tables import ObjectTable
 from inspections.hazards.models import Hazard
 
-ATTRS = {"class": "table table-sm table-striped align-middle"}
 
-
-class HazardTable(tables.Table):
+class HazardTable(ObjectTable):
     code = tables.Column(verbose_name=_("No."), linkify=True, order_by=("found_at",))
     description = tables.TemplateColumn(
         template_name="inspections/hazards/partials/_description_cell.html",
@@ -60,7 +59,7 @@ class HazardTable(tables.Table):
     def value_is_repeat(self, record):
         return _("Yes") if record.is_repeat else ""
 
-    class Meta:
+    class Meta(ObjectTable.Meta):
         model = Hazard
         fields = [
             "code",
@@ -73,5 +72,4 @@ class HazardTable(tables.Table):
             "responsible",
             "deadline",
         ]
-        attrs = ATTRS
         row_attrs = {"class": lambda record: "table-danger" if record.is_overdue else ""}

@@ -51,13 +51,10 @@ def hazard_report(request):
         data = form.cleaned_data
         try:
             hazard = services.hazard_report(
-                premises=data["premises"],
-                description=data["description"],
-                category=data["category"],
                 grade=data.get("grade") or HazardGrade.GENERAL,
-                item_code=data["item_code"],
                 uploads=data["photos"],
                 by=request.user,
+                **form.values("premises", "description", "category", "item_code"),
             )
         except ValidationError as error:
             form.add_error(None, error)
