@@ -67,7 +67,8 @@
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn-close btn-close-white ms-1";
-      remove.setAttribute("aria-label", option.dataset.label);
+      // The same name the page gives the chips it draws: "移除 城关营业部".
+      remove.setAttribute("aria-label", (p.root.dataset.removeLabel || "Remove") + " " + option.dataset.label);
       remove.setAttribute("data-search-select-remove", "");
       chip.appendChild(hidden);
       chip.appendChild(document.createTextNode(option.dataset.label + " "));
