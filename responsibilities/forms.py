@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import UnitKind
 from branches.models import Unit, User
+from branches.widgets import SearchSelect
 from core.forms import AttachmentField
 from responsibilities.choices import CommitteeRole
 from responsibilities.models import JointDefenceAgreement, LetterTemplate, PostDuty
@@ -72,7 +73,12 @@ class PostDutyForm(SafeModelForm):
 
 
 class CommitteeMemberForm(SafeForm):
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.filter(is_active=True))
+    # A search box, not a <select>: a head office's subtree holds tens of thousands of staff.
+    user = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=User.objects.filter(is_active=True),
+        widget=SearchSelect("branches:people_search"),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=CommitteeRole.choices, initial=CommitteeRole.MEMBER)
     start_date = forms.DateField(label=_("From"), widget=DATE, initial=timezone.localdate)
 
@@ -88,7 +94,11 @@ class EndSeatForm(SafeForm):
 
 class DutyDayForm(SafeForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=User.objects.filter(is_active=True))
+    leader = forms.ModelChoiceField(
+        label=_("Leader on duty"),
+        queryset=User.objects.filter(is_active=True),
+        widget=SearchSelect("branches:people_search"),  # a search box: a subtree may hold thousands of staff
+    )
     phone = forms.CharField(
         label=_("Duty phone"), max_length=30, required=False, help_text=_("Empty: the leader's own phone.")
     )

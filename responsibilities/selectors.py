@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from branches.choices import Post, PremisesKind, UnitKind
@@ -127,12 +127,15 @@ def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> 
         .annotate(signed=_signed(year, party_premises=OuterRef("pk")))
     )
     coverage = Coverage(unit=unit, year=year)
-    coverage.staff_total = staff.count()
-    coverage.staff_signed = staff.filter(signed=True).count()
-    coverage.departments_total = departments.count()
-    coverage.departments_signed = departments.filter(signed=True).count()
-    coverage.premises_total = outlets.count()
-    coverage.premises_signed = outlets.filter(signed=True).count()
+    signed = Count("pk", filter=Q(signed=True))
+    for queryset, total, done in (
+        (staff, "staff_total", "staff_signed"),
+        (departments, "departments_total", "departments_signed"),
+        (outlets, "premises_total", "premises_signed"),
+    ):
+        counts = queryset.aggregate(total=Count("pk"), done=signed)  # one query for both figures
+        setattr(coverage, total, counts["total"])
+        setattr(coverage, done, counts["done"])
     if with_names:
         # A queryset, so that a page of it is read (a head office has tens of thousands of staff).
         coverage.unsigned_staff = (
@@ -141,10 +144,65 @@ def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> 
     return coverage
 
 
+def _child_of(parent: Unit):
+    """A function giving, for a unit path in ``parent``'s subtree, the id of ``parent``'s child above it
+    (None for ``parent`` itself)."""
+    index = parent.depth + 1
+
+    def child(path: str) -> int | None:
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        return ids[index] if len(ids) > index else None
+
+    return child
+
+
 def letter_coverage_by_unit(*, user, parent: Unit, year: int) -> list[Coverage]:
-    """The coverage of each subordinate unit (not departments) of ``parent``, for a table."""
-    children = Unit.objects.for_user(user).filter(parent=parent).exclude(kind=UnitKind.DEPARTMENT).order_by("path")
-    return [letter_coverage(user=user, unit=child, year=year, with_names=False) for child in children]
+    """The coverage of each subordinate unit (not departments) of ``parent``, for a table: each child's
+    subtree summed from three grouped counts, so a constant number of queries however many units."""
+    children = list(
+        Unit.objects.for_user(user).filter(parent=parent).exclude(kind=UnitKind.DEPARTMENT).order_by("path")
+    )
+    if not children:
+        return []
+    rows = {child.pk: Coverage(unit=child, year=year) for child in children}
+    child_of = _child_of(parent)
+    below = Q(path__startswith=parent.path) & ~Q(pk=parent.pk)
+    paths = dict(Unit.objects.for_user(user).filter(below).values_list("pk", "path"))
+    signed = Count("pk", filter=Q(signed=True))
+    staff = (
+        User.objects.for_user(user)
+        .filter(is_active=True, is_superuser=False, unit_id__in=paths)
+        .annotate(signed=_signed(year, party_user=OuterRef("pk"), post=OuterRef("post")))
+        .values("unit_id")
+        .annotate(total=Count("pk"), done=signed)
+        .order_by()
+    )
+    departments = (
+        Unit.objects.for_user(user)
+        .filter(below, kind=UnitKind.DEPARTMENT)
+        .annotate(signed=_signed(year, party_unit=OuterRef("pk"), kind=LetterKind.DEPARTMENT))
+        .values_list("pk", "signed")
+    )
+    outlets = (
+        Premises.objects.for_user(user)
+        .filter(unit_id__in=paths, is_active=True, kind=PremisesKind.OUTLET)
+        .annotate(signed=_signed(year, party_premises=OuterRef("pk")))
+        .values("unit_id")
+        .annotate(total=Count("pk"), done=signed)
+        .order_by()
+    )
+    departments = [{"unit_id": pk, "total": 1, "done": int(done)} for pk, done in departments]
+    for counts, total, done in (
+        (staff, "staff_total", "staff_signed"),
+        (departments, "departments_total", "departments_signed"),
+        (outlets, "premises_total", "premises_signed"),
+    ):
+        for row in counts:
+            coverage = rows.get(child_of(paths.get(row["unit_id"], "")))
+            if coverage is not None:
+                setattr(coverage, total, getattr(coverage, total) + row["total"])
+                setattr(coverage, done, getattr(coverage, done) + row["done"])
+    return list(rows.values())
 
 
 def unsigned_letters(*, user, unit: Unit, year: int) -> QuerySet[Letter]:

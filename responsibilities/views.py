@@ -237,6 +237,13 @@ def _coverage_unit(request) -> Unit:
     return unit
 
 
+def _counted_page(queryset, count: int, request):
+    """A page of ``queryset`` whose length is already known (the coverage counted it): no second count."""
+    paginator = Paginator(queryset, UNSIGNED_PER_PAGE)
+    paginator.count = count  # a cached property: set, it is not counted again
+    return paginator.get_page(request.GET.get("page"))
+
+
 @login_required
 def coverage(request):
     require(request, "letter.coverage")
@@ -247,7 +254,7 @@ def coverage(request):
         "unit": unit,
         "year": year,
         "coverage": coverage,
-        "unsigned": Paginator(coverage.unsigned_staff, UNSIGNED_PER_PAGE).get_page(request.GET.get("page")),
+        "unsigned": _counted_page(coverage.unsigned_staff, coverage.staff_total - coverage.staff_signed, request),
         "pager_query": urlencode({"unit": unit.pk, "year": year}),
         "children": selectors.letter_coverage_by_unit(user=request.user, parent=unit, year=year),
         "ancestors": unit.ancestors(include_self=False),
