@@ -90,7 +90,10 @@ class EndSeatForm(SafeForm):
 
 class DutyDayForm(SafeForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    leader = forms.ModelChoiceField(label=_("Leader on duty"), queryset=User.objects.filter(is_active=True))
+    leader = forms.ModelChoiceField(
+        label=_("Leader on duty"),
+        queryset=User.objects.filter(is_active=True),
+    )
     phone = forms.CharField(
         label=_("Duty phone"), max_length=30, required=False, help_text=_("Empty: the leader's own phone.")
     )

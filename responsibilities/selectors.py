@@ -14,7 +14,6 @@ from django.utils import timezone
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from branches.permissions import can
-from branches.selectors import sum_by_subtree
 from core.selectors import WorkingCalendar
 from responsibilities.choices import SIGNED_STATUSES, LetterKind, LetterStatus
 from responsibilities.models import (
@@ -106,25 +105,12 @@ def _signed(year: int, **party) -> Exists:
     return Exists(Letter.objects.filter(year=year, status__in=SIGNED_STATUSES, **party))
 
 
-def _parties(*, user, path: str, year: int) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """Staff, departments and outlets under ``path`` that a letter of ``year`` covers, each annotated
-    ``signed`` (see ``Coverage``), as ``user`` may see them."""
-    staff = (
-        User.objects.for_user(user)
-        .filter(is_active=True, is_superuser=False, unit__path__startswith=path)
-        .annotate(signed=_signed(year, party_user=OuterRef("pk"), post=OuterRef("post")))
+def _signed_staff(staff: QuerySet[User], year: int) -> QuerySet[Letter]:
+    """The signed letters of ``staff`` for the post each holds now: counted from the letters' side (a semi-join),
+    not with an EXISTS per member of staff, which PostgreSQL costs so high at a head office that it compiles it."""
+    return Letter.objects.filter(
+        year=year, status__in=SIGNED_STATUSES, party_user__in=staff.values("pk"), post=F("party_user__post")
     )
-    departments = (
-        Unit.objects.for_user(user)
-        .filter(path__startswith=path, kind=UnitKind.DEPARTMENT)
-        .annotate(signed=_signed(year, party_unit=OuterRef("pk"), kind=LetterKind.DEPARTMENT))
-    )
-    outlets = (
-        Premises.objects.for_user(user)
-        .filter(unit__path__startswith=path, is_active=True, kind=PremisesKind.OUTLET)
-        .annotate(signed=_signed(year, party_premises=OuterRef("pk")))
-    )
-    return staff, departments, outlets
 
 
 def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> Coverage:
@@ -133,14 +119,29 @@ def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> 
 
     Counts only what ``user`` may see, so an out-of-scope unit gives zeros.
     """
-    staff, departments, outlets = _parties(user=user, path=unit.path, year=year)
+    members = User.objects.for_user(user).filter(is_active=True, is_superuser=False, unit__path__startswith=unit.path)
+    staff = members.annotate(signed=_signed(year, party_user=OuterRef("pk"), post=OuterRef("post")))
+    departments = (
+        Unit.objects.for_user(user)
+        .filter(path__startswith=unit.path, kind=UnitKind.DEPARTMENT)
+        .annotate(signed=_signed(year, party_unit=OuterRef("pk"), kind=LetterKind.DEPARTMENT))
+    )
+    outlets = (
+        Premises.objects.for_user(user)
+        .filter(unit__path__startswith=unit.path, is_active=True, kind=PremisesKind.OUTLET)
+        .annotate(signed=_signed(year, party_premises=OuterRef("pk")))
+    )
     coverage = Coverage(unit=unit, year=year)
-    coverage.staff_total = staff.count()
-    coverage.staff_signed = staff.filter(signed=True).count()
-    coverage.departments_total = departments.count()
-    coverage.departments_signed = departments.filter(signed=True).count()
-    coverage.premises_total = outlets.count()
-    coverage.premises_signed = outlets.filter(signed=True).count()
+    signed = Count("pk", filter=Q(signed=True))
+    for queryset, total, done in (
+        (departments, "departments_total", "departments_signed"),
+        (outlets, "premises_total", "premises_signed"),
+    ):
+        counts = queryset.aggregate(total=Count("pk"), done=signed)  # one query for both figures
+        setattr(coverage, total, counts["total"])
+        setattr(coverage, done, counts["done"])
+    coverage.staff_total = members.count()
+    coverage.staff_signed = _signed_staff(members, year).aggregate(n=Count("party_user", distinct=True))["n"]
     if with_names:
         # A queryset, so that a page of it is read (a head office has tens of thousands of staff).
         coverage.unsigned_staff = (
@@ -149,41 +150,70 @@ def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> 
     return coverage
 
 
+def _child_of(parent: Unit):
+    """A function giving, for a unit path in ``parent``'s subtree, the id of ``parent``'s child above it
+    (None for ``parent`` itself)."""
+    index = parent.depth + 1
+
+    def child(path: str) -> int | None:
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        return ids[index] if len(ids) > index else None
+
+    return child
+
+
 def letter_coverage_by_unit(*, user, parent: Unit, year: int) -> list[Coverage]:
-    """The coverage of each subordinate unit (not departments) of ``parent``, for a table: ``letter_coverage``
-    of each, in three queries grouped by unit path (staff, departments, outlets) whatever their number."""
+    """The coverage of each subordinate unit (not departments) of ``parent``, for a table: each child's
+    subtree summed from three grouped counts, so a constant number of queries however many units."""
     children = list(
         Unit.objects.for_user(user).filter(parent=parent).exclude(kind=UnitKind.DEPARTMENT).order_by("path")
     )
     if not children:
         return []
-    staff, departments, outlets = _parties(user=user, path=parent.path, year=year)
-
-    def grouped(queryset, path):
-        return sum_by_subtree(
-            children,
-            queryset.order_by()
-            .values(unit_path=F(path))
-            .annotate(total=Count("pk"), signed=Count("pk", filter=Q(signed=True))),
-            path_key="unit_path",
-        )
-
-    by_staff, by_department, by_outlet = (
-        grouped(staff, "unit__path"),
-        grouped(departments, "path"),
-        grouped(outlets, "unit__path"),
+    rows = {child.pk: Coverage(unit=child, year=year) for child in children}
+    child_of = _child_of(parent)
+    below = Q(path__startswith=parent.path) & ~Q(pk=parent.pk)
+    paths = dict(Unit.objects.for_user(user).filter(below).values_list("pk", "path"))
+    signed = Count("pk", filter=Q(signed=True))
+    within = parent.path  # a join on the unit's path: cheaper than a list of a thousand unit ids
+    staff = User.objects.for_user(user).filter(is_active=True, is_superuser=False, unit__path__startswith=within)
+    signed_by_unit = dict(
+        _signed_staff(staff, year)
+        .values("party_user__unit_id")
+        .annotate(n=Count("party_user", distinct=True))
+        .values_list("party_user__unit_id", "n")
+        .order_by()
     )
-    result = []
-    for child in children:
-        coverage = Coverage(unit=child, year=year)
-        coverage.staff_total = by_staff[child.pk].get("total", 0)
-        coverage.staff_signed = by_staff[child.pk].get("signed", 0)
-        coverage.departments_total = by_department[child.pk].get("total", 0)
-        coverage.departments_signed = by_department[child.pk].get("signed", 0)
-        coverage.premises_total = by_outlet[child.pk].get("total", 0)
-        coverage.premises_signed = by_outlet[child.pk].get("signed", 0)
-        result.append(coverage)
-    return result
+    staff = [
+        {"unit_id": pk, "total": n, "done": signed_by_unit.get(pk, 0)}
+        for pk, n in staff.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n").order_by()
+    ]
+    departments = (
+        Unit.objects.for_user(user)
+        .filter(below, kind=UnitKind.DEPARTMENT)
+        .annotate(signed=_signed(year, party_unit=OuterRef("pk"), kind=LetterKind.DEPARTMENT))
+        .values_list("pk", "signed")
+    )
+    outlets = (
+        Premises.objects.for_user(user)
+        .filter(unit__path__startswith=within, is_active=True, kind=PremisesKind.OUTLET)
+        .annotate(signed=_signed(year, party_premises=OuterRef("pk")))
+        .values("unit_id")
+        .annotate(total=Count("pk"), done=signed)
+        .order_by()
+    )
+    departments = [{"unit_id": pk, "total": 1, "done": int(done)} for pk, done in departments]
+    for counts, total, done in (
+        (staff, "staff_total", "staff_signed"),
+        (departments, "departments_total", "departments_signed"),
+        (outlets, "premises_total", "premises_signed"),
+    ):
+        for row in counts:
+            coverage = rows.get(child_of(paths.get(row["unit_id"], "")))
+            if coverage is not None:
+                setattr(coverage, total, getattr(coverage, total) + row["total"])
+                setattr(coverage, done, getattr(coverage, done) + row["done"])
+    return list(rows.values())
 
 
 def unsigned_letters(*, user, unit: Unit, year: int) -> QuerySet[Letter]:
@@ -266,6 +296,65 @@ def home_roster_unit(user) -> Unit | None:
         root = user.unit.scope_root
         return root if root.kind in ROSTER_UNIT_KINDS else None
     return None
+
+
+@dataclass
+class UnitRow:
+    """One row of a roll-up by unit (committee, roster): a child unit, its whole subtree summed."""
+
+    unit: Unit
+    units: int = 0  # committee and roster units in its subtree, itself included
+    covered: int = 0  # of those: with a committee seat / without a day lacking a leader
+    count: int = 0  # seats / days without a leader, summed
+
+
+def _rollup(*, user, parent: Unit, counts, covered) -> list[UnitRow]:
+    """Rows for the children of ``parent`` (``roster_units``), each summing ``counts(ids) -> {unit id: n}``
+    over its subtree; ``covered(n)`` says whether a unit counts as covered. Three queries, however many units."""
+    units = roster_units(user=user)
+    children = {unit.pk: UnitRow(unit=unit) for unit in units.filter(parent=parent).order_by("kind", "code")}
+    if not children:
+        return []
+    paths = dict(units.filter(path__startswith=parent.path).exclude(pk=parent.pk).values_list("pk", "path"))
+    per_unit = counts(list(paths))
+    child_of = _child_of(parent)
+    for pk, path in paths.items():
+        row = children.get(child_of(path))
+        if row is not None:
+            n = per_unit.get(pk, 0)
+            row.units += 1
+            row.covered += covered(n)
+            row.count += n
+    return list(children.values())
+
+
+def committee_by_unit(*, user, parent: Unit) -> list[UnitRow]:
+    """The units below ``parent``: how many of their units have a committee, and their current seats."""
+
+    def seats(ids):
+        rows = CommitteeMember.objects.visible_to(user).filter(unit_id__in=ids).current().values("unit_id")
+        return {row["unit_id"]: row["n"] for row in rows.annotate(n=Count("pk")).order_by()}
+
+    return _rollup(user=user, parent=parent, counts=seats, covered=bool)
+
+
+def roster_by_unit(*, user, parent: Unit, days: int = 14) -> list[UnitRow]:
+    """The units below ``parent``: holidays and weekend days of the next ``days`` days without a leader on
+    duty (``count``), and how many of their units have none missing (``covered``)."""
+    today = timezone.localdate()
+    dates = [day for day, _holiday in _non_working_days(today, today + datetime.timedelta(days=days))]
+
+    def gaps(ids):
+        rows = DutyDay.objects.filter(unit_id__in=ids, date__in=dates).values("unit_id")
+        covered = {row["unit_id"]: row["n"] for row in rows.annotate(n=Count("date", distinct=True)).order_by()}
+        return {pk: len(dates) - covered.get(pk, 0) for pk in ids}
+
+    return _rollup(user=user, parent=parent, counts=gaps, covered=lambda n: not n)
+
+
+def unit_trail(*, user, unit: Unit) -> QuerySet[Unit]:
+    """The committee and roster units above ``unit`` that ``user`` may open, top first (the breadcrumb)."""
+    return roster_units(user=user).filter(pk__in=unit.ancestor_ids[:-1]).order_by("depth")
 
 
 # --------------------------------------------------------------------------- joint defence

@@ -44,6 +44,7 @@ from safetybank.params import year_param
 from safetybank.pdf import pdf_response, render_pdf
 
 UNSIGNED_PER_PAGE = 50  # names of people who have not signed, a page at a time
+UNITS_PER_PAGE = 50  # rows of the units below, on the committee and roster pages
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -236,6 +237,13 @@ def _coverage_unit(request) -> Unit:
     return unit
 
 
+def _counted_page(queryset, count: int, request):
+    """A page of ``queryset`` whose length is already known (the coverage counted it): no second count."""
+    paginator = Paginator(queryset, UNSIGNED_PER_PAGE)
+    paginator.count = count  # a cached property: set, it is not counted again
+    return paginator.get_page(request.GET.get("page"))
+
+
 @login_required
 def coverage(request):
     require(request, "letter.coverage")
@@ -246,7 +254,7 @@ def coverage(request):
         "unit": unit,
         "year": year,
         "coverage": coverage,
-        "unsigned": Paginator(coverage.unsigned_staff, UNSIGNED_PER_PAGE).get_page(request.GET.get("page")),
+        "unsigned": _counted_page(coverage.unsigned_staff, coverage.staff_total - coverage.staff_signed, request),
         "pager_query": urlencode({"unit": unit.pk, "year": year}),
         "children": selectors.letter_coverage_by_unit(user=request.user, parent=unit, year=year),
         "ancestors": unit.ancestors(include_self=False),
@@ -351,14 +359,23 @@ def committee(request):
     return render(request, "responsibilities/committee.html", _committee_context(request, unit))
 
 
+def _units_below(request, unit: Unit, rows) -> dict:
+    """Head office sees its branches, a branch its sub-branches (each summed), a page at a time; a row opens
+    that unit's page, the breadcrumb goes back up. Replaces a list of every unit of the bank."""
+    return {
+        "trail": selectors.unit_trail(user=request.user, unit=unit),
+        "below": Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page")),
+        "pager_query": urlencode({"unit": unit.pk}),
+    }
+
+
 def _committee_context(request, unit: Unit, form=None) -> dict:
-    units = Unit.objects.visible_to(request.user).filter(kind__in=selectors.ROSTER_UNIT_KINDS)
     may_manage = (
         can(request.user, "committee.manage") and Unit.objects.for_user(request.user).filter(pk=unit.pk).exists()
     )
     return {
+        **_units_below(request, unit, selectors.committee_by_unit(user=request.user, parent=unit)),
         "unit": unit,
-        "units": units,
         "members": selectors.committee_of(user=request.user, unit=unit),
         "form": form or (CommitteeMemberForm(user=request.user, unit=unit) if may_manage else None),
         "may_manage": may_manage,
@@ -418,10 +435,11 @@ def _roster_context(request, unit: Unit, form=None) -> dict:
         weeks = 8
     may_manage = can(request.user, "roster.manage") and Unit.objects.for_user(request.user).filter(pk=unit.pk).exists()
     return {
+        **_units_below(request, unit, selectors.roster_by_unit(user=request.user, parent=unit)),
         "unit": unit,
-        "units": selectors.roster_units(user=request.user),
         "days": selectors.roster_of(unit=unit, start=today, end=today + datetime.timedelta(weeks=weeks)),
         "weeks": weeks,
+        "pager_query": urlencode({"unit": unit.pk, "weeks": weeks}),
         "may_manage": may_manage,
         "form": form or (DutyDayForm(user=request.user, unit=unit) if may_manage else None),
     }

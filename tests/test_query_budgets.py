@@ -225,3 +225,28 @@ def test_a_daily_check_costs_the_same_however_many_items_it_has(client, org):
     assert (at_2n["tap"], at_2n["submit"]) == (at_n["tap"], at_n["submit"])
     assert at_n["submit"] <= DAILY_SUBMIT_QUERIES
     assert at_n["tap"] <= DAILY_TAP_QUERIES
+
+
+RESPONSIBILITY_PAGES = {
+    "committee": "responsibilities:committee",
+    "duty roster": "responsibilities:roster",
+    "letter coverage": "responsibilities:coverage",
+}
+
+
+@pytest.mark.parametrize("page", RESPONSIBILITY_PAGES)
+def test_head_office_responsibility_pages_do_not_grow_with_branches(client, org, page):
+    """Head office sees one row per branch (each summing its subtree) and a search box for people,
+    not a list of every unit and every member of staff."""
+    url = reverse(RESPONSIBILITY_PAGES[page])
+    _same_at_n_and_2n(client, org.headoffice, org.head_office, url)
+    page = client.get(url).content.decode()
+    assert "M1分行" in page and "M1第0支行" not in page  # the branches, not their sub-branches
+    assert page.count("<option") < 10  # no list of units or people to choose from, only a search box
+
+
+@pytest.mark.parametrize("page", RESPONSIBILITY_PAGES)
+def test_branch_responsibility_pages_do_not_grow_with_sub_branches(client, org, page):
+    url = reverse(RESPONSIBILITY_PAGES[page])
+    _same_at_n_and_2n(client, org.security, org.branch1, url, {"unit": org.branch1.pk})
+    assert "M1第0支行" in client.get(url, {"unit": org.branch1.pk}).content.decode()  # its sub-branches, to open
