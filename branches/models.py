@@ -261,6 +261,16 @@ class User(AbstractUser):
         today = on or timezone.localdate()
         return self.actings.filter(start_date__lte=today, end_date__gte=today)
 
+    def held_at(self, post: str, *, of: str) -> set[int]:
+        """Where this person holds ``post`` today: the ids of the units (``of="unit"``) or premises
+        (``of="premises"``) they hold it at themselves or act for it at (one query)."""
+        acting = self.current_actings().filter(post=post, **{f"{of}__isnull": False})
+        ids = set(acting.values_list(f"{of}_id", flat=True))
+        own = self.unit_id if of == "unit" else self.home_premises_id
+        if self.post == post and own:
+            ids.add(own)
+        return ids
+
 
 class Contract(models.Model):
     """A security-department member "contracts" a premises and inspects it every week."""

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from branches.choices import DepartmentKind, Post, UnitKind
@@ -57,6 +57,40 @@ def superior_of(who: User | Unit | Premises) -> list[User]:
         if staff_by_parent.get(ancestor.pk):
             return staff_by_parent[ancestor.pk]
     return []
+
+
+def answered_by(user: User, *, path: str = "premises__unit__path") -> Q:
+    """A filter of the rows (premises, through their unit's ``path`` field) for which ``user`` is among
+    ``superior_of(premises)``: the same walk as ``superior_of``, for a whole queue at once, in one query
+    (the units with a staffed security department). The nearest staffed unit above the premises must
+    be the one whose security department ``user`` staffs: below it, not below a deeper staffed unit."""
+    nothing = Q(pk__in=[])
+    if not user.is_active or user.post not in SECURITY_POSTS or user.unit_id is None:
+        return nothing
+    staff = User.objects.filter(
+        unit__kind=UnitKind.DEPARTMENT,
+        unit__department_kind=DepartmentKind.SECURITY,
+        unit__parent__isnull=False,
+        is_active=True,
+        post__in=SECURITY_POSTS,
+    ).values_list("unit__parent__path", "pk")
+    staffed: set[str] = set()
+    mine = None  # the path of the unit whose security department ``user`` staffs
+    for unit_path, pk in staff:
+        staffed.add(unit_path)
+        if pk == user.pk:
+            mine = unit_path
+    if mine is None:
+        return nothing
+    deeper = sorted(p for p in staffed if p.startswith(mine) and p != mine)
+    outermost: list[str] = []  # a staffed unit below another deeper one adds nothing
+    for unit_path in deeper:
+        if not any(unit_path.startswith(outer) for outer in outermost):
+            outermost.append(unit_path)
+    condition = Q(**{f"{path}__startswith": mine})
+    for unit_path in outermost:
+        condition &= ~Q(**{f"{path}__startswith": unit_path})
+    return condition
 
 
 # --------------------------------------------------------------------------- business calendar
@@ -244,6 +278,19 @@ def signatures_of(obj: Model, kind: str | None = None) -> QuerySet[Signature]:
 
 def has_signed(obj: Model, *, signer: User, kind: str) -> bool:
     return signatures_of(obj, kind).filter(signer=signer).exists()
+
+
+def signed_ids(objects, *, signer: User, kind: str) -> set[int]:
+    """``has_signed`` for many objects of one model at once: the ids of those ``signer`` has signed (one query)."""
+    objects = list(objects)
+    if not objects:
+        return set()
+    content_type = ContentType.objects.get_for_model(objects[0])
+    return set(
+        Signature.objects.filter(
+            content_type=content_type, object_id__in=[obj.pk for obj in objects], kind=kind, signer=signer
+        ).values_list("object_id", flat=True)
+    )
 
 
 def documents_of(user: User) -> QuerySet[GeneratedDocument]:

@@ -22,7 +22,7 @@ def drill_tasks(user) -> list[TaskItem]:
             kind_label=_("Drills to run"),
             detail=", ".join(str(p) for p in drill.premises.all()) or str(drill.unit),
         )
-        for drill in selectors.drills_to_run(user=user).prefetch_related("premises")
+        for drill in selectors.drills_to_run(user=user).select_related("unit").prefetch_related("premises")
     ]
     if can(user, "plan.manage"):
         for role in selectors.roles_to_reassign(user=user):

@@ -7,7 +7,7 @@ import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -50,9 +50,11 @@ def study_sessions_for(*, user: User) -> QuerySet[StudySession]:
 
 def roles_to_reassign(*, user: User) -> list[PlanRole]:
     """Roles of plans in the user's scope whose holder left or moved out of the plan's unit."""
+    moved = ~Q(holder__unit__path__startswith=F("plan__unit__path"))
     roles = (
         PlanRole.objects.for_user(user)
         .filter(plan__is_active=True)
+        .filter(Q(holder__is_active=False) | Q(holder__unit__isnull=True) | moved)  # the rows, not every role
         .select_related("plan__unit", "holder__unit")
         .order_by("plan__unit__path", "plan__title", "pk")
     )

@@ -59,6 +59,51 @@ def acknowledgers_of(inspection: Inspection) -> list[User]:
     return []
 
 
+def acknowledged_by(user: User, inspections) -> list[Inspection]:
+    """Those of ``inspections`` that ``user`` is an acknowledger of (``acknowledgers_of``), worked out for
+    all of them at once: three queries however many inspections (which need ``premises__unit``)."""
+    inspections = list(inspections)
+    if not inspections or not user.is_active:
+        return []
+    today = timezone.localdate()
+    premises_ids = {inspection.premises_id for inspection in inspections}
+    heads: dict[int, set[int]] = {}
+    for pk, premises_id in User.objects.filter(
+        is_active=True, post=Post.OUTLET_HEAD, home_premises_id__in=premises_ids
+    ).values_list("pk", "home_premises_id"):
+        heads.setdefault(premises_id, set()).add(pk)
+    for pk, premises_id in (
+        User.objects.filter(
+            is_active=True,
+            actings__post=Post.OUTLET_HEAD,
+            actings__premises_id__in=premises_ids,
+            actings__start_date__lte=today,
+            actings__end_date__gte=today,
+        )
+        .values_list("pk", "actings__premises_id")
+        .distinct()
+    ):
+        heads.setdefault(premises_id, set()).add(pk)
+    ancestor_ids = {pk for inspection in inspections for pk in inspection.premises.unit.ancestor_ids}
+    presidents: dict[int, set[int]] = {}
+    for pk, unit_id in User.objects.filter(is_active=True, post=Post.PRESIDENT, unit_id__in=ancestor_ids).values_list(
+        "pk", "unit_id"
+    ):
+        presidents.setdefault(unit_id, set()).add(pk)
+
+    def acknowledges(inspection: Inspection) -> bool:
+        people = heads.get(inspection.premises_id, set()) - {inspection.inspector_id}
+        if people:
+            return user.pk in people
+        for unit_id in reversed(inspection.premises.unit.ancestor_ids):  # the nearest president up the tree
+            nearest = presidents.get(unit_id, set()) - {inspection.inspector_id}
+            if nearest:
+                return user.pk in nearest
+        return False
+
+    return [inspection for inspection in inspections if acknowledges(inspection)]
+
+
 def may_correct(user: User, inspection: Inspection) -> bool:
     """Only the inspector's side corrects an inspection: the inspector, a colleague of the
     inspector's department, or the inspector's superiors (the security department above them,

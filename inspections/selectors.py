@@ -15,7 +15,7 @@ from branches.permissions import effective_posts
 from inspections.choices import AssignmentStatus, Level
 from inspections.cycles import month_start
 from inspections.models import Assignment, ChecklistTemplate, ComplianceSummary, FrequencyRule, Inspection
-from inspections.rules import acknowledgers_of
+from inspections.rules import acknowledged_by
 
 STATES = ("required", "on_time", "late", "missed", "unassigned", "pending")
 
@@ -311,7 +311,7 @@ def acknowledgements_due(*, user) -> list[Inspection]:
             "home_premises_id"
         )
         headless = waiting.filter(premises__unit__path__startswith=user.unit.path).exclude(premises_id__in=with_head)
-        queue += [i for i in headless if any(p.pk == user.pk for p in acknowledgers_of(i))]
+        queue += acknowledged_by(user, headless)
     return queue
 
 

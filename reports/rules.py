@@ -3,12 +3,13 @@ page show. Selectors and services both import it from here."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.choices import Post
 from core.choices import SignatureKind
-from core.selectors import has_signed
+from core.selectors import has_signed, signed_ids
 from reports.choices import ReportKind
 from reports.models import Report
 
@@ -29,3 +30,16 @@ def signature_refusal(*, report: Report, user) -> str | None:
     if has_signed(report, signer=user, kind=SignatureKind.LEDGER_SIGNOFF):
         return _("You have already signed this.")
     return None
+
+
+def to_sign_by(*, reports: QuerySet[Report], user) -> list[Report]:
+    """Those of ``reports`` that ``user`` may sign now (``signature_refusal`` is None), decided for all of
+    them at once: three queries however many reports."""
+    headed = user.held_at(Post.PRESIDENT, of="unit")
+    candidates = [
+        report
+        for report in reports.filter(unit_id__in=headed)
+        if report.kind == ReportKind.HAZARD_QUARTERLY and report.is_frozen and report.unit_id in headed
+    ]
+    signed = signed_ids(candidates, signer=user, kind=SignatureKind.LEDGER_SIGNOFF)
+    return [report for report in candidates if report.pk not in signed]

@@ -16,7 +16,7 @@ from core.selectors import signatures_of
 from core.tasks_registry import TaskItem
 from reports.choices import ReportKind, ReportStatus
 from reports.models import Activity, Campaign, Report
-from reports.rules import signature_refusal
+from reports.rules import to_sign_by
 
 REPORT_UNIT_KINDS = (UnitKind.HEAD_OFFICE, UnitKind.BRANCH, UnitKind.SUB_BRANCH)
 NAMES_LIMIT = 30
@@ -84,17 +84,16 @@ def report_tasks(user) -> list[TaskItem]:
             )
     if can(user, "report.sign"):
         waiting = current.filter(kind=ReportKind.HAZARD_QUARTERLY).exclude(status=ReportStatus.DRAFT)
-        for report in waiting:
-            if signature_refusal(report=report, user=user) is None:
-                items.append(
-                    TaskItem(
-                        title=f"{report.get_kind_display()} · {report.unit} · {report.period_label}",
-                        url=report.get_absolute_url(),
-                        source=_("Reports"),
-                        detail=str(_("Sign as unit head")),
-                        kind="report.sign",
-                        kind_label=_("Reports to sign"),
-                        decision=True,
-                    )
+        for report in to_sign_by(reports=waiting, user=user):
+            items.append(
+                TaskItem(
+                    title=f"{report.get_kind_display()} · {report.unit} · {report.period_label}",
+                    url=report.get_absolute_url(),
+                    source=_("Reports"),
+                    detail=str(_("Sign as unit head")),
+                    kind="report.sign",
+                    kind_label=_("Reports to sign"),
+                    decision=True,
                 )
+            )
     return items

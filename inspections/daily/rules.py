@@ -45,6 +45,19 @@ def cosigners_of(inspection: Inspection) -> list[User]:
     return list(heads)
 
 
+def may_cosign_filter(user: User) -> Q:
+    """``cosigners_of`` turned around, for a whole queue: a filter of the inspections ``user`` is a
+    co-signer of (outlet head of the premises or acting for one today; for a vault, any of its
+    staff). One query (today's acting) whatever the number of inspections."""
+    if not user.is_active:
+        return Q(pk__in=[])
+    headed = user.held_at(Post.OUTLET_HEAD, of="premises")
+    condition = Q(premises_id__in=headed)
+    if user.home_premises_id:
+        condition |= Q(premises_id=user.home_premises_id, version__template__purpose=Purpose.VAULT_DUAL)
+    return condition
+
+
 def minimum_seconds(items: int) -> int:
     """Faster than this, a check of ``items`` items is flagged "too fast" for review."""
     return settings.DAILY_CHECK_MIN_SECONDS_PER_ITEM * items

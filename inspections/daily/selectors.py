@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from inspections.choices import AssignmentStatus, InspectionStatus, Level, Purpose
-from inspections.daily.rules import COSIGNED, DAILY, cosigners_of
+from inspections.daily.rules import COSIGNED, DAILY, may_cosign_filter
 from inspections.models import Assignment, DailySummary, Inspection
 from safetybank.periods import month_end
 
@@ -31,7 +31,8 @@ def todays_checks(*, user, today: datetime.date | None = None):
 
 
 def cosigns_pending(*, user, today: datetime.date | None = None):
-    """Submitted two-person checks of today at premises where ``user`` may co-sign, not yet co-signed."""
+    """Submitted two-person checks of today at premises where ``user`` may co-sign (``cosigners_of``),
+    not yet co-signed. Two queries however many checks are waiting."""
     today = today or timezone.localdate()
     candidates = (
         Inspection.objects.for_user(user)
@@ -42,9 +43,10 @@ def cosigns_pending(*, user, today: datetime.date | None = None):
             assignment__period_start=today,
         )
         .exclude(inspector=user)
+        .filter(may_cosign_filter(user))
         .select_related("premises", "version__template", "assignment", "inspector")
     )
-    return [i for i in candidates if user.pk in {p.pk for p in cosigners_of(i)}]
+    return list(candidates)
 
 
 @dataclass

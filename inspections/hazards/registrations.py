@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from branches.orphans import OrphanItem, register_orphan_provider
 from core.tasks_registry import TaskItem, register_task_provider
+from inspections.choices import EscalationLevel
 from inspections.hazards import selectors
 from inspections.hazards.models import Hazard
 
@@ -19,6 +20,7 @@ def hazard_tasks(user) -> list[TaskItem]:
     escalated to this person's level, and to fix. All of them: the home page pages the queue."""
     items: list[TaskItem] = []
     seen: set[int] = set()
+    source = _("Hidden dangers")
 
     def add(hazards, *, kind: str, label: str, detail=None, decision: bool = False) -> None:
         for hazard in hazards:
@@ -30,7 +32,7 @@ def hazard_tasks(user) -> list[TaskItem]:
                     title=_title(hazard),
                     url=hazard.get_absolute_url(),
                     due=hazard.deadline,
-                    source=_("Hidden dangers"),
+                    source=source,
                     detail=detail(hazard) if detail else label,
                     kind=kind,
                     kind_label=label,
@@ -43,14 +45,20 @@ def hazard_tasks(user) -> list[TaskItem]:
     to_assign, to_verify = selectors.hazards_to_assign(user=user), selectors.hazards_to_verify(user=user)
     add(to_assign, kind="hazard.assign", label=_("Hidden dangers to assign"), decision=True)
     add(to_verify, kind="hazard.verify", label=_("Rectifications to verify"), decision=True)
+
+    escalated = {level: _("Escalated: %(level)s") % {"level": label} for level, label in EscalationLevel.choices}
+
+    def light(hazards):  # a task needs the danger and its premises, not the people on it
+        return hazards.select_related(None).select_related("premises")
+
     add(
-        selectors.hazards_escalated_to(user=user),
+        light(selectors.hazards_escalated_to(user=user)),
         kind="hazard.escalated",
         label=_("Escalated hidden dangers"),
-        detail=lambda hazard: _("Escalated: %(level)s") % {"level": hazard.get_escalation_level_display()},
+        detail=lambda hazard: escalated[hazard.escalation_level],
         decision=True,
     )
-    add(selectors.hazards_to_fix(user=user), kind="hazard.fix", label=_("Hidden dangers to rectify"))
+    add(light(selectors.hazards_to_fix(user=user)), kind="hazard.fix", label=_("Hidden dangers to rectify"))
     return items
 
 

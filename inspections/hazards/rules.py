@@ -14,17 +14,19 @@ def is_premises_staff(user: User, hazard: Hazard) -> bool:
     return user.home_premises_id is not None and user.home_premises_id == hazard.premises_id
 
 
-def verify_refusal(*, hazard: Hazard, user: User) -> str | None:
+def verify_refusal(*, hazard: Hazard, user: User, in_scope: bool = False) -> str | None:
     """Why ``user`` may not verify (or send back) ``hazard``, or None when they may.
 
     Never the rectifier, the responsible person or staff of the inspected premises; the verifier is
     the inspector who found it (in an inspection) or the security department with it in scope.
+    ``in_scope``: the caller read ``hazard`` through ``for_user(user)`` (a queue), so the scope is
+    not asked again, one query per danger.
     """
     if user.pk in (hazard.rectified_by_id, hazard.responsible_id):
         return _("Whoever rectified a hidden danger, or is responsible for it, cannot verify it.")
     if is_premises_staff(user, hazard):
         return _("Staff of the inspected premises cannot verify its hidden dangers.")
-    if not Hazard.objects.for_user(user).filter(pk=hazard.pk).exists():
+    if not in_scope and not Hazard.objects.for_user(user).filter(pk=hazard.pk).exists():
         return _("This hidden danger is outside your scope.")
     if user.is_superuser or effective_posts(user) & MANAGERS:
         return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from branches.choices import Post
 from branches.permissions import effective_posts
 from branches.selectors import sum_by_subtree
-from core.selectors import SECURITY_POSTS, superior_of
+from core.selectors import SECURITY_POSTS, answered_by
 from inspections.choices import EscalationLevel, HazardCategory, HazardGrade, HazardStatus
 from inspections.hazards.models import Hazard, HazardEvent
 from inspections.hazards.rules import verify_refusal
@@ -216,36 +216,19 @@ def hazards_to_fix(*, user) -> QuerySet[Hazard]:
 def hazards_to_verify(*, user) -> list[Hazard]:
     """The verification queue: rectifications waiting for ``user``, the inspector who found them or the
     security department that answers for the premises (the people the submission notifies), and only
-    those ``user`` may verify (see ``verify_refusal``). Head office verifies from the page, not a queue."""
+    those ``user`` may verify (see ``verify_refusal``). Head office verifies from the page, not a queue.
+    Two queries however many dangers wait elsewhere."""
+    mine = Q(source_inspection__inspector=user)
+    if effective_posts(user) & set(SECURITY_POSTS):
+        mine |= answered_by(user)
     waiting = (
-        hazards_for(user=user).filter(status=HazardStatus.SUBMITTED).select_related("source_inspection").order_by("pk")
+        hazards_for(user=user)
+        .filter(status=HazardStatus.SUBMITTED)
+        .filter(mine)
+        .select_related("source_inspection")
+        .order_by("pk")
     )
-    answers_for = _answers_for(user)
-    return [
-        hazard
-        for hazard in waiting
-        if (
-            (hazard.source_inspection is not None and hazard.source_inspection.inspector_id == user.pk)
-            or answers_for(hazard)
-        )
-        and verify_refusal(hazard=hazard, user=user) is None
-    ]
-
-
-def _answers_for(user):
-    """``fn(hazard) -> bool``: is ``user`` of the security department that answers for its premises
-    (``superior_of(premises)``)? Worked out once per premises."""
-    is_security = bool(effective_posts(user) & set(SECURITY_POSTS))
-    cache: dict[int, bool] = {}
-
-    def answers(hazard: Hazard) -> bool:
-        if not is_security:
-            return False
-        if hazard.premises_id not in cache:
-            cache[hazard.premises_id] = any(person.pk == user.pk for person in superior_of(hazard.premises))
-        return cache[hazard.premises_id]
-
-    return answers
+    return [hazard for hazard in waiting if verify_refusal(hazard=hazard, user=user, in_scope=True) is None]
 
 
 def hazards_to_assign(*, user) -> list[Hazard]:
@@ -255,9 +238,8 @@ def hazards_to_assign(*, user) -> list[Hazard]:
     may assign (presidents, outlet heads) do so from the danger's page, not from a queue."""
     if not (effective_posts(user) & set(SECURITY_POSTS)):
         return []
-    reported = hazards_for(user=user).filter(status=HazardStatus.REPORTED).order_by("-found_at", "-pk")
-    answers_for = _answers_for(user)
-    return [hazard for hazard in reported if answers_for(hazard)]
+    reported = hazards_for(user=user).filter(status=HazardStatus.REPORTED).filter(answered_by(user))
+    return list(reported.order_by("-found_at", "-pk"))
 
 
 ESCALATION_LEVEL_OF_POST = {
