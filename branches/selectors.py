@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Q
 
 from branches.models import Premises, Unit, User
@@ -60,17 +62,29 @@ def people_search(*, user, term: str, limit: int = SEARCH_LIMIT):
     return _search(queryset, term, ("full_name", "username", "employee_number"), limit)
 
 
+@functools.lru_cache(maxsize=8192)
+def path_prefixes(path: str) -> tuple[str, ...]:
+    """ "/1/4/9/" -> ("/1/", "/1/4/", "/1/4/9/"): the paths of the unit and of every unit above it, so that
+    "which of these units is this row under" is a few dictionary lookups, not a scan of every unit."""
+    parts = [part for part in path.strip("/").split("/") if part]
+    return tuple("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+
+
+def units_above(paths, units_by_path: dict) -> set:
+    """The ids (values of ``units_by_path``, keyed by unit path) of the units any of ``paths`` lies under."""
+    return {units_by_path[p] for path in paths for p in path_prefixes(path) if p in units_by_path}
+
+
 def sum_by_subtree(units, rows, path_key: str = "path") -> dict[int, dict[str, int]]:
     """Counts grouped by a row's unit path (``rows``: dicts with ``path_key`` and counts), summed for each
     of ``units`` over its subtree, by unit id: what a ``unit__path__startswith`` filter per unit would
     count, from one grouped query whatever the number of units. A unit without rows gets an empty dict."""
     totals: dict[int, dict[str, int]] = {unit.pk: {} for unit in units}
+    by_path = {unit.path: unit.pk for unit in units}
     for row in rows:
-        path = row[path_key]
-        for unit in units:
-            if path.startswith(unit.path):
-                total = totals[unit.pk]
-                for name, value in row.items():
-                    if name != path_key:
-                        total[name] = total.get(name, 0) + value
+        for unit_id in units_above([row[path_key]], by_path):
+            total = totals[unit_id]
+            for name, value in row.items():
+                if name != path_key:
+                    total[name] = total.get(name, 0) + value
     return totals

@@ -88,18 +88,22 @@ class SearchSelectMultiple(SearchSelect):
 
 
 SEARCH_URLS = {"branches.premises": "branches:premises_search", "branches.user": "branches:people_search"}
+# Up to this many choices a field stays a plain list (a <select> or checkboxes): an officer reporting at
+# their one premises, or an outlet's dozen staff, choose in one tap rather than by typing.
+SHORT_LIST = 30
 
 
 def search_as_you_type(form: forms.BaseForm) -> None:
     """Turn every choice of premises or people on ``form`` into a ``SearchSelect`` (or, for several, a
     ``SearchSelectMultiple``): a head office
-    has thousands of each, far too many for a <select>. Call it at the end of the form's ``__init__``,
-    once the field's queryset is narrowed; the choice is still checked against that queryset."""
+    has thousands of each, far too many for a <select>. A field of at most ``SHORT_LIST`` choices stays a
+    list. Call it at the end of the form's ``__init__``, once the field's queryset is narrowed; the choice
+    is still checked against that queryset."""
     for field in form.fields.values():
         if not isinstance(field, forms.ModelChoiceField):
             continue
         url_name = SEARCH_URLS.get(field.queryset.model._meta.label_lower)
-        if url_name is None:
+        if url_name is None or field.queryset[: SHORT_LIST + 1].count() <= SHORT_LIST:
             continue
         kind = SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect
         widget = kind(url_name, attrs=dict(field.widget.attrs))

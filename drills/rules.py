@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import PremisesKind, UnitKind
 from branches.models import Premises, Unit
+from branches.selectors import units_above
 from drills.choices import DrillKind, DrillStatus, RuleState
 from drills.models import AnnualDrillPlan, Drill
 from safetybank.periods import month_end, quarter_bounds
@@ -148,20 +149,28 @@ def evaluate_many(
     plans = {plan.unit_id: plan for plan in AnnualDrillPlan.objects.filter(unit__in=[u.pk for u in units], year=year)}
     # What ``drills_touching`` selects per unit: a drill of its subtree or held at one of its premises.
     premises_ids = {d.pk: {p.pk for p in d.premises.all()} for d in all_drills}
-    reach = [(d, (d.unit.path, *(p.unit.path for p in d.premises.all()))) for d in all_drills]
+    by_path = {unit.path: unit.pk for unit in units}
+    drills_of: dict[int, list[Drill]] = {unit.pk: [] for unit in units}
+    for d in all_drills:
+        d.day = d.date  # read once: a rule period compares it thousands of times
+        for unit_id in units_above((d.unit.path, *(p.unit.path for p in d.premises.all())), by_path):
+            drills_of[unit_id].append(d)
     all_outlets = None
     periods: dict[int, list[RulePeriod]] = {}
     for unit in units:
-        drills = [d for d, paths in reach if any(path.startswith(unit.path) for path in paths)]
+        drills = drills_of[unit.pk]
         plan = plans.get(unit.pk)
         targets = Targets(plan.drills_per_month, plan.outlet_drills_per_quarter) if plan else Targets()
         if targets.outlet_drills_per_quarter and all_outlets is None:
-            all_outlets = list(
+            all_outlets = {u.pk: [] for u in units}  # each unit's outlets, in code order
+            for outlet in (
                 Premises.objects.filter(unit__path__startswith=within.path, kind=PremisesKind.OUTLET, is_active=True)
                 .select_related("unit")
                 .order_by("code")
-            )
-        outlets = [p for p in all_outlets or [] if p.unit.path.startswith(unit.path)]
+            ):
+                for unit_id in units_above([outlet.unit.path], by_path):
+                    all_outlets[unit_id].append(outlet)
+        outlets = all_outlets[unit.pk] if all_outlets else []
         periods[unit.pk] = _periods(unit, year, drills, targets, outlets, premises_ids, today=today)
     return periods
 
@@ -180,8 +189,8 @@ def _periods(
     result: list[RulePeriod] = []
 
     def period(rule, p_start, p_end, required, matching: Iterable[Drill], premises=None):
-        done = sum(1 for d in matching if d.status == DrillStatus.DONE and p_start <= d.date <= p_end)
-        planned = sum(1 for d in matching if d.status == DrillStatus.PLANNED and p_start <= d.date <= p_end)
+        done = sum(1 for d in matching if d.status == DrillStatus.DONE and p_start <= d.day <= p_end)
+        planned = sum(1 for d in matching if d.status == DrillStatus.PLANNED and p_start <= d.day <= p_end)
         state = rule_state(done=done, planned=planned, required=required, end=p_end, today=today)
         result.append(RulePeriod(rule, unit, p_start, p_end, required, done, planned, state, premises))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from branches.choices import PremisesKind
 from branches.models import Premises, Unit, User
+from branches.selectors import path_prefixes
 from drills import rules
 from drills.choices import DrillKind, DrillStatus, RuleState
 from drills.models import (
@@ -240,11 +240,7 @@ class Programme:
     sections: list[dict] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=4096)
-def _prefixes(path: str) -> tuple[str, ...]:
-    """ "/1/4/9/" -> ["/1/", "/1/4/", "/1/4/9/"]: the paths of the unit and of every unit above it."""
-    parts = [part for part in path.strip("/").split("/") if part]
-    return tuple("/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+_prefixes = path_prefixes  # the shared helper, under the name this module used
 
 
 def _by_month(drills: list[_DrillRow]) -> tuple[list[int], list[int]]:

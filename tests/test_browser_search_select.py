@@ -37,3 +37,37 @@ def test_typing_two_characters_finds_the_premises_and_filters(live_server, brows
     page.get_by_role("button", name=re.compile("筛选条件")).click()  # the chosen premises stays in the box
     expect(page.get_by_role("combobox", name="网点")).to_have_value("北街自助银行")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_long_list_of_premises_becomes_chips_chosen_by_search_and_removed_by_a_tap(
+    live_server, browser, browser_context_args, org
+):
+    """More premises than a list can show (a branch of dozens of outlets): the drill's premises are chosen
+    through the search box, each becoming a chip; a chip's × takes it off again, and what is saved is what
+    the chips said."""
+    from django.utils import timezone
+
+    from branches.widgets import SHORT_LIST
+    from tests.factories import PremisesFactory
+
+    for n in range(SHORT_LIST):
+        PremisesFactory(unit=org.outlet_a.unit, code=f"LONG{n:02}", name=f"新区第{n}网点")
+    page = phone_page(browser, browser_context_args, live_server, "security")
+    page.goto(f"{live_server.url}/drills/new/")
+    page.get_by_label("机构").select_option(label=org.outlet_a.unit.name)
+    box = page.get_by_role("combobox", name="参演网点")
+    for typed, name in (("城关营业", org.outlet_a.name), ("新区第7", "新区第7网点")):
+        box.press_sequentially(typed, delay=50)
+        page.get_by_role("option", name=name).click()
+        expect(page.get_by_role("button", name=f"移除 {name}")).to_be_visible()
+        expect(box).to_have_value("")  # the box empties for the next one
+    page.get_by_role("button", name="移除 新区第7网点").click()
+    expect(page.get_by_role("button", name="移除 新区第7网点")).to_have_count(0)
+
+    page.get_by_label("演练类型").select_option(label="现场处置演练")
+    page.get_by_label("演练科目").fill("持刀抢劫柜面")
+    page.get_by_label("计划日期").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("h1")).to_contain_text("持刀抢劫柜面")
+    expect(page.locator("main")).to_contain_text(org.outlet_a.name)
+    expect(page.locator("main")).not_to_contain_text("新区第7网点")
