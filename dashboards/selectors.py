@@ -465,19 +465,28 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     )
 
 
-def cached_dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date) -> tuple[Dashboard, list]:
-    """``dashboard`` and its 12-month ``trend``, cached per scope, unit, month and day. A summary update of
-    the unit's subtree in any month shown, or any saved record the page reads (``cacheversions.DATA``),
-    makes the next view compute them again."""
+RISKS_SHOWN = 20
+
+
+def cached_dashboard(
+    *, user, unit: Unit, month: datetime.date, today: datetime.date, charts=None
+) -> tuple[Dashboard, list, object]:
+    """``dashboard``, its 12-month ``trend`` and ``charts(board, trend)`` (the page's drawings, in the
+    current language), cached per scope, unit, month and day. A summary update of the unit's subtree in
+    any month shown, or any saved record the page reads (``cacheversions.DATA``), makes the next view
+    compute them again."""
     month = month_start(month)
     names = [f"unit:{unit.pk}:{m:%Y-%m}" for m in months_back(month, 12)]
 
     def compute():
         board = dashboard(user=user, unit=unit, month=month, today=today)
+        # The page shows the top of the risk list; the whole list (every premises, each a pickled model with
+        # its unit: ~0.5 s to unpickle at 3,000 premises) is for the export, which computes it afresh.
+        board.risks = board.risks[:RISKS_SHOWN]
         points = trend(user=user, unit=unit, tree=Tree.of(user=user, unit=unit), month=month, today=today)
-        return board, points
+        return board, points, charts(board, points) if charts else None
 
-    parts = ("dashboard", scope_fingerprint(user), user.unit_id, unit.pk, month, today)
+    parts = ("dashboard", RISKS_SHOWN, charts is not None, scope_fingerprint(user), user.unit_id, unit.pk, month, today)
     return cacheversions.cached(parts, names, compute)
 
 

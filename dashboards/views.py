@@ -90,20 +90,22 @@ def dashboard(request, unit_pk: int | None = None):
     unit = _unit(request, unit_pk)
     require(request, "dashboard.view")
     month, today = _month(request)
-    board, points = selectors.cached_dashboard(user=request.user, unit=unit, month=month, today=today)
+    board, points, charts = selectors.cached_dashboard(
+        user=request.user, unit=unit, month=month, today=today, charts=_charts
+    )
     return render(
         request,
         "dashboards/dashboard.html",
         {
             "board": board,
             "points": points,
-            "charts": _charts(board, points),
+            "charts": charts,
             "level_rows": [(code, label, board.levels[code]) for code, label in Level.choices],
             "grade_rows": [(label, board.hazards.by_grade[code]) for code, label in HazardGrade.choices],
             "category_rows": [(label, board.hazards.by_category[code]) for code, label in HazardCategory.choices],
             "previous": previous_month(month),
             "following": next_month(month),
-            "risks": board.risks[:20],
+            "risks": board.risks[: selectors.RISKS_SHOWN],
             "risk_components": RISK_COLUMNS,
             "weight_rows": [(title, getattr(board.weights, weight)) for _n, title, weight in RISK_COLUMNS],
             "can_edit_weights": can(request.user, "risk.weights"),
