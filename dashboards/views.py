@@ -23,6 +23,7 @@ from dashboards.services import WEIGHT_FIELDS, risk_weights_update
 from inspections.choices import HazardCategory, HazardGrade, Level
 from safetybank.charts import bar_chart, line_chart, stacked_bar
 from safetybank.exports import tabular_response
+from safetybank.heavy import heavy
 from safetybank.params import month_param
 from safetybank.periods import next_month, previous_month
 
@@ -86,6 +87,7 @@ def _charts(board, points) -> dict[str, str]:
 
 
 @login_required
+@heavy
 def dashboard(request, unit_pk: int | None = None):
     unit = _unit(request, unit_pk)
     require(request, "dashboard.view")
@@ -248,6 +250,7 @@ def _hazard_figures(figures: dict) -> list:
 
 
 @login_required
+@heavy
 def export(request, unit_pk: int, table: str, fmt: str):
     unit = _unit(request, unit_pk)
     require(request, "dashboard.view")
