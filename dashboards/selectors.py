@@ -469,12 +469,17 @@ RISKS_SHOWN = 20
 
 
 def cached_dashboard(
-    *, user, unit: Unit, month: datetime.date, today: datetime.date, charts=None
-) -> tuple[Dashboard, list, object]:
-    """``dashboard``, its 12-month ``trend`` and ``charts(board, trend)`` (the page's drawings, in the
-    current language), cached per scope, unit, month and day. A summary update of the unit's subtree in
-    any month shown, or any saved record the page reads (``cacheversions.DATA``), makes the next view
-    compute them again."""
+    *, user, unit: Unit, month: datetime.date, today: datetime.date, refresh=None
+) -> tuple[Dashboard, list, dict, datetime.datetime, bool]:
+    """``dashboard``, its 12-month ``trend`` and their drawings (``dashboards.charts.draw``, in the current
+    language), cached per scope, unit, month and day, with the time they were computed and whether they
+    are stale. A summary update of the unit's subtree in any month shown, or any saved record the page
+    reads (``cacheversions.DATA``), makes them stale: with ``refresh`` (schedules ``refresh_dashboard``)
+    the last page is served while the background computes the next (``cacheversions.cached_or_stale``) —
+    head office's page moves with every daily check in the bank and would otherwise be computed afresh
+    on almost every view."""
+    from dashboards.charts import draw
+
     month = month_start(month)
     names = [f"unit:{unit.pk}:{m:%Y-%m}" for m in months_back(month, 12)]
 
@@ -484,10 +489,11 @@ def cached_dashboard(
         # its unit: ~0.5 s to unpickle at 3,000 premises) is for the export, which computes it afresh.
         board.risks = board.risks[:RISKS_SHOWN]
         points = trend(user=user, unit=unit, tree=Tree.of(user=user, unit=unit), month=month, today=today)
-        return board, points, charts(board, points) if charts else None
+        return board, points, draw(board, points)
 
-    parts = ("dashboard", RISKS_SHOWN, charts is not None, scope_fingerprint(user), user.unit_id, unit.pk, month, today)
-    return cacheversions.cached(parts, names, compute)
+    parts = ("dashboard", RISKS_SHOWN, scope_fingerprint(user), user.unit_id, unit.pk, month, today)
+    (board, points, charts), computed_at, stale = cacheversions.cached_or_stale(parts, names, compute, refresh=refresh)
+    return board, points, charts, computed_at, stale
 
 
 def premises_components(*, user, premises: Premises, month: datetime.date, today: datetime.date | None = None):
