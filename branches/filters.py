@@ -16,8 +16,8 @@ def premises_in_scope(request):
 
 
 # A single choice among these models is a search-as-you-type box asking this URL, never a <select>:
-# a head office scope holds thousands of premises and tens of thousands of people.
-SEARCHED = {Premises: "branches:premises_search", User: "branches:people_search"}
+# a head office scope holds a thousand units, thousands of premises and tens of thousands of people.
+SEARCHED = {Premises: "branches:premises_search", User: "branches:people_search", Unit: "branches:unit_search"}
 
 
 def _chosen_model(filter_, request):
@@ -43,7 +43,7 @@ def date_until(field_name: str, label=None) -> django_filters.DateFilter:
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """Narrows every model-choice filter to the signed-in user's scope; a premises or person filter
+    """Narrows every model-choice filter to the signed-in user's scope; a premises, person or unit filter
     becomes a search box (``branches.widgets.SearchSelect``) that still filters by ``?<name>=<id>``."""
 
     def __init__(self, *args, request=None, **kwargs):
