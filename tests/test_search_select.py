@@ -161,9 +161,12 @@ def test_the_people_search_of_a_unit_narrowed_field_offers_no_one_outside_the_un
     assert _offered(client.get(reverse("branches:people_search"), {"term": "周"})) == ["周安全"]  # in scope
     assert _offered(_ask(client, url, "周")) == []  # but of 城东分行
     assert _offered(_ask(client, url, "吴")) == ["吴外人"]  # of 城西分行's 河口支行
-    assert DutyDayForm({"date": "2026-12-01", "leader": org.outsider.pk}, user=org.headoffice, unit=org.branch2)[
-        "leader"
-    ].errors == []
+    assert (
+        DutyDayForm({"date": "2026-12-01", "leader": org.outsider.pk}, user=org.headoffice, unit=org.branch2)[
+            "leader"
+        ].errors
+        == []
+    )
     # The field's choices narrow the person's scope, never widen it: outside it, nothing.
     assert _offered(_ask(login(org.officer), url, "吴")) == []
 
