@@ -149,6 +149,11 @@ SEARCH_URLS = {
 SHORT_LIST = 30
 
 
+def is_short(queryset) -> bool:
+    """Whether ``queryset`` has at most ``SHORT_LIST`` rows (reads at most one more)."""
+    return queryset[: SHORT_LIST + 1].count() <= SHORT_LIST
+
+
 def search_as_you_type(form: forms.BaseForm) -> None:
     """Turn every choice of premises, people or units on ``form`` into a ``SearchSelect`` (or, for several, a
     ``SearchSelectMultiple``): a head office has a thousand units and thousands of premises and people, far
@@ -159,7 +164,7 @@ def search_as_you_type(form: forms.BaseForm) -> None:
         if not isinstance(field, forms.ModelChoiceField):
             continue
         url_name = SEARCH_URLS.get(field.queryset.model._meta.label_lower)
-        if url_name is None or field.queryset[: SHORT_LIST + 1].count() <= SHORT_LIST:
+        if url_name is None or is_short(field.queryset):
             continue
         kind = SearchSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else SearchSelect
         widget = kind(url_name, attrs=dict(field.widget.attrs))

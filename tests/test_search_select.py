@@ -183,3 +183,12 @@ def test_an_unknown_or_foreign_choice_name_offers_nothing(org, login, monkeypatc
     people = _search_url(str(DutyDayForm(user=org.headoffice, unit=org.branch2)["leader"]))
     token = people.split("within=")[1]  # the name of a query of people, asked of the unit search
     assert _offered(client.get(reverse("branches:unit_search"), {"term": "城", "within": token})) == []
+
+
+def test_a_unit_filter_is_a_list_while_short_and_a_search_box_past_it(org, login, monkeypatch):
+    page = login(org.security).get(reverse("branches:staff_list")).content.decode()
+    assert re.search(r'<select[^>]*name="unit"', page)  # a branch's few units: one tap
+    monkeypatch.setattr("branches.widgets.SHORT_LIST", 1)
+    page = login(org.headoffice).get(reverse("branches:staff_list"), {"unit": org.sub2.pk}).content.decode()
+    assert not re.search(r'<select[^>]*name="unit"', page)
+    assert reverse("branches:unit_search") in page and 'value="河口支行"' in page  # the chosen unit stays
