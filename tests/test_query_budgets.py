@@ -163,6 +163,35 @@ def test_the_incident_form_offers_premises_by_search(client, org):
     assert 'hx-get="/branches/search/premises/"' in page or "search/premises" in page
 
 
+# Forms that choose a unit: at head office a search box asking for the field's own units, not a <select>
+# of every unit of the bank (issue 19, item 3: 1,105 units were 30 KB of options).
+UNIT_FORMS = {
+    "plan a drill": "drills:drill_create",
+    "new emergency plan": "drills:plan_create",
+    "record a study session": "drills:study_create",
+    "new safety-month campaign": "reports:campaign_create",
+    "new premises": "branches:premises_create",
+}
+
+
+@pytest.mark.parametrize("page", UNIT_FORMS)
+def test_head_office_unit_choices_are_a_search_box(client, org, page):
+    url = reverse(UNIT_FORMS[page])
+    _same_at_n_and_2n(client, org.headoffice, org.head_office, url)
+    html = client.get(url).content.decode()
+    assert not re.search(r'<select[^>]*name="unit"', html)
+    assert reverse("branches:unit_search") + "?within=" in html
+
+
+def test_the_unit_search_of_a_form_does_not_grow_with_branches(client, org):
+    from drills.forms import DrillPlanForm
+
+    box = str(DrillPlanForm(user=org.headoffice)["unit"])
+    url = re.search(r'hx-get="([^"]+)"', box).group(1).replace("&amp;", "&") + "&term=分行"
+    _same_at_n_and_2n(client, org.headoffice, org.head_office, url)
+    assert "M1分行" in client.get(url).content.decode()
+
+
 def test_the_head_office_dashboard_computed_afresh_does_not_grow_with_branches(client, org):
     """The first view after a change (nothing cached): the breakdown asks for all branches at once."""
     _same_at_n_and_2n(
