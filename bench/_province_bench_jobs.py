@@ -8,6 +8,12 @@ import time
 
 from _province_bench_common import Rollback, record
 
+# The raw baseline of the overdue job: every assignment past its date marked in one statement.
+MARK_OVERDUE_SQL = (
+    "UPDATE inspections_assignment SET status = 'overdue', notified_overdue_on = %s "
+    "WHERE status IN ('open', 'overdue') AND period_end < %s"
+)
+
 
 def cmd_overdue(args) -> None:
     from django.db import connection, transaction
@@ -61,11 +67,7 @@ def cmd_overdue(args) -> None:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             started = time.perf_counter()
-            cursor.execute(
-                "UPDATE inspections_assignment SET status = 'overdue', notified_overdue_on = %s "
-                "WHERE status IN ('open', 'overdue') AND period_end < %s",
-                [today, today],
-            )
+            cursor.execute(MARK_OVERDUE_SQL, [today, today])
             cursor.execute(
                 "INSERT INTO core_notification (user_id, kind, dedupe_key, local_date, title, body, message, url, "
                 "created_at) SELECT DISTINCT assignee_id, 'inspection_overdue_digest', "
@@ -81,11 +83,7 @@ def cmd_overdue(args) -> None:
         print(f"raw digest insert skipped: {exc}", file=sys.stderr)
         with transaction.atomic(), connection.cursor() as cursor:
             started = time.perf_counter()
-            cursor.execute(
-                "UPDATE inspections_assignment SET status = 'overdue', notified_overdue_on = %s "
-                "WHERE status IN ('open', 'overdue') AND period_end < %s",
-                [today, today],
-            )
+            cursor.execute(MARK_OVERDUE_SQL, [today, today])
             raw = time.perf_counter() - started
             transaction.set_rollback(True)
     if sample < overdue:

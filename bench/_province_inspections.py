@@ -7,14 +7,6 @@ import datetime
 
 from _province_setup import Clock
 
-FINDINGS = {
-    "physical": "门锁松动，已报修",
-    "technical": "一路监控画面模糊，需清洁镜头",
-    "fire": "灭火器压力低于绿区",
-    "civil": "登记簿有漏签",
-    "cash": "交接登记不完整",
-}
-
 RAND_SQL = """
 CREATE OR REPLACE FUNCTION bench_rand(a bigint, b bigint) RETURNS double precision
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
@@ -122,6 +114,7 @@ def build_inspections(today: datetime.date, months: list[datetime.date], answer_
 
     from inspections.cycles import cycle_open
     from inspections.daily.rules import COSIGNED
+    from inspections.demo import FINDINGS  # a failed item's note, by line of defence, as in the demo bank
     from inspections.models import InspectionCycle
 
     with connection.cursor() as cursor:
