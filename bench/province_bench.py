@@ -9,7 +9,7 @@ the marked section of ``docs/benchmarks.md``; ``all`` runs every row and then wr
     .venv/bin/python bench/province_bench.py write               # rewrite the table from the recorded rows
 
 Pages are measured in-process with Django's test ``Client`` (``DEBUG=0``; queries counted with
-``CaptureQueriesContext``); the mixed load runs gunicorn (2 workers, ``DEBUG=0``) on port 8813 and
+``CaptureQueriesContext``); the mixed load runs gunicorn as docker-compose.yml's ``web`` does (but 2 workers, ``DEBUG=0``) on port 8813 and
 drives it from Python threads with ``requests``. Everything that writes runs in a transaction that
 is rolled back, so the bank is the same for the next run. Rows (``--db``, default ``sb_province``).
 
@@ -110,6 +110,9 @@ def main(argv=None) -> None:
     parser.add_argument("--viewers", type=int, default=6)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument(
+        "--sync-workers", action="store_true", help="mixed: gunicorn's sync workers instead of the compose file's"
+    )
     parser.add_argument("--sample", type=int, default=0, help="overdue job: run on this many, extrapolate (0: all)")
     parser.add_argument("--skip", default="", help="comma-separated rows to leave out of all")
     args = parser.parse_args(argv)
