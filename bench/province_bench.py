@@ -9,9 +9,10 @@ the marked section of ``docs/benchmarks.md``; ``all`` runs every row and then wr
     .venv/bin/python bench/province_bench.py write               # rewrite the table from the recorded rows
 
 Pages are measured in-process with Django's test ``Client`` (``DEBUG=0``; queries counted with
-``CaptureQueriesContext``); the mixed load runs gunicorn as docker-compose.yml's ``web`` does (but 2 workers, ``DEBUG=0``) on port 8813 and
-drives it from Python threads with ``requests``. Everything that writes runs in a transaction that
-is rolled back, so the bank is the same for the next run. Rows (``--db``, default ``sb_province``).
+``CaptureQueriesContext``); the mixed load runs gunicorn as docker-compose.yml's ``web`` does (but 2
+workers, ``DEBUG=0``) on port 8813 and drives it from Python threads with ``requests``. Everything that
+writes runs in a transaction that is rolled back, so the bank is the same for the next run. Rows
+(``--db``, default ``sb_province``).
 
 The rows live in sibling modules: ``_province_bench_pages`` (pages and the daily check), ``_province_bench_jobs``
 (overdue, cycle, PDFs), ``_province_bench_load`` (the mixed load); ``_province_bench_common`` measures and records.
