@@ -33,7 +33,8 @@ def page_row(key: str, username: str, url: str, baseline_ms: float, runs: int, e
     size = f", {result['bytes'] / 1e6:.2f} MB of HTML" if key == "grid" else ""
     measured = (
         f"{result['queries']:,} queries, {result['p50']:,.0f} / {result['p95']:,.0f} ms p50 / p95 ({runs} runs){size}; "
-        f"first view (cold cache) {result['cold_queries']:,} queries, {result['cold_ms']:,.0f} ms"
+        f"first view (cold cache) {result['cold_queries']:,} queries, {result['cold_ms']:,.0f} ms; "
+        f"first view after a change elsewhere {result['changed_ms']:,.0f} ms"
     )
     record(key, measured, f"{baseline_ms:,.1f} ms", extra, result)
 

@@ -11,6 +11,7 @@ import re
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,6 @@ from inspections.choices import EscalationLevel, HazardStatus
 from inspections.cycles import cycle_open
 from inspections.models import Hazard
 from inspections.services import standard_content_install
-from safetybank import cacheversions
 from tests.factories import bank_tree
 
 pytestmark = pytest.mark.django_db
@@ -70,12 +70,13 @@ def _grow(parent, tag, *, branches=2):
 
 
 def _queries(client, user, url, params=None, *, cold=False) -> tuple[int, int]:
-    """The queries and bytes of the page, warm (what is cached per process is cached) or ``cold`` (its
-    cached figures invalidated, so the count is that of the computation)."""
+    """The queries and bytes of the page, warm (what is cached per process is cached) or ``cold`` (the
+    shared cache emptied, so the count is that of the computation: a page only made stale would be served
+    as last computed while the background computes it, see ``cacheversions.cached_or_stale``)."""
     client.force_login(user)
     assert client.get(url, params).status_code == 200  # warm what is cached per process
     if cold:
-        cacheversions.bump(cacheversions.DATA)
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
