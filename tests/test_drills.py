@@ -1,6 +1,7 @@
 """Plans, drills and study as people meet them: rules across period boundaries, multi-premises
 drills, problems becoming hidden dangers, counts, reminders, roles of leavers, bad input."""
 
+import dataclasses
 import datetime
 import zoneinfo
 
@@ -375,3 +376,95 @@ def test_programme_page_shows_missed_and_met_rules(org, login):
     body = page.content.decode()
     assert page.status_code == 200
     assert "rule-met" in body and "rule-missed" in body
+
+
+def _programme_periods(section) -> list:
+    return [
+        *section["annual"],
+        *section["half_years"],
+        *section["months"],
+        *(p for _o, ps in section["outlets"] for p in ps),
+    ]
+
+
+def _as_row(period) -> tuple:
+    return (
+        period.rule,
+        period.unit.pk,
+        period.start,
+        period.end,
+        period.required,
+        period.done,
+        period.planned,
+        period.state,
+        getattr(period.premises, "pk", None),
+    )
+
+
+@pytest.mark.django_db
+def test_the_programme_page_counts_every_sub_branch_as_the_rules_do():
+    """The programme page (sections, a row per branch, its counts) says for every sub-branch what
+    ``rules.evaluate`` says for it alone and what ``drill_counts`` says for the year: drills at another
+    sub-branch's outlet, on the last evening of a year in Shanghai, cancelled, and a plan without a
+    monthly target included."""
+    from branches.demo import SeedContext, seed_organisation
+    from branches.models import Unit
+    from drills.demo import seed_drills, seed_emergency_plans
+    from drills.models import AnnualDrillPlan, Drill
+
+    ctx = SeedContext(today=datetime.date(2026, 11, 27))
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)):
+        for step in (seed_organisation, seed_emergency_plans, seed_drills):
+            step(ctx)
+    admin, s1a, s2a = ctx.staff["admin"], Unit.objects.get(code="S1A"), Unit.objects.get(code="S2A")
+    at_s2a = ctx.premises["P-S2A-01"]
+    for held_at, kind, status in (
+        (datetime.datetime(2026, 12, 31, 23, 30, tzinfo=SHANGHAI), DrillKind.ON_SITE, DrillStatus.DONE),
+        (datetime.datetime(2027, 1, 1, 0, 30, tzinfo=SHANGHAI), DrillKind.COMPREHENSIVE, DrillStatus.DONE),
+        (None, DrillKind.ON_SITE, DrillStatus.CANCELLED),
+    ):
+        drill = Drill.objects.create(
+            unit=s1a,
+            kind=kind,
+            scenario="跨支行演练",
+            status=status,
+            planned_date=datetime.date(2026, 12, 30),
+            held_at=held_at,
+        )
+        drill.premises.set([at_s2a, ctx.premises["P-S1A-01"]])
+    plan = AnnualDrillPlan.objects.get(unit__code="S1B", year=2026)
+    plan.drills_per_month, plan.outlet_drills_per_quarter = 0, 2
+    plan.save()
+    cases = 0
+    for unit in Unit.objects.exclude(kind="department").order_by("path"):
+        subs = rules.sub_branches_of(unit)
+        for year, today in (
+            (2026, datetime.date(2026, 6, 20)),
+            (2026, datetime.date(2026, 11, 27)),
+            (2027, datetime.date(2027, 1, 5)),
+        ):
+            page = selectors.programme(user=admin, unit=unit, year=year, today=today)
+            alone = {sub.pk: rules.evaluate(sub, year, today=today) for sub in subs}
+            sections = {section["unit"].pk: section for section in page.sections}
+            rows: dict = {}
+            for sub in subs:
+                if sub.pk in sections:
+                    assert [_as_row(p) for p in _programme_periods(sections[sub.pk])] == [
+                        _as_row(p) for p in alone[sub.pk]
+                    ]
+                    continue
+                child = next(a for a in sub.ancestors(include_self=True) if a.parent_id == unit.pk)
+                states = [p.state for p in alone[sub.pk]]
+                row = rows.setdefault(child.pk, [0, 0, 0, 0, 0])
+                row[0] += 1
+                row[1] += states.count(RuleState.MET)
+                row[2] += states.count(RuleState.MISSED)
+                row[3] += states.count(RuleState.AT_RISK)
+                row[4] += len(states) - states.count(RuleState.MET) - states.count(RuleState.MISSED)
+            assert {r.unit.pk: [r.sub_branches, r.met, r.missed, r.at_risk, r.pending] for r in page.rows} == rows
+            counts = selectors.drill_counts(
+                user=admin, unit=unit, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31), today=today
+            )
+            assert dataclasses.replace(counts, study_months_below=[]) == page.counts
+            cases += 1
+    assert cases == 9 * 3 and _period(rules.evaluate(s2a, 2027), rules.RULE_ANNUAL, datetime.date(2027, 1, 1)).done == 1
