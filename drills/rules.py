@@ -14,8 +14,8 @@ in local time (Asia/Shanghai): a drill held on 30 June at 23:30 counts for the f
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -26,7 +26,7 @@ from branches.models import Premises, Unit
 from branches.selectors import units_above
 from drills.choices import DrillKind, DrillStatus, RuleState
 from drills.models import AnnualDrillPlan, Drill
-from safetybank.periods import month_end, quarter_bounds
+from safetybank.periods import month_end
 
 REMIND_DAYS = 30
 
@@ -113,7 +113,6 @@ def drills_touching(unit: Unit, start: datetime.date, end: datetime.date, base: 
         .filter(Q(unit__path__startswith=unit.path) | Q(premises__unit__path__startswith=unit.path))
         .filter(Q(held_at__date__range=(start, end)) | Q(held_at__isnull=True, planned_date__range=(start, end)))
         .distinct()
-        .prefetch_related("premises__unit")
     )
 
 
@@ -128,96 +127,178 @@ def evaluate(
     unit: Unit, year: int, *, today: datetime.date | None = None, base: QuerySet | None = None
 ) -> list[RulePeriod]:
     """Every rule period of ``year`` for ``unit``, in order: annual, half years, months, outlets by quarter."""
-    return evaluate_many([unit], year, within=unit, today=today, base=base)[unit.pk]
+    return YearOfDrills.read(unit, year, base).periods([unit], today=today)[unit.pk]
 
 
-def evaluate_many(
-    units: list[Unit],
-    year: int,
-    *,
-    within: Unit,
-    today: datetime.date | None = None,
-    base: QuerySet | None = None,
-) -> dict[int, list[RulePeriod]]:
-    """``evaluate`` for each of ``units`` (all in ``within``'s subtree), by unit id, in a fixed number of
-    queries however many units: the drills, plans and outlets of the subtree are read once and shared out."""
-    if not units:
-        return {}
-    today = today or timezone.localdate()
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    all_drills = list(drills_touching(within, start, end, base).select_related("unit"))
-    plans = {plan.unit_id: plan for plan in AnnualDrillPlan.objects.filter(unit__in=[u.pk for u in units], year=year)}
-    # What ``drills_touching`` selects per unit: a drill of its subtree or held at one of its premises.
-    premises_ids = {d.pk: {p.pk for p in d.premises.all()} for d in all_drills}
-    by_path = {unit.path: unit.pk for unit in units}
-    drills_of: dict[int, list[Drill]] = {unit.pk: [] for unit in units}
-    for d in all_drills:
-        d.day = d.date  # read once: a rule period compares it thousands of times
-        for unit_id in units_above((d.unit.path, *(p.unit.path for p in d.premises.all())), by_path):
-            drills_of[unit_id].append(d)
-    all_outlets = None
-    periods: dict[int, list[RulePeriod]] = {}
-    for unit in units:
-        drills = drills_of[unit.pk]
-        plan = plans.get(unit.pk)
-        targets = Targets(plan.drills_per_month, plan.outlet_drills_per_quarter) if plan else Targets()
-        if targets.outlet_drills_per_quarter and all_outlets is None:
-            all_outlets = {u.pk: [] for u in units}  # each unit's outlets, in code order
-            for outlet in (
-                Premises.objects.filter(unit__path__startswith=within.path, kind=PremisesKind.OUTLET, is_active=True)
-                .select_related("unit")
-                .order_by("code")
-            ):
-                for unit_id in units_above([outlet.unit.path], by_path):
-                    all_outlets[unit_id].append(outlet)
-        outlets = all_outlets[unit.pk] if all_outlets else []
-        periods[unit.pk] = _periods(unit, year, drills, targets, outlets, premises_ids, today=today)
-    return periods
+# --------------------------------------------------------------------------- many units from one read
+
+
+@dataclass(slots=True)
+class DrillRow:
+    """What a rule period reads of a drill: its status, kind and day (``Drill.date``)."""
+
+    pk: int
+    status: str
+    kind: str
+    date: datetime.date
+
+
+class Outcome(NamedTuple):
+    """A rule period as a count needs it (a roll-up row, ``drill_counts``): when it ends, and its state."""
+
+    end: datetime.date
+    state: str
+
+
+@dataclass
+class YearOfDrills:
+    """The planned and done drills touching ``within``'s subtree in ``year``, the active outlets below it
+    and the year's plans, read once as plain values (four queries, not a model per drill: a head office's
+    year is thousands of drills), then evaluated for any units of the subtree."""
+
+    within: Unit
+    year: int
+    drills: dict[int, DrillRow]  # by id, each drill once
+    paths: dict[int, set[str]]  # by drill id: the unit paths of its unit and of each of its premises
+    links: list[tuple[int, int, str]]  # (drill id, premises id, the premises' unit path)
+    outlets: list[tuple[int, str]]  # (premises id, unit path) of the active outlets, in code order
+    targets: dict[int, Targets]  # by unit id, of the units with a plan for the year
+
+    @classmethod
+    def read(cls, within: Unit, year: int, base: QuerySet | None = None) -> YearOfDrills:
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        touching = drills_touching(within, start, end, base)
+        zone = timezone.get_current_timezone()
+        drills: dict[int, DrillRow] = {}
+        paths: dict[int, set[str]] = {}
+        rows = touching.values_list("pk", "status", "kind", "held_at", "planned_date", "unit__path")
+        for pk, status, kind, held_at, planned_date, path in rows:
+            day = held_at.astimezone(zone).date() if held_at else planned_date
+            drills[pk] = DrillRow(pk, status, kind, day)
+            paths[pk] = {path}
+        links = list(
+            Drill.premises.through.objects.filter(drill_id__in=touching.values("pk")).values_list(
+                "drill_id", "premises_id", "premises__unit__path"
+            )
+        )
+        links = [link for link in links if link[0] in drills]  # not a drill added between the two reads
+        for drill_id, _premises_id, path in links:
+            paths[drill_id].add(path)
+        outlets = Premises.objects.filter(
+            unit__path__startswith=within.path, kind=PremisesKind.OUTLET, is_active=True
+        ).order_by("code")
+        plans = AnnualDrillPlan.objects.filter(unit__path__startswith=within.path, year=year).order_by()
+        return cls(
+            within=within,
+            year=year,
+            drills=drills,
+            paths=paths,
+            links=links,
+            outlets=list(outlets.values_list("pk", "unit__path")),
+            targets={
+                unit_id: Targets(per_month, per_quarter)
+                for unit_id, per_month, per_quarter in plans.values_list(
+                    "unit_id", "drills_per_month", "outlet_drills_per_quarter"
+                )
+            },
+        )
+
+    def periods(self, units: list[Unit], *, today: datetime.date | None = None) -> dict[int, list[RulePeriod]]:
+        """``evaluate`` for each of ``units`` (all in ``within``'s subtree), by unit id: one more query,
+        for the outlets' names."""
+        outlets = self._outlets(units)
+        named = Premises.objects.in_bulk([pk for ids in outlets.values() for pk in ids])
+
+        def rule_period(unit, outlet, rule, start, end, required, done, planned, state):
+            return RulePeriod(rule, unit, start, end, required, done, planned, state, named.get(outlet))
+
+        return self._evaluate(units, outlets, today, rule_period)
+
+    def outcomes(self, units: list[Unit], *, today: datetime.date | None = None) -> dict[int, list[Outcome]]:
+        """The same rule periods, each only as its end and state: no query, no outlet named."""
+
+        def outcome(unit, outlet, rule, start, end, required, done, planned, state):
+            return Outcome(end, state)
+
+        return self._evaluate(units, self._outlets(units), today, outcome)
+
+    def _outlets(self, units: list[Unit]) -> dict[int, list[int]]:
+        """The ids of each unit's active outlets, in code order, by unit id."""
+        by_path = {unit.path: unit.pk for unit in units}
+        result: dict[int, list[int]] = {unit.pk: [] for unit in units}
+        for pk, path in self.outlets:
+            for unit_id in units_above([path], by_path):
+                result[unit_id].append(pk)
+        return result
+
+    def _evaluate(self, units, outlets, today, make) -> dict:
+        today = today or timezone.localdate()
+        by_path = {unit.path: unit.pk for unit in units}
+        drills_of: dict[int, list[DrillRow]] = {unit.pk: [] for unit in units}
+        for pk, paths in self.paths.items():
+            for unit_id in units_above(paths, by_path):
+                drills_of[unit_id].append(self.drills[pk])
+        drills_at: dict[int, list[DrillRow]] = {}
+        for drill_id, premises_id, _path in self.links:
+            drills_at.setdefault(premises_id, []).append(self.drills[drill_id])
+        return {
+            unit.pk: _periods(
+                unit,
+                self.year,
+                drills_of[unit.pk],
+                self.targets.get(unit.pk, Targets()),
+                outlets[unit.pk],
+                drills_at,
+                today,
+                make,
+            )
+            for unit in units
+        }
+
+
+def _by_month(drills: list[DrillRow]) -> tuple[list[int], list[int]]:
+    """Done and planned drills per month (index 1..12); every rule period is a run of whole months."""
+    done, planned = [0] * 13, [0] * 13
+    for drill in drills:
+        if drill.status == DrillStatus.DONE:
+            done[drill.date.month] += 1
+        elif drill.status == DrillStatus.PLANNED:
+            planned[drill.date.month] += 1
+    return done, planned
 
 
 def _periods(
     unit: Unit,
     year: int,
-    drills: list[Drill],
+    drills: list[DrillRow],
     targets: Targets,
-    outlets: list[Premises],
-    premises_ids: dict[int, set[int]],
-    *,
+    outlets: list[int],
+    drills_at: dict[int, list[DrillRow]],
     today: datetime.date,
-) -> list[RulePeriod]:
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    result: list[RulePeriod] = []
+    make,
+) -> list:
+    """The rule periods of one unit from its drills of ``year``, each as ``make(unit, outlet id or None,
+    rule, start, end, required, done, planned, state)`` returns it."""
+    result: list = []
 
-    def period(rule, p_start, p_end, required, matching: Iterable[Drill], premises=None):
-        done = sum(1 for d in matching if d.status == DrillStatus.DONE and p_start <= d.day <= p_end)
-        planned = sum(1 for d in matching if d.status == DrillStatus.PLANNED and p_start <= d.day <= p_end)
-        state = rule_state(done=done, planned=planned, required=required, end=p_end, today=today)
-        result.append(RulePeriod(rule, unit, p_start, p_end, required, done, planned, state, premises))
+    def period(rule, first, last, required, tally, outlet=None):
+        done, planned = sum(tally[0][first : last + 1]), sum(tally[1][first : last + 1])
+        end = month_end(datetime.date(year, last, 1))
+        state = rule_state(done=done, planned=planned, required=required, end=end, today=today)
+        result.append(make(unit, outlet, rule, datetime.date(year, first, 1), end, required, done, planned, state))
 
-    period(RULE_ANNUAL, start, end, 1, [d for d in drills if d.kind != DrillKind.ON_SITE])
-    on_site = [d for d in drills if d.kind == DrillKind.ON_SITE]
-    period(RULE_HALF_YEAR, start, datetime.date(year, 6, 30), 1, on_site)
-    period(RULE_HALF_YEAR, datetime.date(year, 7, 1), end, 1, on_site)
+    period(RULE_ANNUAL, 1, 12, 1, _by_month([d for d in drills if d.kind != DrillKind.ON_SITE]))
+    on_site = _by_month([d for d in drills if d.kind == DrillKind.ON_SITE])
+    period(RULE_HALF_YEAR, 1, 6, 1, on_site)
+    period(RULE_HALF_YEAR, 7, 12, 1, on_site)
     if targets.drills_per_month:
+        every = _by_month(drills)
         for month in range(1, 13):
-            period(
-                RULE_MONTHLY,
-                datetime.date(year, month, 1),
-                month_end(datetime.date(year, month, 1)),
-                targets.drills_per_month,
-                drills,
-            )
+            period(RULE_MONTHLY, month, month, targets.drills_per_month, every)
     if targets.outlet_drills_per_quarter:
         for outlet in outlets:
-            at_outlet = [d for d in drills if outlet.pk in premises_ids[d.pk]]
+            at_outlet = _by_month(drills_at.get(outlet, []))
             for quarter in range(4):
-                q_start = datetime.date(year, quarter * 3 + 1, 1)
-                period(
-                    RULE_OUTLET_QUARTER,
-                    q_start,
-                    quarter_bounds(q_start)[1],
-                    targets.outlet_drills_per_quarter,
-                    at_outlet,
-                    premises=outlet,
-                )
+                first = quarter * 3 + 1
+                period(RULE_OUTLET_QUARTER, first, first + 2, targets.outlet_drills_per_quarter, at_outlet, outlet)
     return result

@@ -14,6 +14,7 @@ from django.utils import timezone
 from branches.choices import Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
 from branches.permissions import can
+from branches.selectors import sum_by_subtree
 from core.selectors import WorkingCalendar
 from responsibilities.choices import SIGNED_STATUSES, LetterKind, LetterStatus
 from responsibilities.models import (
@@ -150,18 +151,6 @@ def letter_coverage(*, user, unit: Unit, year: int, with_names: bool = True) -> 
     return coverage
 
 
-def _child_of(parent: Unit):
-    """A function giving, for a unit path in ``parent``'s subtree, the id of ``parent``'s child above it
-    (None for ``parent`` itself)."""
-    index = parent.depth + 1
-
-    def child(path: str) -> int | None:
-        ids = [int(part) for part in path.strip("/").split("/") if part]
-        return ids[index] if len(ids) > index else None
-
-    return child
-
-
 def letter_coverage_by_unit(*, user, parent: Unit, year: int) -> list[Coverage]:
     """The coverage of each subordinate unit (not departments) of ``parent``, for a table: each child's
     subtree summed from three grouped counts, so a constant number of queries however many units."""
@@ -170,8 +159,6 @@ def letter_coverage_by_unit(*, user, parent: Unit, year: int) -> list[Coverage]:
     )
     if not children:
         return []
-    rows = {child.pk: Coverage(unit=child, year=year) for child in children}
-    child_of = _child_of(parent)
     below = Q(path__startswith=parent.path) & ~Q(pk=parent.pk)
     paths = dict(Unit.objects.for_user(user).filter(below).values_list("pk", "path"))
     signed = Count("pk", filter=Q(signed=True))
@@ -203,17 +190,17 @@ def letter_coverage_by_unit(*, user, parent: Unit, year: int) -> list[Coverage]:
         .order_by()
     )
     departments = [{"unit_id": pk, "total": 1, "done": int(done)} for pk, done in departments]
-    for counts, total, done in (
-        (staff, "staff_total", "staff_signed"),
-        (departments, "departments_total", "departments_signed"),
-        (outlets, "premises_total", "premises_signed"),
-    ):
-        for row in counts:
-            coverage = rows.get(child_of(paths.get(row["unit_id"], "")))
-            if coverage is not None:
-                setattr(coverage, total, getattr(coverage, total) + row["total"])
-                setattr(coverage, done, getattr(coverage, done) + row["done"])
-    return list(rows.values())
+    rows = [
+        {"path": paths.get(row["unit_id"], ""), total: row["total"], done: row["done"]}
+        for counts, total, done in (
+            (staff, "staff_total", "staff_signed"),
+            (departments, "departments_total", "departments_signed"),
+            (outlets, "premises_total", "premises_signed"),
+        )
+        for row in counts
+    ]
+    sums = sum_by_subtree(children, rows)
+    return [Coverage(unit=child, year=year, **sums[child.pk]) for child in children]
 
 
 def unsigned_letters(*, user, unit: Unit, year: int) -> QuerySet[Letter]:
@@ -312,20 +299,17 @@ def _rollup(*, user, parent: Unit, counts, covered) -> list[UnitRow]:
     """Rows for the children of ``parent`` (``roster_units``), each summing ``counts(ids) -> {unit id: n}``
     over its subtree; ``covered(n)`` says whether a unit counts as covered. Three queries, however many units."""
     units = roster_units(user=user)
-    children = {unit.pk: UnitRow(unit=unit) for unit in units.filter(parent=parent).order_by("kind", "code")}
+    children = list(units.filter(parent=parent).order_by("kind", "code"))
     if not children:
         return []
     paths = dict(units.filter(path__startswith=parent.path).exclude(pk=parent.pk).values_list("pk", "path"))
     per_unit = counts(list(paths))
-    child_of = _child_of(parent)
+    rows = []
     for pk, path in paths.items():
-        row = children.get(child_of(path))
-        if row is not None:
-            n = per_unit.get(pk, 0)
-            row.units += 1
-            row.covered += covered(n)
-            row.count += n
-    return list(children.values())
+        n = per_unit.get(pk, 0)
+        rows.append({"path": path, "units": 1, "covered": int(covered(n)), "count": n})
+    sums = sum_by_subtree(children, rows)
+    return [UnitRow(unit=child, **sums[child.pk]) for child in children]
 
 
 def committee_by_unit(*, user, parent: Unit) -> list[UnitRow]:
