@@ -14,6 +14,7 @@ in local time (Asia/Shanghai): a drill held on 30 June at 23:30 counts for the f
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -106,13 +107,13 @@ def targets_for(unit: Unit, year: int) -> Targets:
 
 
 def drills_touching(unit: Unit, start: datetime.date, end: datetime.date, base: QuerySet | None = None) -> QuerySet:
-    """Planned and done drills of the unit's subtree, or held at one of its premises, within the dates."""
+    """Planned and done drills of the unit's subtree, or held at one of its premises, within the dates. A drill
+    held at several of those premises comes once for each: use it in ``pk__in`` (faster than ``distinct()``)."""
     base = Drill.objects.all() if base is None else base
     return (
         base.filter(status__in=[DrillStatus.DONE, DrillStatus.PLANNED])
         .filter(Q(unit__path__startswith=unit.path) | Q(premises__unit__path__startswith=unit.path))
         .filter(Q(held_at__date__range=(start, end)) | Q(held_at__isnull=True, planned_date__range=(start, end)))
-        .distinct()
     )
 
 
@@ -171,7 +172,7 @@ class YearOfDrills:
         zone = timezone.get_current_timezone()
         drills: dict[int, DrillRow] = {}
         paths: dict[int, set[str]] = {}
-        rows = touching.values_list("pk", "status", "kind", "held_at", "planned_date", "unit__path")
+        rows = touching.values_list("pk", "status", "kind", "held_at", "planned_date", "unit__path").distinct()
         for pk, status, kind, held_at, planned_date, path in rows:
             day = held_at.astimezone(zone).date() if held_at else planned_date
             drills[pk] = DrillRow(pk, status, kind, day)
@@ -222,6 +223,14 @@ class YearOfDrills:
 
         return self._evaluate(units, self._outlets(units), today, outcome)
 
+    @functools.cached_property
+    def drills_at(self) -> dict[int, list[DrillRow]]:
+        """The drills held at each premises, by premises id."""
+        result: dict[int, list[DrillRow]] = {}
+        for drill_id, premises_id, _path in self.links:
+            result.setdefault(premises_id, []).append(self.drills[drill_id])
+        return result
+
     def _outlets(self, units: list[Unit]) -> dict[int, list[int]]:
         """The ids of each unit's active outlets, in code order, by unit id."""
         by_path = {unit.path: unit.pk for unit in units}
@@ -232,15 +241,14 @@ class YearOfDrills:
         return result
 
     def _evaluate(self, units, outlets, today, make) -> dict:
+        if not units:
+            return {}
         today = today or timezone.localdate()
         by_path = {unit.path: unit.pk for unit in units}
         drills_of: dict[int, list[DrillRow]] = {unit.pk: [] for unit in units}
         for pk, paths in self.paths.items():
             for unit_id in units_above(paths, by_path):
                 drills_of[unit_id].append(self.drills[pk])
-        drills_at: dict[int, list[DrillRow]] = {}
-        for drill_id, premises_id, _path in self.links:
-            drills_at.setdefault(premises_id, []).append(self.drills[drill_id])
         return {
             unit.pk: _periods(
                 unit,
@@ -248,12 +256,19 @@ class YearOfDrills:
                 drills_of[unit.pk],
                 self.targets.get(unit.pk, Targets()),
                 outlets[unit.pk],
-                drills_at,
+                self.drills_at,
                 today,
                 make,
             )
             for unit in units
         }
+
+
+@functools.lru_cache(maxsize=16)
+def _months(year: int) -> list[tuple[datetime.date, datetime.date] | None]:
+    """The first and last day of each month of ``year`` (index 1..12): a head office's year is tens of
+    thousands of rule periods."""
+    return [None, *((datetime.date(year, m, 1), month_end(datetime.date(year, m, 1))) for m in range(1, 13))]
 
 
 def _by_month(drills: list[DrillRow]) -> tuple[list[int], list[int]]:
@@ -280,12 +295,13 @@ def _periods(
     """The rule periods of one unit from its drills of ``year``, each as ``make(unit, outlet id or None,
     rule, start, end, required, done, planned, state)`` returns it."""
     result: list = []
+    months = _months(year)
 
     def period(rule, first, last, required, tally, outlet=None):
         done, planned = sum(tally[0][first : last + 1]), sum(tally[1][first : last + 1])
-        end = month_end(datetime.date(year, last, 1))
+        end = months[last][1]
         state = rule_state(done=done, planned=planned, required=required, end=end, today=today)
-        result.append(make(unit, outlet, rule, datetime.date(year, first, 1), end, required, done, planned, state))
+        result.append(make(unit, outlet, rule, months[first][0], end, required, done, planned, state))
 
     period(RULE_ANNUAL, 1, 12, 1, _by_month([d for d in drills if d.kind != DrillKind.ON_SITE]))
     on_site = _by_month([d for d in drills if d.kind == DrillKind.ON_SITE])

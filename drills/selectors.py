@@ -20,6 +20,7 @@ from drills.models import (
     DrillProblem,
     EmergencyPlan,
     PlanRole,
+    StudyAttendance,
     StudySession,
 )
 from safetybank.periods import month_end, months_between
@@ -134,7 +135,8 @@ def _counts(
     in_unit = Counter(
         drill_id for year in years for drill_id, _premises, path in year.links if path.startswith(unit.path)
     )
-    done_ids = rules.drills_touching(unit, start, end, Drill.objects.for_user(user)).filter(status=DrillStatus.DONE)
+    touching = rules.drills_touching(unit, start, end, Drill.objects.for_user(user))
+    done_ids = touching.filter(status=DrillStatus.DONE).values("pk")
     sessions = StudySession.objects.for_user(user).filter(_subtree(unit), date__range=(start, end))
     decided = Counter(period.state for period in periods if start <= period.end <= end)
     return DrillCounts(
@@ -145,10 +147,10 @@ def _counts(
         drills_planned=sum(1 for d in drills if d.status == DrillStatus.PLANNED),
         drills_by_kind=dict(Counter(d.kind for d in done)),
         premises_drills=sum(in_unit[d.pk] for d in done),
-        participants=DrillParticipant.objects.filter(drill__in=done_ids.values("pk"), attended=True).count(),
-        problems=DrillProblem.objects.filter(drill__in=done_ids.values("pk")).count(),
+        participants=DrillParticipant.objects.filter(drill__in=done_ids, attended=True).count(),
+        problems=DrillProblem.objects.filter(drill__in=done_ids).count(),
         study_sessions=sessions.count(),
-        study_attendances=sessions.aggregate(n=Count("attendance"))["n"] or 0,
+        study_attendances=StudyAttendance.objects.filter(session__in=sessions).count(),
         rules_met=decided[RuleState.MET],
         rules_missed=decided[RuleState.MISSED],
         rules_pending=decided.total() - decided[RuleState.MET] - decided[RuleState.MISSED],
