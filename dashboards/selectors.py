@@ -16,7 +16,7 @@ so the open/overdue/escalated dangers of each premises for the risk score are co
 Query budget: a constant number of queries whatever the number of premises, units and sub-branches: the
 breakdown asks for all direct sub-units at once (``hazard_counts_by_unit``, ``drills_done_by_unit``,
 ``letter_coverage_by_unit``: one query grouped by unit path each, summed per subtree), the drill rules
-of every sub-branch are evaluated from one read (``drills.rules.evaluate_many``), and the 12-month trend
+of every sub-branch are evaluated from one read (``drills.rules.YearOfDrills``), and the 12-month trend
 is fixed.
 """
 
