@@ -270,12 +270,16 @@ def risk_rows(
         user=user, tree=tree, start=month, end=month_end(month), today=today
     )
     drilled = _recent_drills(user=user, premises_ids=ids, today=today, days=weights.drill_window_days)
+    missed = Counter()  # each premises' own missed assignments, every level, from one pass over the cells
+    for (key, _level), cell in cells.items():
+        if key.startswith("P"):
+            missed[key] += cell.missed
     result = []
     for premises in tree.premises:
         row = RiskRow(premises=premises)
         row.overdue_dangers = dangers.get(premises.pk, {}).get("overdue", 0)
         row.escalated_dangers = dangers.get(premises.pk, {}).get("escalated", 0)
-        row.missed_checks = premises_cells(cells, premises).missed
+        row.missed_checks = missed[f"P{premises.pk}"]
         row.failed_tests = failed_tests.get(premises.pk, 0)
         row.overdue_tests = overdue_tests.get(premises.pk, 0)
         row.last_drill = drilled.get(premises.pk)
