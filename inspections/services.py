@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from branches.choices import Post
 from branches.models import Premises, Unit, User
@@ -44,7 +44,7 @@ from inspections.rules import (
     submission_problems,
 )
 from inspections.selectors import answers_with_items
-from safetybank.audit import request_fields, set_reason
+from safetybank.audit import request_fields, set_reason, update_with_history
 from safetybank.forms import clean_text
 from safetybank.periods import month_end, month_start, next_month
 
@@ -310,18 +310,15 @@ def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> tuple[i
     answers = [a for a in matching if a.item.answer_type == AnswerType.PASS_FAIL and a.result == ""]
     now = timezone.now()
     for answer in answers:
-        answer.result, answer.note, answer.answered_at = Result.PASS, "", now
         set_reason(answer, "inspection.answer", by=by)
-    if answers:
-        bulk_update_with_history(
-            answers,
-            Answer,
-            ["result", "note", "answered_at"],
-            default_user=by,
-            default_change_reason="inspection.answer",
-            default_date=now,
-            custom_historical_attrs=request_fields(),
-        )
+    update_with_history(
+        answers,
+        {"result": Result.PASS, "note": "", "answered_at": now},
+        default_user=by,
+        default_change_reason="inspection.answer",
+        default_date=now,
+        custom_historical_attrs=request_fields(),
+    )
     return len(answers), matching
 
 
