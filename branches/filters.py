@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import Area, Post, PremisesKind, UnitKind
 from branches.models import Premises, Unit, User
-from branches.widgets import SearchSelect
+from branches.widgets import SearchSelect, is_short
 
 
 def premises_in_scope(request):
@@ -16,15 +16,14 @@ def premises_in_scope(request):
 
 
 # A single choice among these models is a search-as-you-type box asking this URL, never a <select>:
-# a head office scope holds thousands of premises and tens of thousands of people.
-SEARCHED = {Premises: "branches:premises_search", User: "branches:people_search"}
+# a head office scope holds a thousand units, thousands of premises and tens of thousands of people.
+# A unit stays a list while it is short (``branches.widgets.SHORT_LIST``): a sub-branch's few units.
+SEARCHED = {Premises: "branches:premises_search", User: "branches:people_search", Unit: "branches:unit_search"}
 
 
-def _chosen_model(filter_, request):
+def _choices(filter_, request):
     queryset = filter_.queryset
-    if callable(queryset):
-        queryset = queryset(request)
-    return getattr(queryset, "model", None)
+    return queryset(request) if callable(queryset) else queryset
 
 
 def _date_bound(field_name: str, lookup_expr: str, label) -> django_filters.DateFilter:
@@ -43,7 +42,7 @@ def date_until(field_name: str, label=None) -> django_filters.DateFilter:
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """Narrows every model-choice filter to the signed-in user's scope; a premises or person filter
+    """Narrows every model-choice filter to the signed-in user's scope; a premises, person or unit filter
     becomes a search box (``branches.widgets.SearchSelect``) that still filters by ``?<name>=<id>``."""
 
     def __init__(self, *args, request=None, **kwargs):
@@ -55,8 +54,9 @@ class ScopedFilterSet(django_filters.FilterSet):
             if user is not None and queryset is not None and hasattr(queryset, "for_user"):
                 filter_.queryset = queryset.for_user(user)
             if type(filter_) is django_filters.ModelChoiceFilter and "widget" not in filter_.extra:
-                url_name = SEARCHED.get(_chosen_model(filter_, request))
-                if url_name:
+                choices = _choices(filter_, request)
+                url_name = SEARCHED.get(getattr(choices, "model", None))
+                if url_name and not (choices.model is Unit and is_short(choices)):
                     filter_.extra["widget"] = SearchSelect(url_name)
 
 

@@ -64,6 +64,10 @@ class UnitForm(ReasonMixin, ScopedModelForm):
         model = Unit
         fields = ["name", "code", "kind", "department_kind", "parent", "phone", "address"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_as_you_type(self)  # a thousand units at a head office: a search box
+
     def clean(self):
         cleaned = super().clean()
         kind, parent = cleaned.get("kind"), cleaned.get("parent")
@@ -86,6 +90,10 @@ class PremisesForm(ReasonMixin, ScopedModelForm):
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_as_you_type(self)  # a thousand units at a head office: a search box
 
     def clean(self):
         cleaned = super().clean()
@@ -138,6 +146,7 @@ class StaffForm(ReasonMixin, ScopedModelForm):
         self.fields["unit"].required = True
         if self.instance.pk:
             self.fields["contracted"].initial = self.instance.contracted_premises.all()
+        search_as_you_type(self)  # a thousand units and thousands of premises at a head office: search boxes
 
     def clean_employee_number(self):
         return self.cleaned_data.get("employee_number") or None
@@ -166,6 +175,7 @@ class TransferForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].required = True
         self.fields["effective"].initial = timezone.localdate()
+        search_as_you_type(self)  # a thousand units and thousands of premises at a head office: search boxes
 
 
 class LeaveForm(SafeForm):

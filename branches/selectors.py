@@ -40,26 +40,44 @@ SEARCH_LIMIT = 20  # what a search-as-you-type list offers at most
 SEARCH_MIN_LENGTH = 1
 
 
-def _search(queryset, term: str, fields: tuple[str, ...], limit: int):
+def _search(queryset, term: str, fields: tuple[str, ...], limit: int, within=None):
+    """At most ``limit`` rows of ``queryset`` (the person's scope) with ``term`` in one of ``fields``; with
+    ``within`` (a form field's own queryset), only its rows among them: it narrows, it never widens."""
     term = (term or "").strip()
     if len(term) < SEARCH_MIN_LENGTH:
         return queryset.none()
     condition = Q()
     for name in fields:
         condition |= Q(**{f"{name}__icontains": term})
+    if within is not None:
+        queryset = queryset.filter(pk__in=within.values("pk"))
     return queryset.filter(condition)[:limit]
 
 
-def premises_search(*, user, term: str, limit: int = SEARCH_LIMIT):
-    """Premises in ``user``'s scope whose name, code or address holds ``term``; at most ``limit``."""
+def premises_search(*, user, term: str, limit: int = SEARCH_LIMIT, within=None):
+    """Premises in ``user``'s scope (and in ``within``) whose name, code or address holds ``term``."""
     queryset = Premises.objects.for_user(user).select_related("unit").order_by("-is_active", "name", "pk")
-    return _search(queryset, term, ("name", "code", "address"), limit)
+    return _search(queryset, term, ("name", "code", "address"), limit, within)
 
 
-def people_search(*, user, term: str, limit: int = SEARCH_LIMIT):
-    """People in ``user``'s scope whose name, user name or employee number holds ``term``; at most ``limit``."""
+def people_search(*, user, term: str, limit: int = SEARCH_LIMIT, within=None):
+    """People in ``user``'s scope (and in ``within``) whose name, user name or employee number holds ``term``."""
     queryset = User.objects.for_user(user).select_related("unit").order_by("-is_active", "full_name", "pk")
-    return _search(queryset, term, ("full_name", "username", "employee_number"), limit)
+    return _search(queryset, term, ("full_name", "username", "employee_number"), limit, within)
+
+
+def unit_search(*, user, term: str, limit: int = SEARCH_LIMIT, within=None) -> list[Unit]:
+    """Units in ``user``'s scope (and in ``within``) whose name or code holds ``term``, larger units first.
+    Each has ``search_detail``: its kind and the units it lies in ("支行 · 城关分行 › 城关支行"), so two
+    departments of the same name are told apart; only the units above it the person may see are named."""
+    queryset = Unit.objects.for_user(user).order_by("depth", "path")
+    units = list(_search(queryset, term, ("name", "code"), limit, within))
+    above = {pk for unit in units for pk in unit.ancestor_ids[1:-1]}  # the head office, the same for all, left out
+    names = dict(Unit.objects.visible_to(user).filter(pk__in=above).values_list("pk", "name")) if above else {}
+    for unit in units:
+        path = " › ".join(names[pk] for pk in unit.ancestor_ids[1:-1] if pk in names)
+        unit.search_detail = f"{unit.get_kind_display()} · {path}" if path else unit.get_kind_display()
+    return units
 
 
 @functools.lru_cache(maxsize=8192)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("acting/new/", views.ActingCreateView.as_view(), name="acting_create"),
     path("search/premises/", views.PremisesSearchView.as_view(), name="premises_search"),
     path("search/people/", views.PeopleSearchView.as_view(), name="people_search"),
+    path("search/units/", views.UnitSearchView.as_view(), name="unit_search"),
     path("left/", views.OrphanedItemsView.as_view(), name="orphans"),
     # XLSX import (import_views)
     path("import/", ImportUploadView.as_view(), name="import"),

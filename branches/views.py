@@ -30,6 +30,7 @@ from branches.permissions import log_refusal
 from branches.selectors import unit_overview
 from branches.tables import PremisesTable, StaffTable, UnitTable
 from branches.viewmixins import ObjectDetailView, ObjectEditView, ObjectListView, RefusalMixin, ScopedMixin
+from branches.widgets import recall_choices
 
 
 class SignOutView(auth_views.LogoutView):
@@ -315,19 +316,36 @@ class OrphanedItemsView(ScopedMixin, TemplateView):
 
 class SearchView(LoginRequiredMixin, View):
     """The matches a search-as-you-type box offers (``branches.widgets.SearchSelect``): an HTML fragment of
-    at most ``SEARCH_LIMIT`` rows of the signed-in person's scope; nothing outside it, whatever is typed."""
+    at most ``SEARCH_LIMIT`` rows of the signed-in person's scope; nothing outside it, whatever is typed.
+    A box of a form asks ``?within=<name>``: the field's own queryset, kept on the server when the form was
+    shown (``branches.widgets.remember_choices``), narrows the matches further; a name that is no longer
+    known offers nothing and asks for the page to be reloaded, rather than offer what the form refuses."""
 
-    search = None  # selectors.premises_search / people_search
+    model = None
+    search = None  # selectors.premises_search / people_search / unit_search
 
     def get(self, request):
         term = request.GET.get("term", "")[:100]
-        results = type(self).search(user=request.user, term=term)
-        return render(request, "branches/partials/search_results.html", {"results": results, "term": term.strip()})
+        context = {"results": [], "term": term.strip()}
+        within = None
+        if "within" in request.GET:
+            within = recall_choices(self.model, request.GET["within"])
+            context["expired"] = within is None
+        if not context.get("expired"):
+            context["results"] = type(self).search(user=request.user, term=term, within=within)
+        return render(request, "branches/partials/search_results.html", context)
 
 
 class PremisesSearchView(SearchView):
+    model = Premises
     search = selectors.premises_search
 
 
 class PeopleSearchView(SearchView):
+    model = User
     search = selectors.people_search
+
+
+class UnitSearchView(SearchView):
+    model = Unit
+    search = selectors.unit_search

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.viewmixins import ObjectEditView, ObjectListView
+from branches.widgets import search_as_you_type
 from core.channels import NOTICE_KINDS, channel_save, mask
 from core.models import ChannelKind, DeliveryStatus, UnitChannel
 from safetybank.forms import ScopedModelForm
@@ -79,6 +80,10 @@ class ChannelForm(ScopedModelForm):
     class Meta:
         model = UnitChannel
         fields = ["unit", "name", "kind", "language", "kinds", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_as_you_type(self)  # a thousand units at a head office: a search box
 
     def clean(self):
         data = super().clean()

@@ -33,6 +33,7 @@ from django.utils import timezone
 from branches.choices import UnitKind
 from branches.models import Premises, Unit
 from branches.scoping import scope_fingerprint, user_scope
+from branches.selectors import units_above
 from dashboards.models import RiskWeights
 from inspections.choices import Level
 from inspections.daily.selectors import DailyCoverage, summary_daily_coverage
@@ -99,16 +100,23 @@ class Tree:
 # --------------------------------------------------------------------------- inspections
 
 
-def level_cells(cells: dict, tree: Tree, *, path: str | None = None) -> dict[str, Cell]:
-    """compliance_counts' cells summed per level over a subtree (``path``, default the tree's unit)."""
-    path = path or tree.unit.path
-    paths = {}
-    totals = {level: Cell() for level in Level.values}
+def level_cells(cells: dict, tree: Tree) -> dict[str, Cell]:
+    """compliance_counts' cells summed per level over the tree's subtree."""
+    return level_cells_by_unit(cells, tree, [tree.unit])[tree.unit.pk]
+
+
+def level_cells_by_unit(cells: dict, tree: Tree, units: list[Unit]) -> dict[int, dict[str, Cell]]:
+    """``level_cells`` for each of ``units`` (by id) in one pass over the cells: each cell is given to the
+    units above its premises or unit (``units_above``) instead of every unit scanning every cell."""
+    by_path = {unit.path: unit.pk for unit in units}
+    totals = {unit.pk: {level: Cell() for level in Level.values} for unit in units}
+    above: dict[str, set] = {}
     for (key, level), cell in cells.items():
-        if key not in paths:
-            paths[key] = tree.path_of_key(key)
-        if paths[key] and paths[key].startswith(path):
-            totals[level].add(cell)
+        if key not in above:
+            path = tree.path_of_key(key)
+            above[key] = units_above([path], by_path) if path else set()
+        for unit_id in above[key]:
+            totals[unit_id][level].add(cell)
     return totals
 
 
@@ -319,16 +327,22 @@ def breakdown_rows(
     children = tree.children()
     hazards_of = hazard_counts_by_unit(user=user, start=month, end=end, units=children, today=today)
     drills_of = drills_done_by_unit(user=user, units=children, within=tree.unit, start=month, end=end)
+    levels_of = level_cells_by_unit(cells, tree, children)
+    child_paths = {child.path: child.pk for child in children}
+    risks_of: dict[int, list[RiskRow]] = {child.pk: [] for child in children}
+    for risk in risks:
+        for child_id in units_above([risk.premises.unit.path], child_paths):
+            risks_of[child_id].append(risk)
     rows = []
     for child in children:
         hazards = hazards_of.get(child.pk, HazardFigures())
-        in_child = [r for r in risks if r.premises.unit.path.startswith(child.path)]
+        in_child = risks_of[child.pk]
         letters = coverage.get(child.pk)
         rows.append(
             BreakdownRow(
                 label=str(child),
                 unit=child,
-                inspections=sum_cells(level_cells(cells, tree, path=child.path)),
+                inspections=sum_cells(levels_of[child.pk]),
                 hazards_found=hazards.found,
                 hazards_open=hazards.open,
                 hazards_overdue=hazards.overdue,
@@ -465,20 +479,35 @@ def dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date | 
     )
 
 
-def cached_dashboard(*, user, unit: Unit, month: datetime.date, today: datetime.date) -> tuple[Dashboard, list]:
-    """``dashboard`` and its 12-month ``trend``, cached per scope, unit, month and day. A summary update of
-    the unit's subtree in any month shown, or any saved record the page reads (``cacheversions.DATA``),
-    makes the next view compute them again."""
+RISKS_SHOWN = 20
+
+
+def cached_dashboard(
+    *, user, unit: Unit, month: datetime.date, today: datetime.date, refresh=None
+) -> tuple[Dashboard, list, dict, datetime.datetime, bool]:
+    """``dashboard``, its 12-month ``trend`` and their drawings (``dashboards.charts.draw``, in the current
+    language), cached per scope, unit, month and day, with the time they were computed and whether they
+    are stale. A summary update of the unit's subtree in any month shown, or any saved record the page
+    reads (``cacheversions.DATA``), makes them stale: with ``refresh`` (schedules ``refresh_dashboard``)
+    the last page is served while the background computes the next (``cacheversions.cached_or_stale``) —
+    head office's page moves with every daily check in the bank and would otherwise be computed afresh
+    on almost every view."""
+    from dashboards.charts import draw
+
     month = month_start(month)
     names = [f"unit:{unit.pk}:{m:%Y-%m}" for m in months_back(month, 12)]
 
     def compute():
         board = dashboard(user=user, unit=unit, month=month, today=today)
+        # The page shows the top of the risk list; the whole list (every premises, each a pickled model with
+        # its unit: ~0.5 s to unpickle at 3,000 premises) is for the export, which computes it afresh.
+        board.risks = board.risks[:RISKS_SHOWN]
         points = trend(user=user, unit=unit, tree=Tree.of(user=user, unit=unit), month=month, today=today)
-        return board, points
+        return board, points, draw(board, points)
 
-    parts = ("dashboard", scope_fingerprint(user), user.unit_id, unit.pk, month, today)
-    return cacheversions.cached(parts, names, compute)
+    parts = ("dashboard", RISKS_SHOWN, scope_fingerprint(user), user.unit_id, unit.pk, month, today)
+    (board, points, charts), computed_at, stale = cacheversions.cached_or_stale(parts, names, compute, refresh=refresh)
+    return board, points, charts, computed_at, stale
 
 
 def premises_components(*, user, premises: Premises, month: datetime.date, today: datetime.date | None = None):

@@ -5,12 +5,14 @@ Scope first (a unit or premises outside the user's subtree is a 404), then the p
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,9 +22,11 @@ from dashboards import selectors
 from dashboards.forms import RiskWeightsForm
 from dashboards.models import RiskWeights
 from dashboards.services import WEIGHT_FIELDS, risk_weights_update
+from dashboards.tasks import refresh_dashboard
 from inspections.choices import HazardCategory, HazardGrade, Level
-from safetybank.charts import bar_chart, line_chart, stacked_bar
 from safetybank.exports import tabular_response
+from safetybank.heavy import heavy
+from safetybank.outbox import enqueue
 from safetybank.params import month_param
 from safetybank.periods import next_month, previous_month
 
@@ -41,69 +45,36 @@ def _unit(request, unit_pk: int | None) -> Unit:
     return get_object_or_404(Unit.objects.for_user(request.user), pk=unit_pk)
 
 
-def _charts(board, points) -> dict[str, str]:
-    months = [f"{p.month:%Y-%m}" for p in points]
-    levels = [(code, label) for code, label in Level.choices if board.levels[code].required]
-    return {
-        "levels": mark_safe(  # noqa: S308  (our own SVG; pygal escapes every text it draws)
-            stacked_bar(
-                title=_("Inspections by level"),
-                labels=[str(label) for _code, label in levels],
-                series={
-                    _("On time"): [board.levels[c].on_time for c, _l in levels],
-                    _("Late"): [board.levels[c].late for c, _l in levels],
-                    _("Missed"): [board.levels[c].missed for c, _l in levels],
-                    _("Unassigned"): [board.levels[c].unassigned for c, _l in levels],
-                    _("Not yet due"): [board.levels[c].pending for c, _l in levels],
-                },
-                horizontal=True,
-                colors=("#198754", "#ffc107", "#dc3545", "#6c757d", "#0dcaf0"),
-            )
-        ),
-        "compliance": mark_safe(  # noqa: S308
-            line_chart(
-                title=_("Inspections on time and daily-check coverage (%)"),
-                labels=months,
-                series={
-                    _("Inspections on time"): [p.on_time_percent for p in points],
-                    _("Daily-check coverage"): [p.daily_rate for p in points],
-                },
-                percent=True,
-            )
-        ),
-        "hazards": mark_safe(  # noqa: S308
-            bar_chart(
-                title=_("Hidden dangers per month"),
-                labels=months,
-                series={
-                    _("Found"): [p.hazards_found for p in points],
-                    _("Rectified"): [p.hazards_rectified for p in points],
-                    _("Open at month end"): [p.hazards_open for p in points],
-                },
-            )
-        ),
-    }
-
-
 @login_required
+@heavy
 def dashboard(request, unit_pk: int | None = None):
     unit = _unit(request, unit_pk)
     require(request, "dashboard.view")
     month, today = _month(request)
-    board, points = selectors.cached_dashboard(user=request.user, unit=unit, month=month, today=today)
+    board, points, charts, computed_at, stale = selectors.cached_dashboard(
+        user=request.user,
+        unit=unit,
+        month=month,
+        today=today,
+        refresh=partial(
+            enqueue, refresh_dashboard, request.user.pk, unit.pk, month.isoformat(), today.isoformat(), get_language()
+        ),
+    )
     return render(
         request,
         "dashboards/dashboard.html",
         {
             "board": board,
             "points": points,
-            "charts": _charts(board, points),
+            "charts": charts,
+            "computed_at": computed_at,
+            "stale": stale,
             "level_rows": [(code, label, board.levels[code]) for code, label in Level.choices],
             "grade_rows": [(label, board.hazards.by_grade[code]) for code, label in HazardGrade.choices],
             "category_rows": [(label, board.hazards.by_category[code]) for code, label in HazardCategory.choices],
             "previous": previous_month(month),
             "following": next_month(month),
-            "risks": board.risks[:20],
+            "risks": board.risks[: selectors.RISKS_SHOWN],
             "risk_components": RISK_COLUMNS,
             "weight_rows": [(title, getattr(board.weights, weight)) for _n, title, weight in RISK_COLUMNS],
             "can_edit_weights": can(request.user, "risk.weights"),
@@ -246,6 +217,7 @@ def _hazard_figures(figures: dict) -> list:
 
 
 @login_required
+@heavy
 def export(request, unit_pk: int, table: str, fmt: str):
     unit = _unit(request, unit_pk)
     require(request, "dashboard.view")

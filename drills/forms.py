@@ -51,6 +51,7 @@ class EmergencyPlanForm(ScopedModelForm):
         self.fields["unit"].queryset = self.fields["unit"].queryset.exclude(kind="department")
         if self.instance.pk:
             self.fields["change_note"].required = True
+        search_as_you_type(self)  # a thousand units at a head office: a search box
 
 
 class PlanRoleForm(SafeForm):

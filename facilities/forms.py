@@ -52,6 +52,10 @@ class CadenceForm(SafeModelForm):
         model = Cadence
         fields = ["every", "unit", "remind_days", "requires_police_receipt", "is_active"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        search_as_you_type(self)  # a thousand units at a head office: a search box
+
 
 class InvestmentForm(ScopedModelForm):
     class Meta:

@@ -1,14 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from branches.tables import ObjectTable
+from branches.tables import ObjectTable, PremisesCodeColumn
 from facilities.models import Facility, FacilityTest, Investment
 
 
 class FacilityTable(ObjectTable):
     name = tables.Column(linkify=True)
-    # Shown only in the CSV/XLSX export.
-    premises_code = tables.Column(verbose_name=_("Premises code"), accessor="premises__code", visible=False)
+    premises_code = PremisesCodeColumn()
 
     export_columns = (
         "premises_code",
@@ -37,8 +36,7 @@ class FacilityTestTable(ObjectTable):
     tested_on = tables.Column(linkify=True)
     facility = tables.Column(verbose_name=_("facility"), accessor="facility__name")
     premises = tables.Column(verbose_name=_("premises"), accessor="facility__premises")
-    # Shown only in the CSV/XLSX export.
-    premises_code = tables.Column(verbose_name=_("Premises code"), accessor="facility__premises__code", visible=False)
+    premises_code = PremisesCodeColumn("facility__premises__code")
     hazard = tables.Column(verbose_name=_("Hidden danger"), accessor="hazard_id", visible=False)
 
     export_columns = (

@@ -25,6 +25,7 @@ from facilities.forms import CadenceForm, FacilityForm, FacilityTestForm, Invest
 from facilities.models import Cadence, Facility, FacilityTest, Investment
 from facilities.tables import FacilityTable, FacilityTestTable, InvestmentTable
 from safetybank import cacheversions
+from safetybank.heavy import heavy
 from safetybank.params import date_range_param
 from safetybank.pdf import pdf_response, render_pdf
 from safetybank.periods import month_bounds
@@ -169,6 +170,7 @@ def due_list(request):
 
 
 @login_required
+@heavy
 def ledger_pdf(request, premises_pk: int):
     """The signed detection and calibration ledger of one premises for a period (default: this month)."""
     premises = get_object_or_404(Premises.objects.for_user(request.user), pk=premises_pk)

@@ -1,14 +1,12 @@
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
 
-from branches.tables import ObjectTable
+from branches.tables import ObjectTable, PremisesCodeColumn
 from incidents.models import Incident
 
 
 class IncidentTable(ObjectTable):
     occurred_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True)
-    # Shown only in the CSV/XLSX export.
-    premises_code = tables.Column(verbose_name=_("Premises code"), accessor="premises__code", visible=False)
+    premises_code = PremisesCodeColumn()
 
     export_columns = (
         "occurred_at",

@@ -44,6 +44,7 @@ from inspections.rules import may_correct
 from inspections.tables import ChecklistTable, RuleTable
 from safetybank import cacheversions
 from safetybank.forms import clean_text, strip_controls
+from safetybank.heavy import heavy
 from safetybank.htmx import is_htmx
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response, render_pdf
@@ -273,6 +274,7 @@ def inspection_correct(request, pk: int):
 
 
 @login_required
+@heavy
 def confirmation_letter(request, pk: int):
     """The confirmation letter of inspection facts (检查事实确认书) as a PDF."""
     inspection = _inspection(request, pk)

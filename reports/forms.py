@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Unit
+from branches.widgets import search_as_you_type
 from core.forms import AttachmentField
 from reports.choices import ActivityKind, ReportKind
 from reports.selectors import REPORT_UNIT_KINDS
@@ -81,6 +82,7 @@ class CampaignForm(SafeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {"unit": units_field(user), **self.fields}
+        search_as_you_type(self)  # a thousand units at a head office: a search box
         if not self.is_bound:
             year = timezone.localdate().year
             self.initial.update(year=year, start=datetime.date(year, 6, 1), end=datetime.date(year, 6, 30))
@@ -108,9 +110,11 @@ class ActivityForm(SafeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields = {"unit": units_field(user), **self.fields}
+        search_as_you_type(self)  # a thousand units at a head office: a search box
 
 
 class GenerateSafetyMonthForm(SafeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = units_field(user)
+        search_as_you_type(self)  # a thousand units at a head office: a search box

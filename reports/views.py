@@ -31,6 +31,7 @@ from reports.forms import ActivityForm, CampaignForm, CorrectionForm, GenerateSa
 from reports.models import Campaign, Report
 from reports.numbers import open_issues
 from reports.tables import CampaignTable
+from safetybank.heavy import heavy
 from safetybank.htmx import is_htmx, render_partial
 from safetybank.outbox import enqueue
 from safetybank.params import month_param
@@ -249,6 +250,7 @@ def _language(request) -> str:
 
 @login_required
 @require_GET
+@heavy
 def report_pdf(request, pk: int):
     report = _report(request, pk)
     data = services.report_pdf(report=report, language=_language(request))

@@ -28,6 +28,7 @@ class RoundForm(SafeForm):
         super().__init__(*args, **kwargs)
         restrict_choices(self, user)
         self.fields["year"].initial = timezone.localdate().year
+        search_as_you_type(self)  # a thousand units at a head office: a search box
 
 
 class SignForm(SafeForm):

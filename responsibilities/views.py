@@ -39,6 +39,7 @@ from responsibilities.forms import (
 )
 from responsibilities.models import CommitteeMember, DutyDay, Letter, LetterTemplate
 from responsibilities.tables import AgreementTable, LetterTable
+from safetybank.heavy import heavy
 from safetybank.htmx import render_partial
 from safetybank.params import year_param
 from safetybank.pdf import pdf_response, render_pdf
@@ -147,6 +148,7 @@ def letter_paper(request, pk: int):
 
 
 @login_required
+@heavy
 def letter_pdf(request, pk: int):
     letter = _letter(request, pk)
     require(request, "letter.view")

@@ -13,11 +13,13 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 
 PREFIX = "v:"
 DATA = "data"  # everything a cached page shows that no summary table keeps (bumped on save, see dashboards.apps)
 TTL = 3600  # a cached page older than this is computed again even if nothing bumped it
+REFRESH_EVERY = 60  # seconds: a page served stale is recomputed in the background at most this often
 
 
 def _key(name: str) -> str:
@@ -58,10 +60,51 @@ def current(names: list[str]) -> tuple:
 def cached(parts: tuple, names: list[str], compute, *, ttl: int = TTL):
     """``compute()``, cached under ``parts`` (who, what, when: the caller's choice), the language and the
     current versions of ``names``: a bump of any of them makes the next call compute again."""
-    raw = repr((parts, get_language(), current([*names, DATA])))
-    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = _page_key((parts, get_language(), current([*names, DATA])))
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, ttl)
     return value
+
+
+def _page_key(raw: tuple) -> str:
+    return "page:" + hashlib.sha256(repr(raw).encode()).hexdigest()
+
+
+def _refresh_due(lock: str) -> bool:
+    """True at most once per ``REFRESH_EVERY`` seconds for ``lock`` (a clock value, not only a TTL, so
+    that the rule is the same on every cache backend and under a test's moved clock)."""
+    now = time.time()
+    if cache.add(lock, now, REFRESH_EVERY * 10):
+        return True
+    if now - (cache.get(lock) or 0) >= REFRESH_EVERY:
+        cache.set(lock, now, REFRESH_EVERY * 10)
+        return True
+    return False
+
+
+def cached_or_stale(parts: tuple, names: list[str], compute, *, refresh=None, ttl: int = TTL):
+    """``cached``, for a page many people watch while the figures under it keep changing (head office's
+    dashboard moves with every daily check in the bank). Returns ``(value, computed_at, stale)``.
+
+    When a version has moved on and ``refresh`` is given, the page last computed for ``parts`` (not older
+    than ``ttl``) is served at once, marked stale, and ``refresh()`` — which schedules this same call
+    without ``refresh`` in the background — is called at most once per ``REFRESH_EVERY`` seconds for the
+    page. Only a page never computed is computed while the reader waits."""
+    language = get_language()
+    fresh_key = _page_key(("stamped", parts, language, current([*names, DATA])))
+    latest_key = _page_key(("latest", parts, language))
+    found = cache.get(fresh_key)
+    if found is not None:
+        return found[1], found[0], False
+    if refresh is not None:
+        latest = cache.get(latest_key)
+        if latest is not None:
+            if _refresh_due(latest_key + ":refreshing"):
+                refresh()
+            return latest[1], latest[0], True
+    computed_at = timezone.now()  # the figures are as of the start: a change during the computation bumps again
+    value = compute()
+    cache.set_many({fresh_key: (computed_at, value), latest_key: (computed_at, value)}, ttl)
+    return value, computed_at, False

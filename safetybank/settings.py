@@ -222,6 +222,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Heavy pages (dashboards, their exports, report PDFs) that may compute at once in one web process;
+# the others wait their turn, a 503 after the wait (safetybank/heavy.py). 0: no gate.
+HEAVY_PAGES_AT_ONCE = env_int("HEAVY_PAGES_AT_ONCE", 1, minimum=0)
+HEAVY_PAGE_WAIT_SECONDS = env_int("HEAVY_PAGE_WAIT_SECONDS", 60, minimum=1)
+
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
 CELERY_TASK_ACKS_LATE = True

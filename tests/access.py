@@ -153,6 +153,7 @@ CASES: list[AccessCase] = [
     # (an outsider gets an empty list, tests/test_search_select.py).
     AccessCase("branches:premises_search", ok=ALL),
     AccessCase("branches:people_search", ok=ALL),
+    AccessCase("branches:unit_search", ok=ALL),
     # XLSX import: managers only. The report page of a real upload is tested in tests/test_import.py.
     *[
         AccessCase(name, ok=MANAGERS_IN_B1, forbidden=("president", "outlethead", "officer", "outsider"))

@@ -71,3 +71,37 @@ def test_a_long_list_of_premises_becomes_chips_chosen_by_search_and_removed_by_a
     expect(page.locator("h1")).to_contain_text("持刀抢劫柜面")
     expect(page.locator("main")).to_contain_text(org.outlet_a.name)
     expect(page.locator("main")).not_to_contain_text("新区第7网点")
+
+
+def test_a_long_list_of_units_is_a_search_box_that_offers_the_field_s_own_units(
+    live_server, browser, browser_context_args, org
+):
+    """A branch of dozens of sub-branches plans a drill: the unit is found by typing, each match showing
+    where it lies; the box offers only what the field takes (a drill is not planned for a department)."""
+    from django.utils import timezone
+
+    from branches.widgets import SHORT_LIST
+    from tests.factories import UnitFactory
+
+    for n in range(SHORT_LIST):
+        UnitFactory(parent=org.branch1, code=f"NEW{n:02}", name=f"新区第{n}支行")
+    page = phone_page(browser, browser_context_args, live_server, "security")
+    page.goto(f"{live_server.url}/drills/new/")
+    expect(page.locator("select#id_unit")).to_have_count(0)
+    box = page.get_by_role("combobox", name="机构")
+    box.press_sequentially("保卫部", delay=50)  # 城东分行保卫部 is in the person's scope, not among the choices
+    expect(page.get_by_role("option", name="没有匹配项")).to_be_visible()
+    box.fill("")
+    box.press_sequentially("城关", delay=50)
+    option = page.get_by_role("option", name="城关支行")
+    expect(option).to_contain_text("支行 · 城东分行")  # its kind and the branch it lies in
+    option.click()
+    expect(box).to_have_value("城关支行")
+
+    page.get_by_label(org.outlet_a.name).check()
+    page.get_by_label("演练类型").select_option(label="现场处置演练")
+    page.get_by_label("演练科目").fill("营业部火灾疏散")
+    page.get_by_label("计划日期").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("h1")).to_contain_text("营业部火灾疏散")
+    expect(page.locator("main")).to_contain_text("城关支行")

@@ -341,3 +341,18 @@ def test_the_trend_shows_each_months_hidden_dangers_as_the_selector_counts_them(
     # By hand: two found in November, two closed (one found in October), one still open at its end.
     assert (november.hazards_found, november.hazards_rectified, november.hazards_open) == (2, 2, 1)
     assert (december.hazards_found, december.hazards_rectified, december.hazards_open) == (4, 1, 4)
+
+
+def test_the_page_shows_the_top_of_the_risk_list_and_the_export_every_premises(client, seeded, monkeypatch):
+    """The cached page keeps only the rows it shows (unpickling every premises cost ~0.5 s at 3,000); the
+    export still lists every premises in the scope, worst first."""
+    from dashboards import selectors
+
+    monkeypatch.setattr(selectors, "RISKS_SHOWN", 1)
+    page = _board(client, seeded.president)
+    assert [r.premises for r in page.context["risks"]] == [seeded.outlet_a]
+    assert seeded.outlet_a2.name not in page.content.decode().split('id="risk"')[1].split("</section>")[0]
+    url = reverse("dashboards:export", args=[seeded.branch1.pk, "risk", "csv"])
+    with time_machine.travel(TODAY, tick=False):
+        lines = client.get(url, {"month": "2026-12"}).content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 2 and str(seeded.outlet_a) in lines[1] and str(seeded.outlet_a2) in lines[2]

@@ -11,6 +11,7 @@ import re
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,6 @@ from inspections.choices import EscalationLevel, HazardStatus
 from inspections.cycles import cycle_open
 from inspections.models import Hazard
 from inspections.services import standard_content_install
-from safetybank import cacheversions
 from tests.factories import bank_tree
 
 pytestmark = pytest.mark.django_db
@@ -70,12 +70,13 @@ def _grow(parent, tag, *, branches=2):
 
 
 def _queries(client, user, url, params=None, *, cold=False) -> tuple[int, int]:
-    """The queries and bytes of the page, warm (what is cached per process is cached) or ``cold`` (its
-    cached figures invalidated, so the count is that of the computation)."""
+    """The queries and bytes of the page, warm (what is cached per process is cached) or ``cold`` (the
+    shared cache emptied, so the count is that of the computation: a page only made stale would be served
+    as last computed while the background computes it, see ``cacheversions.cached_or_stale``)."""
     client.force_login(user)
     assert client.get(url, params).status_code == 200  # warm what is cached per process
     if cold:
-        cacheversions.bump(cacheversions.DATA)
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
@@ -161,6 +162,35 @@ def test_the_incident_form_offers_premises_by_search(client, org):
     page = client.get(reverse("incidents:incident_create")).content.decode()
     assert not re.search(r'<select[^>]*name="premises"', page)
     assert 'hx-get="/branches/search/premises/"' in page or "search/premises" in page
+
+
+# Forms that choose a unit: at head office a search box asking for the field's own units, not a <select>
+# of every unit of the bank (issue 19, item 3: 1,105 units were 30 KB of options).
+UNIT_FORMS = {
+    "plan a drill": "drills:drill_create",
+    "new emergency plan": "drills:plan_create",
+    "record a study session": "drills:study_create",
+    "new safety-month campaign": "reports:campaign_create",
+    "new premises": "branches:premises_create",
+}
+
+
+@pytest.mark.parametrize("page", UNIT_FORMS)
+def test_head_office_unit_choices_are_a_search_box(client, org, page):
+    url = reverse(UNIT_FORMS[page])
+    _same_at_n_and_2n(client, org.headoffice, org.head_office, url)
+    html = client.get(url).content.decode()
+    assert not re.search(r'<select[^>]*name="unit"', html)
+    assert reverse("branches:unit_search") + "?within=" in html
+
+
+def test_the_unit_search_of_a_form_does_not_grow_with_branches(client, org):
+    from drills.forms import DrillPlanForm
+
+    box = str(DrillPlanForm(user=org.headoffice)["unit"])
+    url = re.search(r'hx-get="([^"]+)"', box).group(1).replace("&amp;", "&") + "&term=分行"
+    _same_at_n_and_2n(client, org.headoffice, org.head_office, url)
+    assert "M1分行" in client.get(url).content.decode()
 
 
 def test_the_head_office_dashboard_computed_afresh_does_not_grow_with_branches(client, org):

@@ -1,6 +1,7 @@
 """Search-as-you-type for premises and people (branches.widgets.SearchSelect and its endpoints)."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -94,3 +95,100 @@ def test_every_scoped_filterset_uses_the_search_box():
             fields = ["premises"]
 
     assert isinstance(Plain().form.fields["premises"].widget, SearchSelect)
+
+
+# --------------------------------------------------------------------------- units, and a field's own choices
+
+
+def _search_url(html: str) -> str:
+    """The address a rendered search box asks (``hx-get``), its ``&amp;`` read back as ``&``."""
+    return re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+
+
+def _ask(client, url: str, term: str):
+    """What the box offers for ``term``: its address with ``&term=`` added, as htmx does (the test client
+    would drop the address's own query for a ``data`` argument)."""
+    return client.get(f"{url}&{urlencode({'term': term})}")
+
+
+def test_unit_search_at_a_sub_branch_finds_nothing_outside_it(org, login):
+    from branches.choices import Post
+
+    sub_president = UserFactory(username="subpresident", full_name="冯行长", unit=org.sub1, post=Post.PRESIDENT)
+    client = login(sub_president)
+    response = client.get(reverse("branches:unit_search"), {"term": "支行"})
+    assert _offered(response) == ["城关支行"]  # not 河口支行 of the other branch
+    assert "支行 · 城东分行" in response.content.decode()  # its kind and the branch it lies in
+    assert _offered(client.get(reverse("branches:unit_search"), {"term": "分行"})) == []  # the units above it
+    assert _offered(client.get(reverse("branches:unit_search"), {"term": "S2A"})) == []  # nor by code
+    assert sorted(_offered(login(org.headoffice).get(reverse("branches:unit_search"), {"term": "支行"}))) == [
+        "城关支行",
+        "河口支行",
+    ]
+
+
+def test_a_unit_field_longer_than_the_short_list_is_a_search_box(org, monkeypatch):
+    from drills.forms import DrillPlanForm, StudySessionForm
+
+    # An outlet head's one unit stays a list: one tap.
+    assert "<select" in str(StudySessionForm(user=org.outlethead)["unit"])
+    monkeypatch.setattr("branches.widgets.SHORT_LIST", 1)  # head office's units: more than a list shows
+    box = str(DrillPlanForm(user=org.headoffice)["unit"])
+    assert "<select" not in box and 'role="combobox"' in box
+    assert _search_url(box).startswith(reverse("branches:unit_search") + "?within=")
+
+
+def test_a_unit_box_searches_the_field_s_own_units(org, login, monkeypatch):
+    from drills.forms import EmergencyPlanForm
+
+    monkeypatch.setattr("branches.widgets.SHORT_LIST", 1)
+    url = _search_url(str(EmergencyPlanForm(user=org.headoffice)["unit"]))  # plans are not made for departments
+    client = login(org.headoffice)
+    assert _offered(_ask(client, url, "保卫部")) == []
+    assert "总行保卫部" in _offered(client.get(reverse("branches:unit_search"), {"term": "保卫部"}))
+    assert _offered(_ask(client, url, "城东")) == ["城东分行"]
+
+
+def test_the_people_search_of_a_unit_narrowed_field_offers_no_one_outside_the_unit(org, login, monkeypatch):
+    """The duty roster of 城西分行 offers its own staff as the leader on duty: the search box must not offer
+    someone of 城东分行, whom the form would then refuse ("select a valid choice")."""
+    from responsibilities.forms import DutyDayForm
+
+    monkeypatch.setattr("branches.widgets.SHORT_LIST", 0)
+    form = DutyDayForm(user=org.headoffice, unit=org.branch2)
+    url = _search_url(str(form["leader"]))
+    client = login(org.headoffice)
+    assert _offered(client.get(reverse("branches:people_search"), {"term": "周"})) == ["周安全"]  # in scope
+    assert _offered(_ask(client, url, "周")) == []  # but of 城东分行
+    assert _offered(_ask(client, url, "吴")) == ["吴外人"]  # of 城西分行's 河口支行
+    assert (
+        DutyDayForm({"date": "2026-12-01", "leader": org.outsider.pk}, user=org.headoffice, unit=org.branch2)[
+            "leader"
+        ].errors
+        == []
+    )
+    # The field's choices narrow the person's scope, never widen it: outside it, nothing.
+    assert _offered(_ask(login(org.officer), url, "吴")) == []
+
+
+def test_an_unknown_or_foreign_choice_name_offers_nothing(org, login, monkeypatch):
+    from responsibilities.forms import DutyDayForm
+
+    monkeypatch.setattr("branches.widgets.SHORT_LIST", 0)
+    client = login(org.headoffice)
+    stale = client.get(reverse("branches:people_search"), {"term": "吴", "within": "0" * 32})
+    assert _offered(stale) == [] and 'aria-disabled="true"' in stale.content.decode()
+    assert "没有匹配项" not in stale.content.decode()  # not "no matches": the page is to be reloaded
+    assert _offered(client.get(reverse("branches:people_search"), {"term": "吴", "within": "'; DROP"})) == []
+    people = _search_url(str(DutyDayForm(user=org.headoffice, unit=org.branch2)["leader"]))
+    token = people.split("within=")[1]  # the name of a query of people, asked of the unit search
+    assert _offered(client.get(reverse("branches:unit_search"), {"term": "城", "within": token})) == []
+
+
+def test_a_unit_filter_is_a_list_while_short_and_a_search_box_past_it(org, login, monkeypatch):
+    page = login(org.security).get(reverse("branches:staff_list")).content.decode()
+    assert re.search(r'<select[^>]*name="unit"', page)  # a branch's few units: one tap
+    monkeypatch.setattr("branches.widgets.SHORT_LIST", 1)
+    page = login(org.headoffice).get(reverse("branches:staff_list"), {"unit": org.sub2.pk}).content.decode()
+    assert not re.search(r'<select[^>]*name="unit"', page)
+    assert reverse("branches:unit_search") in page and 'value="河口支行"' in page  # the chosen unit stays

@@ -149,29 +149,50 @@ def test_the_twelve_month_trend_costs_the_same_queries_in_a_large_bank(org, time
     assert large_points[-1].daily_rate == 0.0 and large_points[0].daily_rate is None
 
 
-def test_a_cached_dashboard_shows_a_change_on_the_next_view(daily, client, time_machine):
+def test_a_cached_dashboard_is_served_while_the_background_computes_the_change(
+    daily, client, time_machine, django_capture_on_commit_callbacks
+):
+    """After a change, the next view answers at once with the last page, marked as being updated, and
+    schedules its refresh (a Celery task, run here in-process after the request); the view after that
+    shows the change. One refresh at a time per page: a second stale view within REFRESH_EVERY does not
+    schedule another."""
     from django.urls import reverse
 
     from inspections.hazards.services import hazard_raise
+    from safetybank import cacheversions
+    from safetybank.models import OutboxMessage
 
     org = daily
-    time_machine.move_to(at("2026-12-03T09:00:00+08:00"))
+    time_machine.move_to(at("2026-12-03T17:00:00+08:00"))  # the checks below are of this day, the last at 17:20
 
     def view():
         client.force_login(org.president)  # the clock moved on: a fresh session
-        with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("dashboards:dashboard"), {"month": "2026-12"})
         assert response.status_code == 200
-        return response.context["board"], response.context["points"], len(queries)
+        context = response.context
+        stale = "正在更新" in response.content.decode()
+        assert stale == context["stale"]
+        return context["board"], context["points"], len(queries), stale
 
-    board, _points, first = view()
-    assert board.daily.covered_days == 0 and board.hazards.found == 0
-    again, _points, cached = view()
-    assert cached < first / 2 and again.levels == board.levels  # served from the cache
+    def refreshes():
+        return OutboxMessage.objects.filter(task="dashboards.refresh_dashboard").count()
+
+    board, _points, first, stale = view()
+    assert board.daily.covered_days == 0 and board.hazards.found == 0 and not stale
+    again, _points, cached, stale = view()
+    assert cached < first / 2 and again.levels == board.levels and not stale  # served from the cache
     _daily_check(org, "L4-OPEN", D(2026, 12, 3), "2026-12-03T08:10:00+08:00", time_machine)
     _daily_check(org, "L4-CLOSE", D(2026, 12, 3), "2026-12-03T17:20:00+08:00", time_machine)
-    board, points, _n = view()
-    assert board.daily.covered_days == 1 and points[-1].daily_rate > 0
+    board, _points, _n, stale = view()
+    assert board.daily.covered_days == 0 and stale and refreshes() == 1  # the last page, being updated
+    board, points, _n, stale = view()
+    assert board.daily.covered_days == 1 and points[-1].daily_rate > 0 and not stale
     hazard_raise(premises=org.outlet_a, description="门锁损坏", category="physical", found_by=org.officer)
-    board, points, _n = view()
-    assert board.hazards.found == 1 and points[-1].hazards_found == 1
+    board, _points, _n, stale = view()
+    assert board.hazards.found == 0 and stale and refreshes() == 1  # refreshed less than a minute ago: waits
+    time_machine.shift(datetime.timedelta(seconds=cacheversions.REFRESH_EVERY + 1))
+    board, _points, _n, stale = view()
+    assert board.hazards.found == 0 and stale and refreshes() == 2
+    board, points, _n, stale = view()
+    assert board.hazards.found == 1 and points[-1].hazards_found == 1 and not stale

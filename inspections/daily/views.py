@@ -25,6 +25,7 @@ from inspections.models import Assignment
 from inspections.rules import submission_problems
 from inspections.selectors import answer_rows, inspections_for
 from inspections.services import inspection_start
+from safetybank.heavy import heavy
 from safetybank.htmx import is_htmx
 from safetybank.params import month_param
 from safetybank.pdf import pdf_response, render_pdf
@@ -191,6 +192,7 @@ def cosign(request, pk: int):
 
 
 @login_required
+@heavy
 def register_pdf(request, premises_pk: int):
     """The daily register (台账) of one premises for one month: what police and auditors read on paper."""
     premises = get_object_or_404(Premises.objects.for_user(request.user), pk=premises_pk)
