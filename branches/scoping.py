@@ -24,13 +24,14 @@ imports no model and ``branches.models`` can build its querysets on it without a
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from branches.choices import PREMISES_POSTS, Post
+from branches.choices import PREMISES_POSTS, Post, UnitKind
 from safetybank.periods import previous_month
 
 
@@ -80,57 +81,118 @@ def _compute_scope(user) -> UserScope:
     if user.is_superuser or user.post == Post.HEAD_OFFICE_SECURITY:
         return UserScope(everything=True)
 
+    today = timezone.localdate()
+    rows = _scope_rows(user, today)
+    # The posts acted for today, for ``branches.permissions.effective_posts`` (read once per request).
+    user._safetybank_acting_posts = {post for kind, post, *_rest in rows if kind == "acting"}
+
     scope = UserScope()
-    unit = user.unit
-    if unit is not None:
-        root = unit.scope_root
-        if user.post in PREMISES_POSTS:
-            if user.home_premises_id is None:
-                scope.exact_unit_ids.add(unit.pk)
-                scope.anchor_paths.append(unit.path)
-        elif root.parent_id is None:
+    premises: set[tuple[int, int, str]] = set()
+    for kind, post, premises_id, unit_id, path, root_path, root_parent in rows:
+        if premises_id:  # the home premises, a contract, an assignment or an acting for premises
+            premises.add((premises_id, unit_id, path))
+            continue
+        if kind == "unit":  # their own unit
+            post = user.post
+            if post in PREMISES_POSTS and user.home_premises_id is not None:
+                continue  # premises staff look at their premises, not their unit
+        if post in PREMISES_POSTS:  # a unit's premises staff without premises, or acting for such a post
+            scope.exact_unit_ids.add(unit_id)
+            scope.anchor_paths.append(path)
+        elif root_parent is None:
             return UserScope(everything=True)
         else:
-            scope.unit_paths.append(root.path)
-            scope.anchor_paths.append(root.path)
+            scope.unit_paths.append(root_path)
+            scope.anchor_paths.append(root_path)
 
-    today = timezone.localdate()
-    actings = list(user.current_actings(on=today).select_related("unit", "premises__unit"))
-    # The posts acted for today, for ``branches.permissions.effective_posts`` (read once per request).
-    user._safetybank_acting_posts = {acting.post for acting in actings}
-
-    # Premises, each with the unit that owns it: (premises id, unit id, unit path), in one query for
-    # the home premises, the contracts and the inspection assignments of this month or last (the
-    # reverse relation of inspections.Assignment).
-    owned = ("premises_id", "premises__unit_id", "premises__unit__path")
-    home = user.__class__.objects.filter(pk=user.pk, home_premises__isnull=False)  # request.user: a lazy proxy
-    assigned = user.inspection_assignments.filter(premises__isnull=False, period_end__gte=previous_month(today))
-    premises: set[tuple[int, int, str]] = set(
-        home.values_list("home_premises_id", "home_premises__unit_id", "home_premises__unit__path")
-        .order_by()
-        .union(user.contracts.values_list(*owned).order_by(), assigned.values_list(*owned).order_by())
-    )
-
-    for acting in actings:
-        if acting.premises_id:
-            premises.add((acting.premises_id, acting.premises.unit_id, acting.premises.unit.path))
-        elif acting.unit_id:
-            if acting.post in PREMISES_POSTS:
-                scope.exact_unit_ids.add(acting.unit_id)
-                scope.anchor_paths.append(acting.unit.path)
-            else:
-                acted_root = acting.unit.scope_root
-                if acted_root.parent_id is None:
-                    return UserScope(everything=True)
-                scope.unit_paths.append(acted_root.path)
-                scope.anchor_paths.append(acted_root.path)
-
-    for premises_id, unit_id, path in premises:
+    for premises_id, unit_id, path in sorted(premises):
         scope.premises_ids.add(premises_id)
         scope.premises_unit_ids.add(unit_id)
         if path not in scope.anchor_paths:
             scope.anchor_paths.append(path)
     return scope
+
+
+# Stand-ins for the person, their unit and the day while the scope query is compiled (``_scope_rows``).
+_ANY_USER, _ANY_UNIT, _ANY_DAY = -(2**62) - 1, -(2**62) - 2, datetime.date(1901, 1, 15)
+_COMPILED: dict[str, tuple[str, tuple]] = {}  # database alias -> (SQL, parameters with the stand-ins)
+
+
+def _scope_rows(user, today) -> list[tuple]:
+    """The rows of ``_scope_queryset``, read on every request. Django takes several times longer to
+    build that UNION than PostgreSQL takes to run it, so it is compiled once per process with
+    stand-ins for the person, their unit and the day, and run with theirs."""
+    model = user.__class__  # request.user is a lazy proxy: type() would name the proxy
+    alias = model.objects.db
+    compiled = _COMPILED.get(alias)
+    if compiled is None:
+        probe = model(pk=_ANY_USER, unit_id=_ANY_UNIT)
+        compiled = _COMPILED[alias] = _scope_queryset(probe, _ANY_DAY).query.sql_with_params()
+    sql, params = compiled
+    values = {
+        _ANY_USER: user.pk,
+        _ANY_UNIT: user.unit_id,
+        _ANY_DAY: today,
+        previous_month(_ANY_DAY): previous_month(today),
+    }
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [values.get(param, param) for param in params])
+        return cursor.fetchall()
+
+
+def _scope_queryset(user, today):
+    """Everything the scope is made of, in one query (a UNION): rows of (kind, post, premises id,
+    unit id, unit path, scope root path, scope root's parent id), where the kind is
+    - "unit": the person's own unit (its scope root: a department looks at the unit it belongs to);
+    - "acting": an acting arrangement of today, for premises (with the unit that owns them) or for
+      a unit (with its scope root);
+    - "premises": the home premises, a contracted premises, or one assigned to inspect this month
+      or last (the reverse relation of inspections.Assignment), each with the unit that owns it."""
+    text, number = models.CharField(), models.BigIntegerField()
+
+    def columns(kind, post, premises, unit, path, root_path, root_parent):
+        return {
+            "s_kind": Value(kind, output_field=text),
+            "s_post": post if post is not None else Value("", output_field=text),
+            "s_premises": premises if premises is not None else Value(None, output_field=number),
+            "s_unit": unit,
+            "s_path": path,
+            "s_root_path": root_path if root_path is not None else Value(None, output_field=text),
+            "s_root_parent": root_parent if root_parent is not None else Value(None, output_field=number),
+        }
+
+    def root(prefix):  # a unit's scope root (``Unit.scope_root``): its path and its parent's id
+        department = Q(**{f"{prefix}kind": UnitKind.DEPARTMENT, f"{prefix}parent__isnull": False})
+        path = Case(When(department, then=F(f"{prefix}parent__path")), default=F(f"{prefix}path"))
+        parent = Case(When(department, then=F(f"{prefix}parent__parent_id")), default=F(f"{prefix}parent_id"))
+        return path, parent
+
+    def owned(queryset, field="premises"):  # premises rows: the premises and the unit that owns them
+        unit = (F(f"{field}__unit_id"), F(f"{field}__unit__path"))
+        return queryset.annotate(**columns("premises", None, F(f"{field}_id"), *unit, None, None))
+
+    names = ("s_kind", "s_post", "s_premises", "s_unit", "s_path", "s_root_path", "s_root_parent")
+    acted_premises = Q(premises__isnull=False)
+    parts = [
+        user.current_actings(on=today).annotate(
+            **columns(
+                "acting",
+                F("post"),
+                F("premises_id"),
+                Case(When(acted_premises, then=F("premises__unit_id")), default=F("unit_id")),
+                Case(When(acted_premises, then=F("premises__unit__path")), default=F("unit__path")),
+                *root("unit__"),
+            )
+        ),
+        # ``user.__class__``: request.user is a lazy proxy.
+        owned(user.__class__.objects.filter(pk=user.pk, home_premises__isnull=False), "home_premises"),
+        owned(user.contracts.all()),
+        owned(user.inspection_assignments.filter(premises__isnull=False, period_end__gte=previous_month(today))),
+    ]
+    unit = user._meta.get_field("unit").related_model.objects.filter(pk=user.unit_id)  # none without a unit
+    parts.insert(0, unit.annotate(**columns("unit", None, None, F("pk"), F("path"), *root(""))))
+    first, *rest = (part.order_by().values_list(*names) for part in parts)
+    return first.union(*rest)
 
 
 def scope_fingerprint(user) -> str:

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -98,22 +99,35 @@ def notify(
         target = f"{obj._meta.label_lower}:{obj.pk}" if obj is not None else ""
         dedupe_key = f"{kind}:{target}:{fingerprint}"
     dedupe_key = dedupe_key[:200]
-    today = timezone.localdate()
-    if Notification.objects.filter(user=user, dedupe_key=dedupe_key, local_date=today).exists():
-        return None
-    notification = _notification(user, kind, message, dedupe_key, today, url, obj)
-    try:
-        with transaction.atomic():
-            notification.save(force_insert=True)
-            from core.tasks import deliver_to_channels, send_notification_email
+    notification = _notification(user, kind, message, dedupe_key, timezone.localdate(), url, obj)
+    # In the caller's transaction, if any (no savepoint: nothing here is caught and carried on from).
+    with transaction.atomic(savepoint=False):
+        if not _insert_once(notification):
+            return None  # already sent today (or by a concurrent run, once it committed)
+        from core.tasks import deliver_to_channels, send_notification_email
 
-            if email and user.email and user.is_active:
-                enqueue(send_notification_email, notification.pk)
-            if channels_take(notification):  # a group robot or WeCom takes this kind (core/channels.py)
-                enqueue(deliver_to_channels, notification.pk)
-    except IntegrityError:
-        return None  # a concurrent run made it first
+        if email and user.email and user.is_active:
+            enqueue(send_notification_email, notification.pk)
+        if channels_take(notification):  # a group robot or WeCom takes this kind (core/channels.py)
+            enqueue(deliver_to_channels, notification.pk)
     return notification
+
+
+def _insert_once(notification: Notification) -> bool:
+    """Insert ``notification`` unless today's with its key is there: one ``INSERT ... ON CONFLICT DO
+    NOTHING RETURNING id`` (the unique (user, dedupe_key, local_date) constraint decides, concurrent
+    runs included), instead of a look first and an insert in a savepoint. ``bulk_create`` with
+    ``ignore_conflicts`` would not say whether the row was made, so this is ``QuerySet._insert``, the
+    call ``Model.save`` makes (no signal listens to notifications). True when it was inserted."""
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    rows = Notification.objects._insert(
+        [notification], fields=fields, returning_fields=[Notification._meta.pk], on_conflict=OnConflict.IGNORE
+    )
+    if not rows or rows[0] is None:  # nothing returned: the row was there (one object: [None])
+        return False
+    notification.pk = rows[0][0]
+    notification._state.adding, notification._state.db = False, Notification.objects.db
+    return True
 
 
 def notify_many(*, kind: str, title, body="", recipients: list[tuple[User, dict, str]], dedupe_key: str) -> int:

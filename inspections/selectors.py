@@ -356,19 +356,35 @@ def inspections_for(*, user):
     return Inspection.objects.for_user(user).select_related("premises", "inspector", "version__template")
 
 
+def answers_with_items(answers):
+    """``answers`` (a queryset) as the check form shows them: with their item and hidden danger, and
+    ``has_photos`` (an EXISTS in the same query), so ``answer_rows`` looks for photos only where
+    there are some (none, in a check where every item passed)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Exists, OuterRef
+
+    from core.models import Attachment
+    from inspections.models import Answer
+
+    photos = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Answer), object_id=OuterRef("pk"))
+    return answers.select_related("item", "hazard").annotate(has_photos=Exists(photos))
+
+
 def answer_rows(inspection, answers=None) -> list[tuple]:
-    """(answer, its photos) for every item of an inspection: two queries however many items (one when
-    the caller passes the ``answers``, with their items and hazards, it has just read)."""
+    """(answer, its photos) for every item of an inspection: one query however many items, and one
+    more when some have photos (none when the caller passes the ``answers`` it has just read, from
+    ``answers_with_items``, and none of them has a photo)."""
     from django.contrib.contenttypes.models import ContentType
 
     from core.models import Attachment
     from inspections.models import Answer
 
-    answers = list(inspection.answers.select_related("item", "hazard")) if answers is None else answers
+    answers = list(answers_with_items(inspection.answers.all())) if answers is None else answers
     photos: dict[int, list] = {}
-    if answers:
+    with_photos = [a.pk for a in answers if getattr(a, "has_photos", True)]
+    if with_photos:
         for attachment in Attachment.objects.filter(
-            content_type=ContentType.objects.get_for_model(Answer), object_id__in=[a.pk for a in answers]
+            content_type=ContentType.objects.get_for_model(Answer), object_id__in=with_photos
         ):
             photos.setdefault(attachment.object_id, []).append(attachment)
     return [(answer, photos.get(answer.pk, [])) for answer in answers]

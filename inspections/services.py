@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from branches.choices import Post
 from branches.models import Premises, Unit, User
@@ -43,7 +43,8 @@ from inspections.rules import (
     needs_acknowledgement,
     submission_problems,
 )
-from safetybank.audit import request_fields, set_reason
+from inspections.selectors import answers_with_items
+from safetybank.audit import request_fields, set_reason, update_with_history
 from safetybank.forms import clean_text
 from safetybank.periods import month_end, month_start, next_month
 
@@ -301,26 +302,23 @@ def answers_pass(*, inspection: Inspection, by: User, **item_filters) -> tuple[i
     unanswered pass/fail answer of the draft that matches passes. One UPDATE for the answers and one
     INSERT for their audit rows, each row what ``answer_save`` would have written (who, why, when,
     from where). Answers already given (a failure, say) are left as they are. Returns how many passed,
-    and every answer that matches (with its item and hazard), as saved: what the page shows next."""
+    and every answer that matches (``selectors.answers_with_items``), as saved: what the page shows next."""
     draft = _locked_draft(inspection.pk)
     if draft.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector answers this inspection."))
-    matching = list(Answer.objects.filter(inspection=draft, **item_filters).select_related("item", "hazard"))
+    matching = list(answers_with_items(Answer.objects.filter(inspection=draft, **item_filters)))
     answers = [a for a in matching if a.item.answer_type == AnswerType.PASS_FAIL and a.result == ""]
     now = timezone.now()
     for answer in answers:
-        answer.result, answer.note, answer.answered_at = Result.PASS, "", now
         set_reason(answer, "inspection.answer", by=by)
-    if answers:
-        bulk_update_with_history(
-            answers,
-            Answer,
-            ["result", "note", "answered_at"],
-            default_user=by,
-            default_change_reason="inspection.answer",
-            default_date=now,
-            custom_historical_attrs=request_fields(),
-        )
+    update_with_history(
+        answers,
+        {"result": Result.PASS, "note": "", "answered_at": now},
+        default_user=by,
+        default_change_reason="inspection.answer",
+        default_date=now,
+        custom_historical_attrs=request_fields(),
+    )
     return len(answers), matching
 
 
@@ -368,15 +366,17 @@ SUBMISSION_FIELDS = ("status", "submitted_at", "acknowledge_by")
 
 @transaction.atomic
 def inspection_submit(
-    *, inspection: Inspection, by: User, complete: bool = True, counted=None, **fields
+    *, inspection: Inspection, by: User, complete: bool = True, counted=None, then=None, **fields
 ) -> list[Hazard]:
     """Submit: every item answered, every failure described (with a photo where the checklist says so).
     The inspection becomes immutable, its assignment is done (unless ``complete`` is False: a daily
     check waits for its co-signature), and each failure raises a hidden danger. ``fields`` are
     extra inspection fields recorded with the submission (stated time, time on the form);
     ``counted(answers)`` returns more that depend on the answers (a daily check's too-fast flag
-    counts its items). The answers are read once, under the draft's lock, however many items. The
-    ``inspection`` passed in is brought up to date with the columns the submission wrote."""
+    counts its items); ``then(inspection)`` runs last, in the same transaction (a daily check's
+    completion or its call for a co-signature). The answers are read once, under the draft's lock,
+    however many items. The ``inspection`` passed in is brought up to date with the columns the
+    submission wrote."""
     draft = _locked_draft(inspection.pk)
     if draft.inspector_id != by.pk:
         raise ValidationError(_("Only the inspector submits this inspection."))
@@ -402,7 +402,10 @@ def inspection_submit(
         assignment_complete(draft)
     if draft.acknowledge_by:
         _notify_acknowledgers(draft)
-    return [answer_hazard_raise(inspection=draft, answer=answer) for answer in answers if answer.failed]
+    hazards = [answer_hazard_raise(inspection=draft, answer=answer) for answer in answers if answer.failed]
+    if then is not None:
+        then(inspection)
+    return hazards
 
 
 def answer_hazard_raise(*, inspection: Inspection, answer: Answer) -> Hazard:

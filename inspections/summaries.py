@@ -55,6 +55,10 @@ def dashboard_version_names(path: str, month: datetime.date) -> list[str]:
 
 def _bump(unit_ids, months) -> None:
     paths = Unit.objects.filter(pk__in=set(unit_ids)).values_list("path", flat=True)
+    _bump_paths(paths, months)
+
+
+def _bump_paths(paths, months) -> None:
     cacheversions.bump(
         *[name for path in paths for month in set(months) for name in dashboard_version_names(path, month)]
     )
@@ -214,7 +218,7 @@ def record_assignment(assignment: Assignment) -> None:
         day_month = month_start(assignment.period_start)
         _refresh_daily(day_month, assignment.premises_id)
         months.add(day_month)
-    _bump([assignment.unit_id], months)
+    _bump_paths([assignment.unit.path], months)  # no query when the caller loaded the unit with it
 
 
 def record_inspection(inspection: Inspection) -> None:
@@ -225,7 +229,7 @@ def record_inspection(inspection: Inspection) -> None:
         return
     day_month = month_start(assignment.period_start)
     _refresh_daily(day_month, assignment.premises_id)
-    _bump([assignment.unit_id], [day_month])
+    _bump_paths([assignment.unit.path], [day_month])  # no query when the caller loaded the unit with it
 
 
 # --------------------------------------------------------------------------- whole months

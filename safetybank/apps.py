@@ -8,6 +8,7 @@ class SafetybankConfig(AppConfig):
     verbose_name = "SafetyBank"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from simple_history.signals import pre_create_historical_record
 
         from safetybank import (
@@ -15,8 +16,10 @@ class SafetybankConfig(AppConfig):
             tasks,  # noqa: F401  (the outbox sweep and its worker-start hook)
         )
         from safetybank.audit import stamp_request
+        from safetybank.middleware import session_renewed_at_login
 
         pre_create_historical_record.connect(stamp_request, dispatch_uid="safetybank.audit.stamp_request")
+        user_logged_in.connect(session_renewed_at_login, dispatch_uid="safetybank.middleware.session_renewed_at_login")
 
 
 class SafetybankAdminConfig(admin_apps.AdminConfig):

@@ -185,3 +185,12 @@ class SessionRenewMiddleware:
         if session.modified or now - session.get(self.KEY, 0) >= self.every:
             session[self.KEY] = now  # saved anyway, or due: the expiry moves
         return response
+
+
+def session_renewed_at_login(sender, request, user, **kwargs):
+    """A new sign-in's session is written anyway: it counts as renewed now, however it was made
+    (``SessionRenewMiddleware`` would otherwise write it again on the next request when the sign-in
+    did not pass through it, as ``Client.force_login`` does). Connected in ``SafetybankConfig.ready``."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SessionRenewMiddleware.KEY] = int(time.time())

@@ -3,7 +3,8 @@
 ``QuerySet.update()``, ``bulk_update()`` and ``bulk_create()`` skip the signals the audit trail
 relies on, so on an audited model they are allowed only in migrations, demo data, seed commands,
 the bench and the tests. Elsewhere a regulated row is saved through its service (row by row with a
-change reason, or ``bulk_*_with_history``). A column outside the audit (``excluded_fields``) may
+change reason, or ``bulk_*_with_history``, or ``safetybank.audit.update_with_history``: the same values on
+many rows, one UPDATE and their historical rows). A column outside the audit (``excluded_fields``) may
 still be written by a conditional UPDATE: such calls are listed in ``ALLOWED`` below, carry a
 comment at the call, and may write only excluded columns.
 """

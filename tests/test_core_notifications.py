@@ -40,6 +40,17 @@ def test_a_reminder_run_every_hour_notifies_once_per_object_per_day(org, time_ma
     assert Notification.objects.filter(user=org.officer).count() == 3
 
 
+def test_a_repeated_notice_inside_a_transaction_leaves_the_transaction_usable(org):
+    """The notice is inserted unless today's is there, in the caller's transaction: a repeat is
+    skipped by the database (no error, no savepoint) and the caller carries on."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        assert remind(org.officer, org.outlet_a) is not None
+        assert remind(org.officer, org.outlet_a) is None
+        assert Notification.objects.filter(user=org.officer).count() == 1
+
+
 def test_the_day_of_a_reminder_is_the_local_day(org, time_machine):
     # 23:30 in Shanghai is still 15:30 UTC of the same day; 00:30 is a new local day.
     time_machine.move_to("2026-03-02 23:30:00+08:00")

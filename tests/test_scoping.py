@@ -115,3 +115,26 @@ def test_premises_assigned_for_inspection_are_in_scope_this_month_and_the_next(o
     assert officer_sees() == ["PA", "PA2", "PB"]
     time_machine.move_to("2027-02-01 10:00:00+08:00")
     assert officer_sees() == ["PA"]
+
+
+def test_the_scope_is_one_query_compiled_once_and_read_with_each_persons_values(org, time_machine):
+    """The scope's UNION is compiled once per process (``branches.scoping._scope_rows``) with stand-ins for
+    the person, their unit and the day: what it reads is what the queryset reads for each of them, an
+    acting for a unit and one for premises included, and it is one query."""
+    from branches.scoping import _scope_queryset, _scope_rows, user_scope
+
+    time_machine.move_to("2026-11-10 10:00:00+08:00")
+    today = datetime.date(2026, 11, 10)
+    Acting.objects.create(
+        user=org.outsider, post=Post.OUTLET_HEAD, premises=org.outlet_a, start_date=today, end_date=today
+    )
+    Acting.objects.create(user=org.officer, post=Post.PRESIDENT, unit=org.branch2, start_date=today, end_date=today)
+    people = User.objects.order_by("pk")
+    assert len(people) > 5
+    for person in people:
+        assert sorted(_scope_rows(person, today), key=repr) == sorted(_scope_queryset(person, today), key=repr)
+    officer = User.objects.get(pk=org.officer.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert codes(Premises.objects.for_user(officer)) == ["PA", "PB"]  # home, and branch 2 acted for
+    assert len(queries) == 2  # the scope, then the premises
+    assert user_scope(officer).unit_paths == [org.branch2.path]

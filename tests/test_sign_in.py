@@ -135,6 +135,16 @@ def test_reading_pages_does_not_write_the_session_table(client, time_machine):
     assert any(q["sql"].startswith('UPDATE "django_session"') for q in queries)  # renewed once due
 
 
+def test_a_session_made_without_the_sign_in_page_is_not_written_on_its_first_request(client, time_machine):
+    """A sign-in counts as the session's renewal however it was made (``force_login`` here, as the
+    benchmarks and tests sign in): the next request reads the session and writes nothing."""
+    time_machine.move_to("2026-11-27 09:00:00+08:00", tick=False)
+    client.force_login(UserFactory(username="forced"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")] == []
+
+
 def test_language_switch_becomes_the_persons_preference(client):
     user = UserFactory(username="switcher")
     _login(client, "switcher", PASSWORD)

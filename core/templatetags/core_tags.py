@@ -17,9 +17,11 @@ def notification_bell(context):
 
 
 @register.inclusion_tag("core/partials/_attachments.html")
-def attachment_list(obj):
-    """Thumbnails and links of the files attached to ``obj`` (served through the scoped view)."""
-    return {"attachments": list(selectors.attachments_of(obj))}
+def attachment_list(obj, attachments=None):
+    """Thumbnails and links of the files attached to ``obj`` (served through the scoped view);
+    ``attachments``: those files as the page already read them (a check's rows, ``answer_rows``),
+    so a list of answers does not look each one's up again."""
+    return {"attachments": list(selectors.attachments_of(obj) if attachments is None else attachments)}
 
 
 @register.filter

@@ -94,33 +94,36 @@ def daily_check_submit(
     _check_stated_time(inspection, performed_at, now)
     seconds = max(0, int((now - inspection.started_at).total_seconds()))
     cosigned = needs_cosign(inspection)
-    with transaction.atomic():
-        # The answers are read once, under the draft's lock: the too-fast flag counts them there.
-        # ``inspection`` comes back with the submission's columns (the premises and checklist stay cached).
-        hazards = inspection_submit(
-            inspection=inspection,
-            by=by,
-            complete=False,
-            performed_at=performed_at,
-            seconds_spent=seconds,
-            counted=lambda answers: {"too_fast": seconds < minimum_seconds(len(answers))},
-        )
+
+    def then(submitted: Inspection) -> None:
         if not cosigned:
-            assignment_complete(inspection, late=is_late(inspection))
-        else:
-            summaries.record_inspection(inspection)  # waits for its co-sign: counts as unsigned
-    if cosigned:
-        for head in cosigners_of(inspection):
+            assignment_complete(submitted, late=is_late(submitted))
+            return
+        summaries.record_inspection(submitted)  # waits for its co-sign: counts as unsigned
+        for head in cosigners_of(submitted):
             if head.pk != by.pk:
                 notify(
                     user=head,
                     kind="daily_cosign",
-                    obj=inspection,
-                    url=reverse("inspections:daily_check", args=[inspection.pk]),
-                    params={"what": inspection.version.template.name, "where": inspection.premises.name},
+                    obj=submitted,
+                    url=reverse("inspections:daily_check", args=[submitted.pk]),
+                    params={"what": submitted.version.template.name, "where": submitted.premises.name},
                     title=gettext_lazy("Co-sign needed: %(what)s at %(where)s"),
                 )
-    return hazards
+
+    # One transaction: the answers are read once, under the draft's lock (the too-fast flag counts
+    # them there); the check is completed, or waits for its co-signature and the outlet head is told
+    # (the notice exists exactly when the submission does). ``inspection`` comes back with the
+    # submission's columns (the premises and checklist stay cached).
+    return inspection_submit(
+        inspection=inspection,
+        by=by,
+        complete=False,
+        performed_at=performed_at,
+        seconds_spent=seconds,
+        counted=lambda answers: {"too_fast": seconds < minimum_seconds(len(answers))},
+        then=then,
+    )
 
 
 def daily_check_cosign(*, inspection: Inspection, by: User, ip: str | None = None):

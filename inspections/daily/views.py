@@ -145,7 +145,8 @@ def group_pass(request, pk: int, defence: str):
 @require_POST
 @idempotent
 def submit(request, pk: int):
-    inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment"), pk=pk)
+    # The assignment's unit: the cache versions its summary bumps.
+    inspection = get_object_or_404(inspections_for(user=request.user).select_related("assignment__unit"), pk=pk)
     require(request, "inspection.perform")
     form = DailySubmitForm(request.POST)
     try:
