@@ -10,6 +10,7 @@ file (``services.report_pdf``).
 from __future__ import annotations
 
 import copy
+import gc
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -147,4 +148,7 @@ def report_title(report: Report) -> str:
 def render_report(report: Report, *, language: str) -> bytes:
     with override(language):
         context = report_context(report)
-    return render_pdf(TEMPLATES[report.kind], context, language=language)
+    pdf = render_pdf(TEMPLATES[report.kind], context, language=language)
+    del context  # its charts' cycles too, not only the renderer's (see render_pdf)
+    gc.collect()
+    return pdf
