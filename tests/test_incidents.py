@@ -166,7 +166,7 @@ def test_the_premises_filter_offers_only_premises_in_scope(org, client):
     page = client.get(reverse("incidents:incident_list")).content.decode()
     # The premises filter is a search-as-you-type box (no <select> of every premises): it asks the scoped search.
     search = reverse("branches:premises_search")
-    assert f'hx-get="{search}"' in page and "河口营业部" not in page
+    assert f'hx-get="{search}?within=' in page and "河口营业部" not in page  # within the filter's own choices
     offered = (
         client.get(search, {"term": "营业部"}).content.decode() + client.get(search, {"term": "北街"}).content.decode()
     )
