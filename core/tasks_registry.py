@@ -78,10 +78,11 @@ def unregister_task_provider(provider: TaskProvider) -> None:
         _providers.remove(provider)
 
 
-def _item_key(item: TaskItem):
+def _item_key(item: TaskItem, today: datetime.date):
     # Ties keep the provider's own order (the sort is stable): it knows its queue best.
     since = item.since.timestamp() if item.since else 0.0
-    return (not item.is_overdue, item.due is None, item.due or datetime.date.max, -since)
+    overdue = item.due is not None and item.due < today  # item.is_overdue, without a clock read per item
+    return (not overdue, item.due is None, item.due or datetime.date.max, -since)
 
 
 def tasks_for(user) -> list[TaskItem]:
@@ -89,7 +90,8 @@ def tasks_for(user) -> list[TaskItem]:
     items: list[TaskItem] = []
     for provider in _providers:
         items.extend(provider(user))
-    return sorted(items, key=_item_key)
+    today = timezone.localdate()
+    return sorted(items, key=lambda item: _item_key(item, today))
 
 
 @dataclass
@@ -117,12 +119,13 @@ def work_queue(user, *, kind: str = "", premises_id: int | None = None) -> WorkQ
     items, then the rest; inside a group overdue first, then by due date, undated newest first.
     ``kind`` and ``premises_id`` filter the items (the group counts stay those of everything)."""
     everything = tasks_for(user)
+    today = timezone.localdate()
     groups: dict[str, TaskGroup] = {}
     premises: dict[int, str] = {}
     for item in everything:
         group = groups.setdefault(item.group, TaskGroup(kind=item.group, label=item.group_label))
         group.count += 1
-        group.overdue += int(item.is_overdue)
+        group.overdue += int(item.due is not None and item.due < today)
         group.decision = group.decision or item.decision
         if item.premises_id is not None:
             premises[item.premises_id] = str(item.premises)
@@ -133,7 +136,7 @@ def work_queue(user, *, kind: str = "", premises_id: int | None = None) -> WorkQ
         for item in everything
         if (not kind or item.group == kind) and (premises_id is None or item.premises_id == premises_id)
     ]
-    items.sort(key=lambda item: (rank[item.group], *_item_key(item)))
+    items.sort(key=lambda item: (rank[item.group], *_item_key(item, today)))
     return WorkQueue(
         total=len(everything),
         groups=ordered,
