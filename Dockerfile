@@ -16,4 +16,4 @@ RUN DEBUG=1 python manage.py compilemessages -v 0 --ignore=.venv \
 RUN useradd --create-home safetybank && mkdir -p /app/var/media && chown -R safetybank /app/var
 USER safetybank
 EXPOSE 8000
-CMD ["gunicorn", "safetybank.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "120"]
+CMD ["gunicorn", "safetybank.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "8", "--timeout", "120"]

@@ -226,6 +226,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # the others wait their turn, a 503 after the wait (safetybank/heavy.py). 0: no gate.
 HEAVY_PAGES_AT_ONCE = env_int("HEAVY_PAGES_AT_ONCE", 1, minimum=0)
 HEAVY_PAGE_WAIT_SECONDS = env_int("HEAVY_PAGE_WAIT_SECONDS", 60, minimum=1)
+# A heavy page's turn (with Redis) is a lease that frees itself after this long, past gunicorn's --timeout.
+HEAVY_PAGE_LEASE_SECONDS = env_int("HEAVY_PAGE_LEASE_SECONDS", 130, minimum=1)
 
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)

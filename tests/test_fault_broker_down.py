@@ -9,7 +9,6 @@ real ``celery worker`` process deliver the co-sign e-mails.
 import datetime
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import redis
 from django.db import connection
 from django.urls import reverse
 
@@ -27,53 +25,11 @@ from inspections.models import Assignment
 from inspections.services import inspection_start, standard_content_install
 from safetybank.models import OutboxMessage
 from safetybank.outbox import outbox_sweep
-from tests.broker_helpers import broker_at
+from tests.broker_helpers import OwnRedis, broker_at
 from tests.inspection_helpers import answer_all
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYS = [datetime.date(2026, 12, day) for day in (1, 2, 3, 4)]  # Tuesday to Friday, business days
-
-
-def _free_port(first: int = 6392) -> int:
-    for port in range(first, first + 100):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port for the test's own Redis")
-
-
-class OwnRedis:
-    """A throwaway redis-server on its own port, without persistence."""
-
-    def __init__(self, binary: str, folder: Path):
-        self.binary, self.folder, self.port = binary, folder, _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-            + ["--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-        for _ in range(100):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("the test's own Redis did not start")
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
 
 
 @pytest.fixture

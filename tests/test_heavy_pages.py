@@ -1,14 +1,21 @@
-"""Heavy pages take their turn inside a web process (safetybank/heavy.py): while one dashboard is being
-computed, a second waits — and after the wait is told, in Chinese, to open it again — while an officer's
-daily-check page is served at once."""
+"""Heavy pages take their turn (safetybank/heavy.py): while one dashboard is being computed, a second
+waits — and after the wait is told, in Chinese, to open it again — while an officer's daily-check page is
+served at once. With Redis the turn is the whole site's: a dashboard in another process makes this one
+wait too."""
 
 import contextlib
+import os
+import shutil
+import subprocess
+import sys
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+
+from tests.broker_helpers import REFUSING, OwnRedis
 
 
 @contextlib.contextmanager
@@ -74,3 +81,59 @@ def test_with_the_gate_off_heavy_pages_do_not_wait(org, settings, monkeypatch):
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
     with _first_dashboard_computing(org, monkeypatch):
         assert _dashboard(org.president).status_code == 200
+
+
+HOLD_A_TURN = """
+import sys, django
+django.setup()
+from safetybank.heavy import turn
+with turn() as held:
+    print("held" if held else "refused", flush=True)
+    sys.stdin.read()  # until the test closes it
+"""
+
+
+@pytest.fixture
+def site_redis(tmp_path, settings):
+    """A Redis of this test's own, as the site's REDIS_URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    server = OwnRedis(binary, tmp_path)
+    server.start()
+    settings.REDIS_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dashboard_in_another_process_makes_this_one_wait(org, settings, site_redis):
+    settings.HEAVY_PAGES_AT_ONCE = 1
+    settings.HEAVY_PAGE_WAIT_SECONDS = 1
+    environment = dict(os.environ, REDIS_URL=site_redis.url, DJANGO_SETTINGS_MODULE="safetybank.settings")
+    other = subprocess.Popen(  # another web process, computing a heavy page until told to stop
+        [sys.executable, "-c", HOLD_A_TURN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, text=True
+    )
+    try:
+        assert other.stdout.readline().strip() == "held"
+        refused = _dashboard(org.president)
+        officer = Client()
+        officer.force_login(org.officer)
+        counter = officer.get(reverse("inspections:today"))
+    finally:
+        other.stdin.close()
+        other.wait(30)
+
+    assert counter.status_code == 200
+    assert refused.status_code == 503 and "正在准备" in refused.content.decode()
+    assert _dashboard(org.president).status_code == 200  # the other process is done: its turn is free
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_unreachable_heavy_pages_take_turns_inside_the_process(org, settings, monkeypatch):
+    settings.HEAVY_PAGES_AT_ONCE = 1
+    settings.HEAVY_PAGE_WAIT_SECONDS = 1
+    settings.REDIS_URL = REFUSING
+    assert _dashboard(org.president).status_code == 200  # served, not a 500
+    with _first_dashboard_computing(org, monkeypatch):
+        assert _dashboard(org.president).status_code == 503  # the process's own gate still holds
