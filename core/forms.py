@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Premises
+from branches.widgets import search_as_you_type
 from core.models import CalendarDay
 from core.uploads import CheckedUpload, check_upload
 from safetybank.forms import SafeForm, SafeModelForm
@@ -83,3 +85,19 @@ class CalendarDayForm(SafeModelForm):
         fields = ["date", "kind", "festival", "note"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
         error_messages = {"date": {"unique": _("This date is already in the calendar; change or remove it there.")}}
+
+
+class TaskFilterForm(SafeForm):
+    """The home page's premises filter: the premises that have open tasks for this person — a list while
+    they are few, a search box when they are many (head office's queue spans a thousand premises)."""
+
+    premises = forms.ModelChoiceField(
+        queryset=Premises.objects.none(), required=False, label=_("Premises"), empty_label=_("All premises")
+    )
+
+    def __init__(self, *args, user, premises_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["premises"]
+        field.queryset = Premises.objects.for_user(user).filter(pk__in=premises_ids).order_by("name")
+        field.widget.attrs.update({"id": "task-premises", "class": "form-select form-select-sm"})
+        search_as_you_type(self)

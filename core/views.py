@@ -26,7 +26,7 @@ from branches.viewmixins import SIGNED_IN, ObjectDetailView, ObjectListView, Obj
 from core import selectors, services
 from core.documents import document_kind
 from core.filters import NotificationFilter
-from core.forms import CalendarDayForm
+from core.forms import CalendarDayForm, TaskFilterForm
 from core.models import CalendarDay, Notification
 from core.tables import NotificationTable
 from core.tasks_registry import work_queue
@@ -65,12 +65,16 @@ class HomeView(ObjectPageView):
             except ValueError:
                 messages.error(request, _("Choose premises from the list."))
         queue = work_queue(user, kind=kind, premises_id=premises_id)
+        premises_filter = TaskFilterForm(
+            user=user, premises_ids=[pk for pk, _name in queue.premises], initial={"premises": premises_id}
+        )
         page = Paginator(queue.items, TASKS_PER_PAGE).get_page(request.GET.get("page"))
         filters = request.GET.copy()
         filters.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "queue": queue,
+            "premises_filter": premises_filter,
             "page_obj": page,
             "tasks": page.object_list,
             "kind": kind,

@@ -25,7 +25,7 @@ from inspections.services import (
     inspection_submit,
     standard_content_install,
 )
-from tests.factories import ContractFactory
+from tests.factories import ContractFactory, PremisesFactory
 from tests.inspection_helpers import answer_all, photo
 
 pytestmark = pytest.mark.django_db
@@ -236,6 +236,28 @@ def test_the_work_queue_drops_nothing_pages_it_and_puts_a_new_report_on_top(org,
     assert "YH2026-" not in other.split('id="my-tasks"')[1].split('id="home-unread-count"')[0]
     bad = client.get(reverse("home"), {"premises": "abc"})
     assert bad.status_code == 200 and "从列表中选择网点" in bad.content.decode()
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_a_queue_over_many_premises_filters_by_a_search_box_that_offers_only_premises_with_tasks(org, client):
+    from branches.widgets import SHORT_LIST
+
+    places = [PremisesFactory(code=f"T{n:02d}", name=f"桃园{n:02d}号", unit=org.sub1) for n in range(SHORT_LIST + 1)]
+    PremisesFactory(code="T99", name="桃园99号", unit=org.sub1)  # no task there
+    for place in places:
+        hazards.hazard_report(premises=place, description="灭火器过期", category="fire", by=org.security)
+    client.force_login(org.security)
+    page = client.get(reverse("home")).content.decode()
+    task_filter = page.split('id="task-filter"')[1].split("</form>")[0]
+    assert "<option" not in task_filter and 'role="combobox"' in task_filter  # not 32 options
+    search = re.search(r'hx-get="([^"]+within=[0-9a-f]+)"', task_filter).group(1).replace("&amp;", "&")
+    offered = re.findall(r'data-label="([^"]*)"', client.get(search, {"term": "桃园"}).content.decode())
+    assert "桃园00号" in offered and "桃园99号" not in offered
+
+    chosen = client.get(reverse("home"), {"premises": places[3].pk}).content.decode()
+    tasks = chosen.split('id="my-tasks"')[1]
+    assert tasks.count("桃园03号") == 1 and "桃园04号" not in tasks
+    assert 'value="%d"' % places[3].pk in chosen.split('id="task-filter"')[1].split("</form>")[0]
 
 
 @time_machine.travel(MONDAY, tick=False)

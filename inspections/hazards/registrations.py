@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from branches.orphans import OrphanItem, register_orphan_provider
@@ -9,6 +10,9 @@ from core.tasks_registry import TaskItem, register_task_provider
 from inspections.choices import EscalationLevel
 from inspections.hazards import selectors
 from inspections.hazards.models import Hazard
+
+# What a task reads of a danger (head office's escalation queue holds a thousand of them).
+TASK_FIELDS = ("found_at", "description", "description_message", "deadline", "escalation_level", "premises__name")
 
 
 def _title(hazard: Hazard) -> str:
@@ -30,7 +34,8 @@ def hazard_tasks(user) -> list[TaskItem]:
             items.append(
                 TaskItem(
                     title=_title(hazard),
-                    url=hazard.get_absolute_url(),
+                    # Reversed only for the items on the page shown (a thousand at head office).
+                    url=reverse_lazy("inspections:hazard_detail", args=[hazard.pk]),
                     due=hazard.deadline,
                     source=source,
                     detail=detail(hazard) if detail else label,
@@ -48,8 +53,8 @@ def hazard_tasks(user) -> list[TaskItem]:
 
     escalated = {level: _("Escalated: %(level)s") % {"level": label} for level, label in EscalationLevel.choices}
 
-    def light(hazards):  # a task needs the danger and its premises, not the people on it
-        return hazards.select_related(None).select_related("premises")
+    def light(hazards):  # a task needs the danger and its premises' name, not the people on it
+        return hazards.select_related(None).select_related("premises").only(*TASK_FIELDS)
 
     add(
         light(selectors.hazards_escalated_to(user=user)),
