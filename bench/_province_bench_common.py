@@ -39,6 +39,9 @@ def setup(db: str, host: str) -> None:
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # DEBUG=0 serves from the manifest
         call_command("collectstatic", "--noinput", verbosity=0)
+    # Pages are timed in a process started as a gunicorn worker starts: safetybank/wsgi.py loads the URLs
+    # and views, then sets what it loaded aside from the garbage collector (gc.freeze).
+    import safetybank.wsgi  # noqa: F401
 
 
 def record(key: str, measured: str, baseline: str, note: str = "", data: dict | None = None) -> None:
