@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from branches.models import Premises, Unit
 from branches.permissions import can, require
+from branches.scoping import scope_fingerprint
 from dashboards import selectors
 from dashboards.forms import RiskWeightsForm
 from dashboards.models import RiskWeights
@@ -60,10 +61,16 @@ def dashboard(request, unit_pk: int | None = None):
             enqueue, refresh_dashboard, request.user.pk, unit.pk, month.isoformat(), today.isoformat(), get_language()
         ),
     )
+    can_edit_weights = can(request.user, "risk.weights")
+    # The page's body is the same HTML for everyone shown this computation of the board in this language:
+    # it is rendered once (a 150 KB page at head office, 18 ms of template), then served from the cache.
+    body_key = (scope_fingerprint(request.user), request.user.unit_id, unit.pk, month, today, computed_at)
+    body_key += (stale, get_language(), can_edit_weights)
     return render(
         request,
         "dashboards/dashboard.html",
         {
+            "body_key": body_key,
             "board": board,
             "points": points,
             "charts": charts,
@@ -77,7 +84,7 @@ def dashboard(request, unit_pk: int | None = None):
             "risks": board.risks[: selectors.RISKS_SHOWN],
             "risk_components": RISK_COLUMNS,
             "weight_rows": [(title, getattr(board.weights, weight)) for _n, title, weight in RISK_COLUMNS],
-            "can_edit_weights": can(request.user, "risk.weights"),
+            "can_edit_weights": can_edit_weights,
         },
     )
 

@@ -18,7 +18,7 @@ from inspections.hazards.models import Hazard
 from inspections.hazards.selectors import hazard_counts
 from inspections.selectors import compliance_grid
 from inspections.services import standard_content_install
-from tests.factories import bank_tree
+from tests.factories import UserFactory, bank_tree
 
 TODAY = datetime.datetime(2026, 12, 15, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 MONTH = datetime.date(2026, 12, 1)
@@ -356,3 +356,19 @@ def test_the_page_shows_the_top_of_the_risk_list_and_the_export_every_premises(c
     with time_machine.travel(TODAY, tick=False):
         lines = client.get(url, {"month": "2026-12"}).content.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 + 2 and str(seeded.outlet_a) in lines[1] and str(seeded.outlet_a2) in lines[2]
+
+
+def test_the_page_body_rendered_once_is_served_in_each_readers_language(client, seeded):
+    """The dashboard's body is cached as HTML per computation of the board: a colleague reading in English
+    after head office read it in Chinese (the same scope, the same board) gets English, and back."""
+    colleague = UserFactory(username="ho_en", unit=seeded.headoffice.unit, post=seeded.headoffice.post, language="en")
+    url = reverse("dashboards:dashboard")
+    client.force_login(seeded.headoffice)
+    chinese = client.get(url).content.decode()
+    client.force_login(colleague)
+    english = client.get(url).content.decode()
+    client.force_login(seeded.headoffice)
+    again = client.get(url).content.decode()
+    assert "安全仪表板" in chinese and "Safety dashboard" not in chinese
+    assert "Safety dashboard" in english and "安全仪表板" not in english
+    assert again.split('id="figures-as-of"')[1] == chinese.split('id="figures-as-of"')[1]
