@@ -192,3 +192,20 @@ def test_a_unit_filter_is_a_list_while_short_and_a_search_box_past_it(org, login
     page = login(org.headoffice).get(reverse("branches:staff_list"), {"unit": org.sub2.pk}).content.decode()
     assert not re.search(r'<select[^>]*name="unit"', page)
     assert reverse("branches:unit_search") in page and 'value="河口支行"' in page  # the chosen unit stays
+
+
+def test_assigning_a_danger_among_many_candidates_searches_only_the_candidates(org, login):
+    from inspections.hazards.services import hazard_report
+
+    for n in range(31):
+        UserFactory(username=f"teller{n}", full_name=f"柳员工{n}", unit=org.sub1, home_premises=org.outlet_a)
+    UserFactory(username="elsewhere", full_name="柳外人", unit=org.sub2, home_premises=org.outlet_b)
+    hazard = hazard_report(premises=org.outlet_a, description="灭火器过期", category="fire", by=org.officer)
+    client = login(org.security)
+    page = client.get(hazard.get_absolute_url()).content.decode()
+    before, after = page.split('name="assign-responsible"')
+    assign = before.rsplit("<form", 1)[1] + after.split("</form>")[0]
+    assert "柳员工3" not in assign  # no <option> per person
+    search = re.search(r'hx-get="([^"]*people/[^"]*within=[0-9a-f]+)"', assign).group(1).replace("&amp;", "&")
+    offered = _offered(client.get(search, {"term": "柳"}))
+    assert "柳员工0" in offered and "柳外人" not in offered

@@ -78,6 +78,7 @@ class AssignForm(SafeForm):
         from inspections.hazards.services import default_deadline
 
         self.fields["deadline"].initial = hazard.deadline or default_deadline(hazard=hazard)
+        search_as_you_type(self)  # a head office's candidates for a danger are about sixty people
 
     def clean_deadline(self):
         value = self.cleaned_data["deadline"]
