@@ -4,7 +4,7 @@ one counts selector dashboards and reports call."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -38,14 +38,7 @@ class HazardFigures:
         return self.rectified_on_time / self.rectified if self.rectified else None
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "found": self.found,
-            "rectified": self.rectified,
-            "rectified_on_time": self.rectified_on_time,
-            "open": self.open,
-            "overdue": self.overdue,
-            "escalated": self.escalated,
-        }
+        return asdict(self)
 
 
 @dataclass
