@@ -40,9 +40,10 @@ def cosigners_of(inspection: Inspection) -> list[User]:
     own = Q(home_premises=premises)
     if purpose_of(inspection) != Purpose.VAULT_DUAL:  # a vault: any other custodian of it as well
         own &= Q(post=Post.OUTLET_HEAD)
-    # One query for the heads of the premises and whoever acts for one today.
-    heads = User.objects.filter(own | Q(pk__in=acting.values("pk")), is_active=True).order_by("pk")
-    return list(heads)
+    # One query for the heads of the premises and whoever acts for one today: a UNION, each part by its
+    # index (an OR of the two made PostgreSQL read every one of a province's 25,828 staff: 4.3 ms).
+    heads = User.objects.filter(own, is_active=True).order_by().union(acting.filter(is_active=True).order_by())
+    return list(heads.order_by("pk"))
 
 
 def may_cosign_filter(user: User) -> Q:
