@@ -10,8 +10,10 @@ messages it produced, its soft time limit and whether it finished within it.
 
 Every task runs in a transaction that is rolled back at the end (``Rollback``), so the bank is the same
 for the next task and the next run, and nothing reaches the broker (outbox messages are published after
-commit only). A task that commits on its own connection would spoil the bank: none does today, but run
-this row on a copy of the bank all the same (``CREATE DATABASE … TEMPLATE …``): a task added later may.
+commit only); only the cache versions a service bumps in Redis (``safetybank.cacheversions``, the
+summaries' rebuild) stay bumped, which makes cached pages compute again. A task that commits on its own
+connection would spoil the bank: none does today, but run this row on a copy of the bank all the same
+(``CREATE DATABASE … TEMPLATE …``): a task added later may.
 
 Beside each task, its raw-SQL baseline in the same run: one ``SELECT count(*)`` over the rows the job
 reads (the least any implementation must do), so a job far above it is doing per-row work.
