@@ -15,7 +15,8 @@ writes runs in a transaction that is rolled back, so the bank is the same for th
 (``--db``, default ``sb_province``).
 
 The rows live in sibling modules: ``_province_bench_pages`` (pages and the daily check), ``_province_bench_jobs``
-(overdue, cycle, PDFs), ``_province_bench_load`` (the mixed load); ``_province_bench_common`` measures and records.
+(overdue, cycle, PDFs), ``_province_bench_nightly`` (every periodic job once: run it on a copy of the bank),
+``_province_bench_load`` (the mixed load); ``_province_bench_common`` measures and records.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import json
 from _province_bench_common import RESULTS, setup
 from _province_bench_jobs import cmd_cycle, cmd_overdue, cmd_pdfs
 from _province_bench_load import cmd_mixed
+from _province_bench_nightly import cmd_jobs
 from _province_bench_pages import (
     cmd_branch_dashboard,
     cmd_daily_check,
@@ -50,6 +52,7 @@ ROWS = [
     ("overdue", "nightly overdue job", "bounded, ≤ 60 s"),
     ("cycle", "opening a month's cycle", "≤ 10 s"),
     ("pdfs", "100 branch PDFs in one worker", "≤ 3 min, growth ≤ 100 MB"),
+    ("jobs", "every periodic job once (CELERY_BEAT_SCHEDULE)", "each within its soft time limit"),
 ]
 
 
@@ -97,6 +100,7 @@ COMMANDS = {
     "overdue": cmd_overdue,
     "cycle": cmd_cycle,
     "pdfs": cmd_pdfs,
+    "jobs": cmd_jobs,
 }
 
 
@@ -115,6 +119,8 @@ def main(argv=None) -> None:
         "--sync-workers", action="store_true", help="mixed: gunicorn's sync workers instead of the compose file's"
     )
     parser.add_argument("--sample", type=int, default=0, help="overdue job: run on this many, extrapolate (0: all)")
+    parser.add_argument("--tasks", default="", help="jobs: only these (schedule names or task names; not recorded)")
+    parser.add_argument("--day", default="", help="jobs: run them on this day (YYYY-MM-DD; not recorded)")
     parser.add_argument("--skip", default="", help="comma-separated rows to leave out of all")
     args = parser.parse_args(argv)
     if args.command == "write":

@@ -293,31 +293,44 @@ def drills_remind_upcoming(*, today: datetime.date | None = None) -> int:
 
 
 def drill_rules_remind(*, today: datetime.date | None = None) -> int:
-    """30 days before a rule period ends unmet, the sub-branch's security department (and president) is told, once."""
+    """30 days before a rule period ends unmet, the sub-branch's security department (and president) is told, once.
+
+    The year's drills are read once for each tree (``rules.YearOfDrills``) and evaluated for all its
+    sub-branches, not read again per sub-branch; the people to tell are looked up once per sub-branch
+    that has something to tell. Resumable: a reminder sent is recorded (``RuleReminder``), so a run
+    stopped half-way tells only the rest when it runs again."""
     today = today or timezone.localdate()
     sent = 0
-    for unit in Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"):
-        for period in rules.evaluate(unit, today.year, today=today):
-            if period.state != "at_risk":
-                continue
-            key = period.rule if period.premises is None else f"{period.rule}:{period.premises.pk}"
-            try:
-                with transaction.atomic():
-                    RuleReminder.objects.create(unit=unit, rule=key[:40], period_start=period.start)
-            except IntegrityError:
-                continue
-            people = {p.pk: p for p in superior_of(unit)}
-            people |= {p.pk: p for p in User.objects.filter(unit=unit, post=Post.PRESIDENT, is_active=True)}
-            where = period.premises or unit
-            for person in people.values():
-                notify(
-                    user=person,
-                    kind="drill.rule_at_risk",
-                    obj=unit,
-                    title=gettext_lazy("%(where)s: “%(rule)s” will be missed on %(end)s"),
-                    params={"where": where, "rule": period.label, "end": f"{period.end:%Y-%m-%d}"},
-                    url=f"{reverse('drills:programme')}?unit={unit.pk}&year={today.year}",
-                    dedupe_key=f"drill.rule:{unit.pk}:{key}:{period.start}",
-                )
-            sent += 1
+    sub_branches = list(Unit.objects.filter(kind=UnitKind.SUB_BRANCH).order_by("path"))
+    for root in Unit.objects.filter(parent__isnull=True).order_by("path"):
+        units = [unit for unit in sub_branches if unit.path.startswith(root.path)]
+        if not units:
+            continue
+        periods = rules.YearOfDrills.read(root, today.year).periods(units, today=today)
+        for unit in units:
+            people = None
+            for period in periods[unit.pk]:
+                if period.state != "at_risk":
+                    continue
+                key = period.rule if period.premises is None else f"{period.rule}:{period.premises.pk}"
+                try:
+                    with transaction.atomic():
+                        RuleReminder.objects.create(unit=unit, rule=key[:40], period_start=period.start)
+                except IntegrityError:
+                    continue
+                if people is None:
+                    people = {p.pk: p for p in superior_of(unit)}
+                    people |= {p.pk: p for p in User.objects.filter(unit=unit, post=Post.PRESIDENT, is_active=True)}
+                where = period.premises or unit
+                for person in people.values():
+                    notify(
+                        user=person,
+                        kind="drill.rule_at_risk",
+                        obj=unit,
+                        title=gettext_lazy("%(where)s: “%(rule)s” will be missed on %(end)s"),
+                        params={"where": where, "rule": period.label, "end": f"{period.end:%Y-%m-%d}"},
+                        url=f"{reverse('drills:programme')}?unit={unit.pk}&year={today.year}",
+                        dedupe_key=f"drill.rule:{unit.pk}:{key}:{period.start}",
+                    )
+                sent += 1
     return sent

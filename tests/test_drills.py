@@ -236,6 +236,28 @@ def test_security_is_told_once_when_a_rule_is_30_days_from_being_missed(org):
 
 
 @pytest.mark.django_db
+def test_each_sub_branch_is_told_of_its_own_outlets_and_a_drill_held_there_counts(org):
+    from drills.models import Drill
+
+    # 河口营业部 (under another branch) held its second-quarter drill in May; 城关营业部 held none.
+    held = Drill.objects.create(
+        unit=org.sub2,
+        kind=DrillKind.ON_SITE,
+        scenario="防抢劫",
+        status=DrillStatus.DONE,
+        planned_date=datetime.date(2026, 5, 12),
+        held_at=datetime.datetime(2026, 5, 12, 10, 0, tzinfo=SHANGHAI),
+    )
+    held.premises.set([org.outlet_b])
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 7, 50, tzinfo=SHANGHAI)):
+        services.drill_rules_remind(today=datetime.date(2026, 6, 1))
+    titles = set(Notification.objects.filter(kind="drill.rule_at_risk").values_list("title", flat=True))
+    assert any(t.startswith("城关营业部") and "2026-06-30" in t for t in titles)
+    assert not any(t.startswith("河口营业部") for t in titles)
+    assert any(t.startswith("河口支行") and "2026-06-30" in t for t in titles)  # June itself has no drill
+
+
+@pytest.mark.django_db
 def test_a_role_held_by_someone_who_left_is_flagged_in_tasks_and_orphans(org, login):
     leaver = UserFactory(
         username="leaver", full_name="郑离职", unit=org.sub1, home_premises=org.outlet_a, post="teller"
