@@ -201,6 +201,6 @@ def cmd_jobs(args) -> None:
         f"slowest {slowest['name']} {slowest['seconds']:.1f} s; "
         + (f"over their limit: {', '.join(over)}" if over else "every one within its soft limit"),
         f"{sum(row['raw_ms'] or 0 for row in rows) / 1000:.1f} s (one count(*) over what each job reads)",
-        "each task rolled back after its run; run on a copy of the bank",
+        "each task at its scheduled hour on the bank's day (the year-end one on 1 January), rolled back after its run",
         {"tasks": rows},
     )
