@@ -257,7 +257,7 @@ def test_a_queue_over_many_premises_filters_by_a_search_box_that_offers_only_pre
     chosen = client.get(reverse("home"), {"premises": places[3].pk}).content.decode()
     tasks = chosen.split('id="my-tasks"')[1]
     assert tasks.count("桃园03号") == 1 and "桃园04号" not in tasks
-    assert 'value="%d"' % places[3].pk in chosen.split('id="task-filter"')[1].split("</form>")[0]
+    assert f'value="{places[3].pk}"' in chosen.split('id="task-filter"')[1].split("</form>")[0]
 
 
 @time_machine.travel(MONDAY, tick=False)
