@@ -116,6 +116,9 @@ def _render(chart_class, config: dict, labels: Sequence[str], series: Series, *,
             raise ValueError(f"series {name!r} has {len(values)} values for {len(labels)} labels")
         chart.add(str(name), [None if v is None else float(v) for v in values])
     svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    # pygal numbers its legend entries "activate-serie-0", … in every chart: two charts on one page (the
+    # dashboard, a report PDF) would repeat those ids. Its own unique chart id makes them unique.
+    svg = svg.replace('id="activate-serie-', f'id="chart-{chart.uuid}-serie-')
     # Screen readers announce the chart by its title; pygal gives the root element no role.
     label = escape(str(title)) if title else ""
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)

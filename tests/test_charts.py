@@ -60,3 +60,24 @@ def test_chart_renders_inside_a_pdf(tmp_path, settings):
     pdf = render_pdf("reports/pdf/chart_test.html", {"svg": svg}, language="zh-hans")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "城关支行" in text
+
+
+def test_two_charts_on_one_page_repeat_no_id(caplog, tmp_path, settings):
+    """A report or the dashboard shows several charts: an id repeated across them is invalid HTML, and
+    WeasyPrint warns of an anchor defined twice for each one."""
+    import re
+
+    page = bar_chart(title="甲", labels=MONTHS, series={"发现": [4, 2, 5], "整改": [3, 2, 4]}) + line_chart(
+        title="乙", labels=MONTHS, series={"发现": [1, 2, 3], "整改": [3, 2, 1]}
+    )
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))
+    template_dir = tmp_path / "tpl"
+    (template_dir / "reports" / "pdf").mkdir(parents=True)
+    (template_dir / "reports" / "pdf" / "two_charts.html").write_text(
+        '{% extends "reports/pdf/base.html" %}{% block body %}{{ svg|safe }}{% endblock %}', encoding="utf-8"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}]
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        render_pdf("reports/pdf/two_charts.html", {"svg": page}, language="zh-hans")
+    assert "defined twice" not in caplog.text
