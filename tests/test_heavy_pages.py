@@ -58,7 +58,7 @@ def _dashboard(user):
     return client.get(reverse("dashboards:dashboard"))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_dashboard_waits_its_turn_while_the_counter_is_served(org, settings, monkeypatch):
     settings.HEAVY_PAGES_AT_ONCE = 1
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
@@ -75,7 +75,7 @@ def test_a_second_dashboard_waits_its_turn_while_the_counter_is_served(org, sett
     assert _dashboard(org.president).status_code == 200  # its turn, once the first is done
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_the_gate_off_heavy_pages_do_not_wait(org, settings, monkeypatch):
     settings.HEAVY_PAGES_AT_ONCE = 0
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
@@ -106,7 +106,7 @@ def site_redis(tmp_path, settings):
     server.stop()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dashboard_in_another_process_makes_this_one_wait(org, settings, site_redis):
     settings.HEAVY_PAGES_AT_ONCE = 1
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
@@ -129,7 +129,7 @@ def test_a_dashboard_in_another_process_makes_this_one_wait(org, settings, site_
     assert _dashboard(org.president).status_code == 200  # the other process is done: its turn is free
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_redis_unreachable_heavy_pages_take_turns_inside_the_process(org, settings, monkeypatch):
     settings.HEAVY_PAGES_AT_ONCE = 1
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
