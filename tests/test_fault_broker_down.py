@@ -1,9 +1,10 @@
 """Fault test: Redis stops while officers submit their daily checks.
 
-PostgreSQL (CI's DATABASE_URL) and a Redis server of this test's own, which it stops and starts;
-the shared Redis is never touched. Every submission must answer "submitted" within two seconds
-with the broker down, nothing may be lost, and once the broker is back the outbox sweep and a
-real ``celery worker`` process deliver the co-sign e-mails.
+PostgreSQL (CI's DATABASE_URL) and a Redis server of this test's own — the broker and the cache, as in
+production — which it stops and starts; the shared Redis is never touched. Every submission must answer
+"submitted" within two seconds with Redis down, nothing may be lost, head office's dashboard is still
+served, and once Redis is back the outbox sweep and a real ``celery worker`` process deliver the co-sign
+e-mails.
 """
 
 import datetime
@@ -100,13 +101,19 @@ def test_checks_submitted_while_redis_is_down_are_saved_at_once_and_mailed_when_
     standard_content_install(head_office=org.head_office, valid_from=datetime.date(2026, 1, 1))
     cycle_open(month=datetime.date(2026, 12, 1))
     settings.REDIS_URL = own_redis.url
+    # As in production, the same Redis is the cache too: its outage must not refuse a submission either.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": "safetybank.cache.ForgivingRedisCache"}}
+    settings.CACHES["default"].update(LOCATION=own_redis.url, OPTIONS={"socket_connect_timeout": 1})
 
     with broker_at(own_redis.url):
         own_redis.stop()
         seconds = [_submit_check(client, org, day, time_machine) for day in DAYS]
         health = client.get("/healthz")
+        client.force_login(org.headoffice)
+        dashboard = client.get(reverse("dashboards:dashboard"))  # computed afresh: no cache to read or fill
 
         assert max(seconds) < 2, seconds
+        assert dashboard.status_code == 200 and "安全仪表板" in dashboard.content.decode()
         assert health.status_code == 503 and health.json()["failing"] == ["broker"]
         mails = list(Notification.objects.filter(user=org.outlethead, kind="daily_cosign").order_by("pk"))
         assert len(mails) == len(DAYS) and all(n.emailed_at is None for n in mails)
