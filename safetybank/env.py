@@ -85,4 +85,7 @@ def env_database(name: str, default: dict, environ=None) -> dict:
     if config["ENGINE"].endswith("postgresql"):
         config["ENGINE"] = "django.db.backends.postgresql"
         config.setdefault("CONN_MAX_AGE", 60)
+        # A connection kept open is checked before a request reuses it: after PostgreSQL restarts (or drops
+        # connections), the next request reconnects instead of failing (tests/test_stack.py).
+        config.setdefault("CONN_HEALTH_CHECKS", True)
     return config

@@ -273,3 +273,73 @@ def test_the_compose_stack_comes_up_healthy_and_mails_links_to_site_url(tmp_path
         assert line.group(1) == f"{SITE_URL}/inspections/"
     finally:
         stack.stop()
+
+
+SESSION_PROBE = """
+from django.contrib.auth import get_user_model
+from django.test import Client
+from safetybank.audit import set_reason
+person = get_user_model()(username="restart-probe", full_name="Restart Probe")
+set_reason(person, "record.create")
+person.save()
+client = Client()
+client.force_login(person)
+print(client.cookies["sessionid"].value)
+"""
+
+
+def _signed_in_status(port: int, path: str, session: str) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", "Cookie": f"sessionid={session}"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_after_the_database_drops_every_connection_the_next_pages_are_served(tmp_path, own_redis, own_database):
+    """What a PostgreSQL restart does to the web server: every connection it kept open (CONN_MAX_AGE) is
+    closed under it. The next request of each thread must reconnect, not answer 500."""
+    web_port = _free_port()
+    variables = {"SECRET_KEY": secrets.token_urlsafe(48), "SITE_URL": SITE_URL, "ALLOWED_HOSTS": "127.0.0.1"}
+    compose = _interpolated_compose(variables)
+    services = compose["services"]
+    environment = dict(services["web"]["environment"])
+    environment.update(
+        DATABASE_URL=own_database,
+        REDIS_URL=own_redis,
+        MEDIA_ROOT=str(tmp_path / "media"),
+        ALLOWED_HOSTS="127.0.0.1",
+        ALLOW_INSECURE_HTTP="1",  # plain HTTP to 127.0.0.1: the pages themselves, not the TLS redirect
+    )
+    env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", **environment}
+    stack = Stack(tmp_path, env, web_port)
+    try:
+        migrated = stack.run("migrate", services["migrate"]["command"], timeout=900)
+        assert migrated.returncode == 0, migrated.stdout[-2000:] + migrated.stderr[-3000:]
+        probe = stack.run("shell", ["python", "manage.py", "shell", "-v", "0", "-c", SESSION_PROBE], timeout=120)
+        assert probe.returncode == 0, probe.stderr[-3000:]
+        session = probe.stdout.split()[-1]
+        stack.start("web", services["web"]["command"])
+
+        def answering():
+            try:
+                return _status(web_port, "/healthz", "127.0.0.1")[0] == 200
+            except OSError:  # not listening yet
+                return False
+
+        stack.wait_for("the web server", answering)
+
+        # Every worker thread opens its connection (3 workers × 8 threads: more pages than threads).
+        before = [_signed_in_status(web_port, "/", session) for _ in range(60)]
+        name = urlsplit(own_database).path.lstrip("/")
+        _admin_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        after = [_signed_in_status(web_port, "/", session) for _ in range(60)]
+    finally:
+        stack.stop()
+    assert set(before) == {200}
+    assert set(after) == {200}, f"{after}:\n{stack.log('web')[-1500:]}"
