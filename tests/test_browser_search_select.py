@@ -105,3 +105,28 @@ def test_a_long_list_of_units_is_a_search_box_that_offers_the_field_s_own_units(
     page.get_by_role("button", name="保存").click()
     expect(page.locator("h1")).to_contain_text("营业部火灾疏散")
     expect(page.locator("main")).to_contain_text("城关支行")
+
+
+def test_a_queue_across_many_premises_is_filtered_by_typing_the_premises(
+    live_server, browser, browser_context_args, org
+):
+    """Security's home queue spans more premises than a list can show: the premises filter is a search box
+    offering the premises with tasks; choosing one and filtering leaves only that premises' tasks."""
+    from branches.widgets import SHORT_LIST
+    from inspections.hazards.services import hazard_report
+    from tests.factories import PremisesFactory
+
+    for n in range(SHORT_LIST + 1):
+        place = PremisesFactory(unit=org.sub1, code=f"Q{n:02}", name=f"桃园{n:02}号网点")
+        hazard_report(premises=place, description=f"桃园隐患{n:02}", category="fire", by=org.security)
+    page = phone_page(browser, browser_context_args, live_server, "security")
+    expect(page.locator("select#task-premises")).to_have_count(0)
+    box = page.get_by_role("combobox", name="网点")
+    box.press_sequentially("桃园07", delay=50)
+    page.get_by_role("option", name="桃园07号网点").click()
+    expect(box).to_have_value("桃园07号网点")
+    page.locator("#task-filter").get_by_role("button", name="筛选").click()
+    expect(page).to_have_url(re.compile(r"[?&]premises=\d+"))
+    expect(page.locator("#my-tasks")).to_contain_text("桃园隐患07")
+    expect(page.locator("#my-tasks")).not_to_contain_text("桃园隐患08")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
