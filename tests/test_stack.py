@@ -313,12 +313,16 @@ def test_after_the_database_drops_every_connection_the_next_pages_are_served(tmp
         DATABASE_URL=own_database,
         REDIS_URL=own_redis,
         MEDIA_ROOT=str(tmp_path / "media"),
+        STATIC_ROOT=str(tmp_path / "static"),  # the image's collected static files (Dockerfile)
         ALLOWED_HOSTS="127.0.0.1",
         ALLOW_INSECURE_HTTP="1",  # plain HTTP to 127.0.0.1: the pages themselves, not the TLS redirect
     )
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", **environment}
     stack = Stack(tmp_path, env, web_port)
     try:
+        # As the image's build does (Dockerfile): DEBUG=0 pages need the collected, hashed static files.
+        collected = stack.run("collectstatic", ["python", "manage.py", "collectstatic", "--noinput"], timeout=300)
+        assert collected.returncode == 0, collected.stderr[-3000:]
         migrated = stack.run("migrate", services["migrate"]["command"], timeout=900)
         assert migrated.returncode == 0, migrated.stdout[-2000:] + migrated.stderr[-3000:]
         probe = stack.run("shell", ["python", "manage.py", "shell", "-v", "0", "-c", SESSION_PROBE], timeout=120)
@@ -341,5 +345,5 @@ def test_after_the_database_drops_every_connection_the_next_pages_are_served(tmp
         after = [_signed_in_status(web_port, "/", session) for _ in range(60)]
     finally:
         stack.stop()
-    assert set(before) == {200}
+    assert set(before) == {200}, f"{before}:\n{stack.log('web')[-1500:]}"
     assert set(after) == {200}, f"{after}:\n{stack.log('web')[-1500:]}"
