@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from branches.orphans import OrphanItem, register_orphan_provider
@@ -13,6 +13,11 @@ from inspections.hazards.models import Hazard
 
 # What a task reads of a danger (head office's escalation queue holds a thousand of them).
 TASK_FIELDS = ("found_at", "description", "description_message", "deadline", "escalation_level", "premises__name")
+
+
+# A danger's own link (``get_absolute_url``), made only when the task is shown: the page shows one page of a
+# queue that holds a thousand dangers at head office. ``lazy`` once, here: it builds a class per call.
+_link = lazy(Hazard.get_absolute_url, str)
 
 
 def _title(hazard: Hazard) -> str:
@@ -34,8 +39,7 @@ def hazard_tasks(user) -> list[TaskItem]:
             items.append(
                 TaskItem(
                     title=_title(hazard),
-                    # Reversed only for the items on the page shown (a thousand at head office).
-                    url=reverse_lazy("inspections:hazard_detail", args=[hazard.pk]),
+                    url=_link(hazard),
                     due=hazard.deadline,
                     source=source,
                     detail=detail(hazard) if detail else label,
