@@ -14,13 +14,13 @@ from core.forms import AttachmentField
 from drills.choices import SCENARIOS, DrillKind, PlanRoleKind, RolePeriod
 from drills.models import EmergencyPlan, StudySession
 from inspections.choices import HazardCategory, HazardGrade
-from safetybank.forms import SafeForm, ScopedModelForm, restrict_choices
+from safetybank.forms import IdsField, SafeForm, ScopedModelForm, restrict_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(IdsField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):

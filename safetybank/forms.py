@@ -9,7 +9,9 @@ text input is made safe at the form boundary, once:
   text area), so a 100,000-character paste is a form error that states the limit; the browser is told
   the limit too (``maxlength``), and a text area says it in its help text;
 - a form sent back with errors says, next to each file field a file was chosen for, to choose it again
-  (a browser cannot be given the chosen files back).
+  (a browser cannot be given the chosen files back);
+- a choice of several rows refuses an id no database integer can hold as an invalid choice, where SQLite
+  would fail the query (``IdsField``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,23 @@ LINE_MAX_LENGTH = 255
 TEXT_MAX_LENGTH = 5000
 
 CHOOSE_AGAIN = _("Choose the file again: files are not kept when a form comes back with errors.")
+
+ID_LIMIT = 2**63  # PostgreSQL's bigint, SQLite's INTEGER
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """Django's choice of several rows, except that an id past 64 bits is an invalid choice like any other
+    unknown id: Django's ``__in`` query over it raises ``OverflowError`` on SQLite (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            text = str(pk).strip()
+            if text.lstrip("+-").isdigit() and not -ID_LIMIT <= int(text) < ID_LIMIT:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
 
 # C0 control characters except \t \n \r: what openpyxl cannot write and PostgreSQL cannot store (NUL).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -100,6 +119,8 @@ class SafeTextMixin:
     def _make_text_safe(self) -> None:
         keys = []
         for name, field in self.fields.items():
+            if type(field) is forms.ModelMultipleChoiceField:  # a ModelForm's many-to-many, a plain declaration
+                field.__class__ = IdsField
             if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
                 continue
             if not getattr(field, "_limit_stated", False) and not isinstance(field.widget, forms.HiddenInput):

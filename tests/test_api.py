@@ -243,6 +243,17 @@ def test_a_study_session_is_recorded_through_the_pages_form_rules(org, time_mach
     assert bearer(org.president).post("/api/v1/study-sessions/", body, format="json").status_code == 403
 
 
+def test_an_attendee_id_past_64_bits_is_an_invalid_choice_not_a_server_error(org, time_machine):
+    # SQLite cannot compare such an id (Django's query raised OverflowError, a 500); no person has it.
+    time_machine.move_to(at("2026-12-01T10:00:00+08:00"))
+    body = {"unit": org.sub1.pk, "topic": "学习反诈知识", "kind": "rules", "date": "2026-11-30", "duration_minutes": 60}
+    response = bearer(org.officer).post(
+        "/api/v1/study-sessions/", {**body, "attendees": [org.officer.pk, 10**30]}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "attendees" in response.json()["errors"] and not StudySession.objects.exists()
+
+
 def test_a_drill_is_recorded_with_who_attended_among_those_expected(org, time_machine):
     time_machine.move_to(at("2026-12-11T10:00:00+08:00"))
     drill = _drill(org)

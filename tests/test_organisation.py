@@ -109,6 +109,26 @@ def test_contracts_only_for_security_department(org, login):
     assert "只有保卫部人员可以包片负责网点" in response.content.decode()
 
 
+def test_a_premises_id_past_64_bits_is_refused_on_the_form_and_nothing_changes(org, login):
+    client = login(org.security)
+    response = client.post(
+        reverse("branches:staff_update", args=[org.officer.pk]),
+        {
+            "full_name": "改了的名字",
+            "username": "officer",
+            "unit": org.sub1.pk,
+            "post": Post.SECURITY_OFFICER,
+            "home_premises": org.outlet_a.pk,
+            "language": "zh-hans",
+            "contracted": [str(10**30)],
+        },
+    )
+    assert response.status_code == 200
+    assert f"“{10**30}”不是一个有效的值" in response.content.decode()  # Django's own message
+    org.officer.refresh_from_db()
+    assert org.officer.full_name != "改了的名字"
+
+
 def test_transfer_keeps_history(org, login):
     client = login(org.security)
     response = client.post(
