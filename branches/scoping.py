@@ -129,12 +129,11 @@ def _scope_rows(user, today) -> list[tuple]:
         probe = model(pk=_ANY_USER, unit_id=_ANY_UNIT)
         compiled = _COMPILED[alias] = _scope_queryset(probe, _ANY_DAY).query.sql_with_params()
     sql, params = compiled
-    values = {
-        _ANY_USER: user.pk,
-        _ANY_UNIT: user.unit_id,
-        _ANY_DAY: today,
-        previous_month(_ANY_DAY): previous_month(today),
-    }
+    values = {_ANY_USER: user.pk, _ANY_UNIT: user.unit_id}
+    adapt = connections[alias].ops.adapt_datefield_value  # SQLite's parameters hold dates as text
+    for stand_in, day in ((_ANY_DAY, today), (previous_month(_ANY_DAY), previous_month(today))):
+        values[stand_in] = day
+        values[adapt(stand_in)] = adapt(day)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, [values.get(param, param) for param in params])
         return cursor.fetchall()
