@@ -19,7 +19,7 @@ from core.models import Attachment
 from core.services import attachment_create
 from tests.test_core_attachments import jpeg_with_gps
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _source_counts() -> dict[str, int]:
