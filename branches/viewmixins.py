@@ -2,15 +2,18 @@
 
 A page declares what it shows; the base does scope, post, table, filters, export, form and messages:
 
-    class DrillListView(ObjectListView):
-        selector = selectors.drills_for        # callable(user=...) -> scoped QuerySet
-        action = "drill.view"                  # the post needed to see the page
-        table_class = DrillTable
-        filterset_class = DrillFilter
-        # template: drills/drill_list.html, by Django's convention <app>/<model>_list.html (or _detail)
+    class PlanListView(ObjectListView):
+        selector = selectors.plans_for         # callable(user=...) -> scoped QuerySet
+        subject = "plan"                       # needs "plan.view"; "plan.manage" shows the new/edit buttons
+        table_class = EmergencyPlanTable
+        filterset_class = EmergencyPlanFilter
+        # template: drills/emergencyplan_list.html, by Django's convention <app>/<model>_list.html (or _detail)
 
 Scope first, then post: an object outside the user's scope is a 404 (so a 403 never confirms that it
 exists); inside scope, a post without the view's ``action`` gets a 403 and the refusal is logged.
+The actions follow the table's naming (``<subject>.view``, ``<subject>.manage``): declare ``subject``,
+and ``action`` / ``manage_action`` only where a page departs from it. What a page shows beside its
+object or table comes from ``get_extra_context()``, as in netbox.
 Querysets always start from ``selector(user=...)`` or, without one, ``model.objects.for_user(user)``.
 Function views remain only for workflow actions: a few lines around one service call.
 """
@@ -43,13 +46,16 @@ SIGNED_IN = "*"  # the ``action`` of a page every signed-in person has (their ho
 
 
 class ScopedMixin(LoginRequiredMixin):
-    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``action`` (or ``SIGNED_IN``)."""
+    """Declare ``selector`` (or ``model``, read through ``scope_method``) and ``subject`` or ``action``
+    (or ``SIGNED_IN``)."""
 
-    action: str = ""
+    subject = ""  # "unit": the page needs "unit.view" (an edit page "unit.manage"); "unit.manage" may edit
+    subject_verb = "view"  # what ``subject`` asks of a page of this kind
+    action: str = ""  # the post's action, where it is not ``<subject>.<subject_verb>``
     selector = None  # a function ``selector(user=...) -> QuerySet``, e.g. ``selectors.drills_for``
     scope_method = "for_user"  # without a selector: "for_user" or "visible_to" on the model's queryset
     select_related: tuple[str, ...] = ()  # relations the page shows, joined in the one query
-    manage_action = ""  # ``can_manage`` in the context: shows the "new" / "edit" buttons to those who may
+    manage_action = ""  # ``can_manage`` (default ``<subject>.manage``): shows the "new" / "edit" buttons
     pk_url_kwarg = "pk"
     slug_url_kwarg = "slug"
 
@@ -62,7 +68,10 @@ class ScopedMixin(LoginRequiredMixin):
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def get_action(self) -> str:
-        return self.action
+        return self.action or (f"{self.subject}.{self.subject_verb}" if self.subject else "")
+
+    def get_manage_action(self) -> str:
+        return self.manage_action or (f"{self.subject}.manage" if self.subject else "")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -79,12 +88,19 @@ class ScopedMixin(LoginRequiredMixin):
     def can(self, action: str) -> bool:
         return _permissions().can(self.request.user, action)
 
+    def get_extra_context(self) -> dict:
+        """What the page shows beside its object, table or form (it may override ``can_manage``)."""
+        return {}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = bool(self.manage_action) and self.can(self.manage_action)
+        manage_action = self.get_manage_action()
+        context["can_manage"] = bool(manage_action) and self.can(manage_action)
         if self.model is not None or type(self).selector is not None:
             model = self.model or self.get_queryset().model
             context["model_verbose_name"] = model._meta.verbose_name
+        context.update(self.get_extra_context())
+        context.update(kwargs)  # what the caller passed (a refused form with its errors) wins
         return context
 
     def get_object(self, queryset=None):
@@ -127,9 +143,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     export_name = ""  # file name stem of the download
 
     def get_action(self) -> str:
-        if "fmt" in self.kwargs:
-            return self.export_action or self.action
-        return self.action
+        if "fmt" in self.kwargs and self.export_action:
+            return self.export_action
+        return super().get_action()
 
     def get_filter_data(self) -> dict:
         """Filter values the view settles itself, over what the request says (e.g. the year, checked)."""
@@ -164,7 +180,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
-    """One scoped object; add what the page shows in ``get_context_data``."""
+    """One scoped object; add what the page shows in ``get_extra_context``."""
 
 
 class ObjectPageView(ScopedMixin, TemplateView):
@@ -186,6 +202,7 @@ class ObjectEditView(
     """
 
     template_name_suffix = "_form"  # as CreateView and UpdateView
+    subject_verb = "manage"
     success_message = _("Saved.")
     invalid_status = 400
 

@@ -87,8 +87,7 @@ class EditView(ObjectEditView):
 
 class UnitListView(ObjectListView):
     model = Unit
-    action = "unit.view"
-    manage_action = "unit.manage"
+    subject = "unit"
     table_class = UnitTable
     filterset_class = UnitFilter
     select_related = ("parent",)
@@ -96,11 +95,10 @@ class UnitListView(ObjectListView):
 
 class UnitDetailView(ObjectDetailView):
     model = Unit
-    action = "unit.view"
-    manage_action = "unit.manage"
+    subject = "unit"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **unit_overview(unit=self.object, user=self.request.user)}
+    def get_extra_context(self):
+        return unit_overview(unit=self.object, user=self.request.user)
 
 
 class RecordEditView(EditView):
@@ -112,7 +110,7 @@ class RecordEditView(EditView):
 
 class UnitEditView(RecordEditView):
     model = Unit
-    action = "unit.manage"
+    subject = "unit"
     form_class = UnitForm
 
 
@@ -121,8 +119,7 @@ class UnitEditView(RecordEditView):
 
 class PremisesListView(ObjectListView):
     model = Premises
-    action = "premises.view"
-    manage_action = "premises.manage"
+    subject = "premises"
     table_class = PremisesTable
     filterset_class = PremisesFilter
     select_related = ("unit",)
@@ -130,21 +127,19 @@ class PremisesListView(ObjectListView):
 
 class PremisesDetailView(ObjectDetailView):
     model = Premises
-    action = "premises.view"
-    manage_action = "premises.manage"
+    subject = "premises"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["staff"] = User.objects.for_user(self.request.user).filter(home_premises=self.object, is_active=True)
-        context["contractors"] = User.objects.for_user(self.request.user).filter(
-            contracts__premises=self.object, is_active=True
-        )
-        return context
+    def get_extra_context(self):
+        people = User.objects.for_user(self.request.user).filter(is_active=True)
+        return {
+            "staff": people.filter(home_premises=self.object),
+            "contractors": people.filter(contracts__premises=self.object),
+        }
 
 
 class PremisesEditView(RecordEditView):
     model = Premises
-    action = "premises.manage"
+    subject = "premises"
     form_class = PremisesForm
 
 
@@ -153,8 +148,7 @@ class PremisesEditView(RecordEditView):
 
 class StaffListView(ObjectListView):
     model = User
-    action = "staff.view"
-    manage_action = "staff.manage"
+    subject = "staff"
     table_class = StaffTable
     filterset_class = StaffFilter
     template_name = "branches/staff_list.html"
@@ -163,25 +157,24 @@ class StaffListView(ObjectListView):
 
 class StaffDetailView(ObjectDetailView):
     model = User
-    action = "staff.view"
-    manage_action = "staff.manage"
+    subject = "staff"
     template_name = "branches/staff_detail.html"
     context_object_name = "staff"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_extra_context(self):
         staff = self.object
-        context["contracts"] = staff.contracts.select_related("premises")
-        context["actings"] = staff.actings.select_related("unit", "premises").order_by("-start_date")
-        context["history"] = staff.history.select_related("history_user", "unit").order_by("-history_date")[:20]
-        # Why the management buttons are not offered for this person (oneself, someone above), if so.
-        context["manage_refusal"] = rules.person_refusal(by=self.request.user, person=staff)
-        return context
+        return {
+            "contracts": staff.contracts.select_related("premises"),
+            "actings": staff.actings.select_related("unit", "premises").order_by("-start_date"),
+            "history": staff.history.select_related("history_user", "unit").order_by("-history_date")[:20],
+            # Why the management buttons are not offered for this person (oneself, someone above), if so.
+            "manage_refusal": rules.person_refusal(by=self.request.user, person=staff),
+        }
 
 
 class StaffCreateView(EditView):
     model = User
-    action = "staff.manage"
+    subject = "staff"
     form_class = StaffForm
 
     def form_valid(self, form):
@@ -198,7 +191,7 @@ class StaffCreateView(EditView):
 
 class StaffUpdateView(EditView):
     model = User
-    action = "staff.manage"
+    subject = "staff"
     form_class = StaffForm
 
     @transaction.atomic
@@ -214,8 +207,8 @@ class StaffObjectFormView(ScopedMixin, RefusalMixin, SingleObjectMixin, FormView
     model = User
     template_name = "object_form.html"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "title": self.title}
+    def get_extra_context(self):
+        return {"title": self.title}
 
 
 class StaffTransferView(StaffObjectFormView):
@@ -267,8 +260,8 @@ class StaffResetPasswordView(ScopedMixin, SingleObjectMixin, TemplateView):
     action = "staff.reset_password"
     template_name = "branches/staff_reset_password.html"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "staff": self.object}
+    def get_extra_context(self):
+        return {"staff": self.object}
 
     def post(self, request, *args, **kwargs):
         try:
@@ -287,7 +280,7 @@ class StaffResetPasswordView(ScopedMixin, SingleObjectMixin, TemplateView):
 
 class ActingCreateView(EditView):
     model = Acting
-    action = "staff.manage"
+    subject = "staff"
     form_class = ActingForm
 
     success_message = gettext_lazy("The acting arrangement is recorded.")
@@ -304,14 +297,9 @@ class OrphanedItemsView(ScopedMixin, TemplateView):
     action = "orphans.view"
     template_name = "branches/orphans.html"
 
-    def get_context_data(self, **kwargs):
-        from branches.selectors import staff_who_left
-
-        return {
-            **super().get_context_data(**kwargs),
-            "items": orphaned_items(self.request.user),
-            "left": staff_who_left(user=self.request.user)[:50],
-        }
+    def get_extra_context(self):
+        user = self.request.user
+        return {"items": orphaned_items(user), "left": selectors.staff_who_left(user=user)[:50]}
 
 
 class SearchView(LoginRequiredMixin, View):

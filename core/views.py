@@ -55,7 +55,7 @@ class HomeView(ObjectPageView):
     action = SIGNED_IN
     template_name = "core/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         request, user = self.request, self.request.user
         kind = request.GET.get("kind", "").strip()[:60]
         premises_id = None
@@ -72,7 +72,6 @@ class HomeView(ObjectPageView):
         filters = request.GET.copy()
         filters.pop("page", None)
         return {
-            **super().get_context_data(**kwargs),
             "queue": queue,
             "premises_filter": premises_filter,
             "page_obj": page,
@@ -94,8 +93,8 @@ class NotificationListView(ObjectListView):
     table_class = NotificationTable
     filterset_class = NotificationFilter
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "unread_count": selectors.unread_count(self.request.user)}
+    def get_extra_context(self):
+        return {"unread_count": selectors.unread_count(self.request.user)}
 
 
 @login_required
@@ -143,13 +142,12 @@ class CalendarView(ObjectPageView):
         messages.success(request, _("%(date)s is now in the calendar.") % {"date": day.date.isoformat()})
         return redirect(f"{reverse('business_calendar')}?year={day.date.year}")
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         year = year_param(self.request)
         may_manage = self.can("calendar.manage")
         form = CalendarDayForm(initial={"date": datetime.date(year, 1, 1)}) if may_manage else None
         return {
             "form": form,
-            **super().get_context_data(**kwargs),
             "year": year,
             "days": selectors.calendar_of_year(year),
             "years": sorted(set(selectors.calendar_years()) | {year, timezone.localdate().year}),

@@ -50,21 +50,20 @@ from safetybank.periods import add_months
 
 class PlanListView(ObjectListView):
     selector = selectors.plans_for
-    action = "plan.view"
-    manage_action = "plan.manage"
+    subject = "plan"
     table_class = EmergencyPlanTable
     filterset_class = EmergencyPlanFilter
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         flagged = {role.plan_id for role in selectors.roles_to_reassign(user=self.request.user)}
-        return {**super().get_context_data(**kwargs), "flagged": flagged, "today": timezone.localdate()}
+        return {"flagged": flagged, "today": timezone.localdate()}
 
 
 class PlanEditView(ObjectEditView):
     """A new plan, or a revision of one the user's unit manages (one flowing down from above is 403)."""
 
     model = EmergencyPlan
-    action = "plan.manage"
+    subject = "plan"
     form_class = EmergencyPlanForm
     selector = selectors.plans_for
 
@@ -116,10 +115,10 @@ def _plan_context(request, plan, role_form=None) -> dict:
 
 class PlanDetailView(ObjectDetailView):
     selector = selectors.plans_for
-    action = "plan.view"
+    subject = "plan"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **_plan_context(self.request, self.object)}
+    def get_extra_context(self):
+        return _plan_context(self.request, self.object)
 
 
 @login_required
@@ -190,9 +189,9 @@ class DrillListView(ObjectListView):
     def get_filter_data(self):
         return {"year": year_param(self.request)}
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         to_run = selectors.drills_to_run(user=self.request.user).prefetch_related("premises")[:10]
-        return {**super().get_context_data(**kwargs), "to_run": to_run}
+        return {"to_run": to_run}
 
 
 class DrillCreateView(ObjectEditView):
@@ -230,8 +229,8 @@ class DrillDetailView(ObjectDetailView):
     selector = selectors.drills_for
     action = "drill.view"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **_drill_context(self.request, self.object)}
+    def get_extra_context(self):
+        return _drill_context(self.request, self.object)
 
 
 @login_required
@@ -399,10 +398,9 @@ class StudyListView(ObjectListView):
     table_class = StudySessionTable
     filterset_class = StudySessionFilter
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         grid = _study_grid(self.request.user)
         return {
-            **super().get_context_data(**kwargs),
             "grid": grid,
             "months": [m for m, _c, _x in grid[0][1]] if grid else [],
             "minimum": selectors.STUDY_PER_MONTH,
@@ -445,9 +443,8 @@ class StudyDetailView(ObjectDetailView):
     action = "study.view"
     context_object_name = "session"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         return {
-            **super().get_context_data(**kwargs),
             "attendees": self.object.attendees.order_by("full_name"),
             "can_record": self.can("study.record"),
         }

@@ -37,8 +37,7 @@ DUE_PER_PAGE = 50
 
 class FacilityListView(ObjectListView):
     model = Facility
-    action = "facility.view"
-    manage_action = "facility.manage"
+    subject = "facility"
     export_action = "facility.export"
     export_name = "facilities"
     table_class = FacilityTable
@@ -48,23 +47,22 @@ class FacilityListView(ObjectListView):
 
 class FacilityDetailView(ObjectDetailView):
     model = Facility
-    action = "facility.view"
-    manage_action = "facility.manage"
+    subject = "facility"
     select_related = ("premises", "unit")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_extra_context(self):
         facility = self.object
-        context["schedule"] = selectors.schedule_rows(Facility.objects.filter(pk=facility.pk))
-        context["tests"] = facility.tests.select_related("tester", "hazard")[:50]
-        context["can_test"] = can(self.request.user, "facility.test") and facility.status != "retired"
-        return context
+        return {
+            "schedule": selectors.schedule_rows(Facility.objects.filter(pk=facility.pk)),
+            "tests": facility.tests.select_related("tester", "hazard")[:50],
+            "can_test": self.can("facility.test") and facility.status != "retired",
+        }
 
 
 class FacilityEditView(ObjectEditView):
     invalid_status = 200  # as before the shared base (tests/test_facilities.py)
     model = Facility
-    action = "facility.manage"
+    subject = "facility"
     form_class = FacilityForm
 
     def get_initial(self):
@@ -117,8 +115,8 @@ class FacilityTestDetailView(ObjectDetailView):
     template_name = "facilities/test_detail.html"
     context_object_name = "test"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "signatures": _signatures(self.object)}
+    def get_extra_context(self):
+        return {"signatures": _signatures(self.object)}
 
 
 def _signatures(test: FacilityTest) -> list[tuple]:
@@ -239,8 +237,7 @@ def cadence_update(request, pk: int):
 
 class InvestmentListView(ObjectListView):
     model = Investment
-    action = "investment.view"
-    manage_action = "investment.manage"
+    subject = "investment"
     table_class = InvestmentTable
     filterset_class = InvestmentFilter
 
@@ -252,18 +249,18 @@ class InvestmentListView(ObjectListView):
             kwargs["exclude"] = ("edit",)
         return super().get_table(**kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        qs = self.filterset.qs
-        context["total"] = qs.aggregate(total=Sum("amount"))["total"] or 0
-        context["premises_count"] = qs.values("premises").distinct().count()
-        return context
+    def get_extra_context(self):
+        rows = self.filterset.qs
+        return {
+            "total": rows.aggregate(total=Sum("amount"))["total"] or 0,
+            "premises_count": rows.values("premises").distinct().count(),
+        }
 
 
 class InvestmentEditView(ObjectEditView):
     invalid_status = 200  # as before the shared base (tests/test_facilities.py)
     model = Investment
-    action = "investment.manage"
+    subject = "investment"
     form_class = InvestmentForm
 
     def save(self, form):

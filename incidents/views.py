@@ -26,8 +26,8 @@ class IncidentListView(ObjectListView):
     table_class = IncidentTable
     filterset_class = IncidentFilter
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "sees_all": self.can("incident.view_all")}
+    def get_extra_context(self):
+        return {"sees_all": self.can("incident.view_all")}
 
 
 class IncidentCreateView(ObjectEditView):
@@ -48,9 +48,9 @@ class IncidentDetailView(ObjectDetailView):
     action = "incident.report"
     context_object_name = "incident"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         can_manage = self.can("incident.manage") and not self.object.is_closed
-        return {**super().get_context_data(**kwargs), "can_manage": can_manage}
+        return {"can_manage": can_manage}
 
 
 def _incident(request, pk: int) -> Incident:

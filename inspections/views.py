@@ -65,11 +65,11 @@ class MyInspectionsView(ObjectPageView):
     action = "inspection.perform"
     template_name = "inspections/assignment_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         user = self.request.user
         drafts = selectors.inspections_for(user=user).filter(inspector=user, status="draft")
         form = UnannouncedForm(user=user)
-        return {**super().get_context_data(**kwargs), **_my_inspections(self.request, form, drafts)}
+        return _my_inspections(self.request, form, drafts)
 
 
 @login_required
@@ -107,7 +107,7 @@ class AssignmentDetailView(ObjectDetailView):
                 messages.error(request, message)
         return self.get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         assignment = self.object
         choices = (
             Premises.objects.for_user(self.request.user).filter(unit__path__startswith=assignment.unit.path)
@@ -115,7 +115,6 @@ class AssignmentDetailView(ObjectDetailView):
             else []
         )
         return {
-            **super().get_context_data(**kwargs),
             "inspections": assignment.inspections.select_related("inspector"),
             "choices": choices,
         }
@@ -149,8 +148,8 @@ class InspectionFormView(ObjectDetailView):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **_form_context(self.object)}
+    def get_extra_context(self):
+        return _form_context(self.object)
 
 
 @login_required
@@ -238,11 +237,10 @@ class InspectionDetailView(ObjectDetailView):
                 form.add_error(None, exc)
         return self.render_to_response(self.get_context_data(ack_form=form))
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         inspection, user = self.object, self.request.user
         return {
             "ack_form": AcknowledgeForm(),
-            **super().get_context_data(**kwargs),
             **_form_context(inspection),
             "hazards": inspection.hazards.all(),
             "signatures": signatures_of(inspection),
@@ -297,8 +295,7 @@ def confirmation_letter(request, pk: int):
 
 class ChecklistListView(ObjectListView):
     selector = selectors.templates_for
-    action = "checklist.view"
-    manage_action = "checklist.manage"
+    subject = "checklist"
     table_class = ChecklistTable
     filterset_class = ChecklistFilter
 
@@ -309,13 +306,12 @@ class ChecklistDetailView(ObjectDetailView):
     action = "checklist.view"
     context_object_name = "template"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         template = self.object
         version = template.current_version
         # Only a checklist owned inside one's own subtree is editable (a branch never edits head office's).
         own = ChecklistTemplate.objects.for_user(self.request.user).filter(pk=template.pk).exists()
         return {
-            **super().get_context_data(**kwargs),
             "version": version,
             "items": version.items.all() if version else [],
             "versions": template.versions.order_by("-number"),
@@ -327,7 +323,7 @@ class ChecklistCreateView(ObjectEditView):
     """A unit's own checklist: owned by the unit the person works for, seen by everyone below it."""
 
     model = ChecklistTemplate
-    action = "checklist.manage"
+    subject = "checklist"
     form_class = ChecklistTemplateForm
     template_name = "inspections/checklist_create.html"
     success_message = gettext_lazy("Created. Now add its check items.")
@@ -398,7 +394,7 @@ class RuleEditView(ObjectEditView):
     """A change of a rule applies from the next cycle: the service ends the current row and starts a successor."""
 
     model = FrequencyRule
-    action = "rule.manage"
+    subject = "rule"
     form_class = RuleForm
     template_name = "inspections/rule_form.html"
     context_object_name = "rule"
@@ -428,7 +424,7 @@ class ComplianceView(ObjectPageView):
     action = "compliance.view"
     template_name = "inspections/compliance.html"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         month = month_param(self.request)
         unit = self.request.GET.get("unit", "")
         unit_id, user, today = (int(unit) if unit.isdigit() else None), self.request.user, timezone.localdate()
@@ -441,7 +437,6 @@ class ComplianceView(ObjectPageView):
             raise Http404
         page = Paginator(grid.rows, COMPLIANCE_ROWS_PER_PAGE).get_page(self.request.GET.get("page"))
         return {
-            **super().get_context_data(**kwargs),
             "grid": grid,
             "page": page,
             "pager_query": urlencode({"month": f"{month:%Y-%m}", **({"unit": grid.node.pk} if grid.node else {})}),

@@ -73,7 +73,7 @@ class ReportListView(ObjectPageView):
     action = "report.view"
     template_name = "reports/report_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         user = self.request.user
         month, kind = _month(self.request), _kind(self.request)
         start = _period_start(kind, month)
@@ -82,7 +82,6 @@ class ReportListView(ObjectPageView):
         published = {r.unit_id: r for r in selectors.latest_published(user=user, kind=kind, period_start=start)}
         rows = [(unit, current.get(unit.pk), published.get(unit.pk)) for unit in selectors.report_units(user=user)]
         return {
-            **super().get_context_data(**kwargs),
             "rows": rows,
             "month": month,
             "kind": kind,
@@ -160,8 +159,8 @@ class ReportDetailView(ObjectDetailView):
     selector = selectors.reports_for
     action = "report.view"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.object)}
+    def get_extra_context(self):
+        return _detail_context(self.request, self.object)
 
 
 @login_required
@@ -280,15 +279,14 @@ def report_zip(request):
 
 class CampaignListView(ObjectListView):
     selector = selectors.campaigns_for
-    action = "campaign.view"
-    manage_action = "campaign.manage"
+    subject = "campaign"
     table_class = CampaignTable
     filterset_class = CampaignFilter
 
 
 class CampaignCreateView(ObjectEditView):
     model = Campaign
-    action = "campaign.manage"
+    subject = "campaign"
     form_class = CampaignForm
 
     def save(self, form):
@@ -309,11 +307,10 @@ class CampaignDetailView(ObjectDetailView):
     action = "campaign.view"
     context_object_name = "campaign"
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         user, campaign = self.request.user, self.object
         can_report = self.can("report.edit")
         return {
-            **super().get_context_data(**kwargs),
             "activities": selectors.activities_for(user=user).filter(campaign=campaign),
             "reports": selectors.reports_for(user=user).current().filter(campaign=campaign),
             "can_record": self.can("activity.record"),

@@ -70,8 +70,7 @@ class LetterListView(ObjectListView):
     """The current letters of one year (this year unless another is asked for)."""
 
     selector = selectors.letters_for
-    action = "letter.view"
-    manage_action = "letter.manage"
+    subject = "letter"
     table_class = LetterTable
     filterset_class = LetterFilter
     paginate_by = 50
@@ -82,9 +81,9 @@ class LetterListView(ObjectListView):
     def get_filter_data(self):
         return {"year": year_param(self.request)}
 
-    def get_context_data(self, **kwargs):
+    def get_extra_context(self):
         to_sign = selectors.letters_to_sign(user=self.request.user)
-        return {**super().get_context_data(**kwargs), "to_sign": to_sign}
+        return {"to_sign": to_sign}
 
 
 def _letter(request, pk: int) -> Letter:
@@ -482,31 +481,27 @@ def roster_remove(request, pk: int):
 
 class AgreementListView(ObjectListView):
     selector = selectors.agreements_for
-    action = "agreement.view"
-    manage_action = "agreement.manage"
+    subject = "agreement"
     table_class = AgreementTable
     filterset_class = AgreementFilter
 
 
 class AgreementDetailView(ObjectDetailView):
     selector = selectors.agreements_for
-    action = "agreement.view"
-    manage_action = "agreement.manage"
+    subject = "agreement"
     context_object_name = "agreement"
 
 
 class AgreementEditView(ObjectEditView):
     selector = selectors.agreements_for
-    action = "agreement.manage"
+    subject = "agreement"
     form_class = AgreementForm
     success_message = gettext_lazy("The agreement is saved.")
     extra_context = {"title": gettext_lazy("New joint-defence agreement")}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.object is not None:
-            context["title"] = str(self.object)  # the agreement's own name, as the heading of its edit page
-        return context
+    def get_extra_context(self):
+        # The agreement's own name, as the heading of its edit page.
+        return {"title": str(self.object)} if self.object is not None else {}
 
     def save(self, form):
         scans = form.cleaned_data.get("scans") or []

@@ -36,8 +36,8 @@ class HazardListView(ObjectListView):
     template_name = "inspections/hazards/hazard_list.html"
     export_name = "hidden-dangers"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "can_configure": self.can("hazard.configure")}
+    def get_extra_context(self):
+        return {"can_configure": self.can("hazard.configure")}
 
 
 hazard_list = HazardListView.as_view()
