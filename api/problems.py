@@ -27,6 +27,7 @@ def _titles() -> dict[int, str]:
         406: _("Not acceptable"),
         415: _("Unsupported media type"),
         429: _("Too many requests"),
+        503: _("Busy preparing reports"),
     }
 
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from api import serializers as s
 from api.permissions import PostMayDo
+from api.problems import problem
 from branches.filters import PremisesFilter, UnitFilter
 from branches.models import Premises, Unit, User
 from branches.permissions import log_refusal
@@ -48,6 +49,7 @@ from reports.selectors import reports_for
 from reports.services import report_pdf
 from responsibilities.selectors import letters_for
 from responsibilities.services import letter_sign
+from safetybank.heavy import busy_message, turn
 from safetybank.pdf import pdf_response
 
 PROBLEM = OpenApiResponse(description="Problem details (RFC 9457)")
@@ -524,9 +526,13 @@ class ReportViewSet(ScopedViewSet):
     def selector(self, user):
         return reports_for(user=user).order_by("-period_start", "unit__path", "-version")
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS, 503: PROBLEM})
     @action(detail=True)
     def pdf(self, request, pk=None):
         """The report's PDF in the reader's language: a frozen version's stored file, a draft fresh."""
         report = self.get_object()
-        return pdf_response(report_pdf(report=report, language=request.LANGUAGE_CODE), f"report-{report.pk}.pdf")
+        with turn() as held:  # a heavy page, as on the site (safetybank/heavy.py)
+            if held:
+                pdf = report_pdf(report=report, language=request.LANGUAGE_CODE)
+                return pdf_response(pdf, f"report-{report.pk}.pdf")
+        return problem(status.HTTP_503_SERVICE_UNAVAILABLE, busy_message(), headers={"Retry-After": "10"})

@@ -258,6 +258,7 @@ def report_pdf(request, pk: int):
 
 @login_required
 @require_GET
+@heavy
 def report_zip(request):
     """Every published report of the month (newest published version per unit) in the person's scope."""
     require(request, "report.view")

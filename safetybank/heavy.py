@@ -107,6 +107,16 @@ def turn():
         gate.release()
 
 
+def busy_message() -> str:
+    """What a request refused after its wait is told (the page ``busy.html`` says it too)."""
+    from django.utils.translation import gettext
+
+    return gettext(
+        "Many dashboards and reports are being prepared right now, so this one waited its turn for too long. "
+        "Nothing was changed. Please open it again in a moment."
+    )
+
+
 def heavy(view):
     """Mark ``view`` as a heavy page: it takes its turn (see the module's docstring)."""
 
