@@ -108,7 +108,7 @@ def turn():
 
 
 def busy_message() -> str:
-    """What a request refused after its wait is told (the page ``busy.html`` says it too)."""
+    """What a request refused after its wait is told (the page ``busy.html``, the API's problem)."""
     from django.utils.translation import gettext
 
     return gettext(
@@ -126,7 +126,7 @@ def heavy(view):
             if held:
                 return view(request, *args, **kwargs)
         log.warning("heavy page refused after %s s waiting: %s", settings.HEAVY_PAGE_WAIT_SECONDS, request.path)
-        response = render(request, "busy.html", status=503)
+        response = render(request, "busy.html", {"message": busy_message()}, status=503)
         response["Retry-After"] = "10"
         return response
 
