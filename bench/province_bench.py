@@ -118,6 +118,11 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--sync-workers", action="store_true", help="mixed: gunicorn's sync workers instead of the compose file's"
     )
+    parser.add_argument(
+        "--one-client",
+        action="store_true",
+        help="mixed: officers and viewers share one client process (as before session 7), not one each",
+    )
     parser.add_argument("--sample", type=int, default=0, help="overdue job: run on this many, extrapolate (0: all)")
     parser.add_argument("--tasks", default="", help="jobs: only these (schedule names or task names; not recorded)")
     parser.add_argument("--day", default="", help="jobs: run them on this day (YYYY-MM-DD; not recorded)")

@@ -15,6 +15,14 @@ most ``HEAVY_PAGES_AT_ONCE`` of them run at once:
 The others wait without using the processor; a request that has waited ``HEAVY_PAGE_WAIT_SECONDS``
 gets a 503 with ``Retry-After`` and a message in the reader's language instead of holding its thread
 longer. ``HEAVY_PAGES_AT_ONCE=0`` turns the gate off.
+
+A turn is also held only ``HEAVY_PAGES_SHARE_PERCENT`` of the time: after a page that took ``t``, the
+turn rests ``t * (100 / share - 1)`` (at most ``MAX_REST_SECONDS``) before anyone takes it again (a
+Redis lease shortened to the rest, or a timer that frees the process's gate). One turn kept busy back
+to back is one thread that shares its process's interpreter lock half and half with an officer's page
+there: measured, officers' p50 rose 1.5-2x under six presidents reloading without pause
+(docs/benchmarks.md, the "mixed" row). With 25 %, three officer pages in four meet no dashboard at all,
+and presidents still get a dozen dashboards a second.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ log = logging.getLogger(__name__)
 
 KEY = "safetybank:heavy-page:{}"  # one Redis lock per turn
 POLL_SECONDS = 0.02  # how often a waiting request looks for a free turn
+MAX_REST_SECONDS = 3.0  # a long page (the month's zip of PDFs) rests no longer than this
 
 _lock = threading.Lock()
 _gate: tuple[int, threading.BoundedSemaphore] | None = None
@@ -59,6 +68,12 @@ def _redis():
 
             _client = (url, redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2))
         return _client[1]
+
+
+def _rest(started: float) -> float:
+    """How long the turn rests after a heavy page that started at ``started`` (``time.monotonic``)."""
+    share = min(settings.HEAVY_PAGES_SHARE_PERCENT, 100)
+    return min((time.monotonic() - started) * (100 / share - 1), MAX_REST_SECONDS)
 
 
 def _site_turn(client, size: int, deadline: float):
@@ -90,21 +105,33 @@ def turn():
         except redis.RedisError as exc:
             log.warning("heavy pages take turns inside this process only: Redis is unreachable (%s)", exc)
         else:
+            started = time.monotonic()
             try:
                 yield held is not None
             finally:
                 if held is not None:
+                    rest = _rest(started)
                     with contextlib.suppress(redis.RedisError):  # an expired lease is already free
-                        held.release()
+                        if rest >= 0.001:
+                            held.extend(rest, replace_ttl=True)  # the lease ends when the rest does
+                        else:
+                            held.release()
             return
     gate = _semaphore(size)
     if not gate.acquire(timeout=max(0.0, deadline - time.monotonic())):
         yield False
         return
+    started = time.monotonic()
     try:
         yield True
     finally:
-        gate.release()
+        rest = _rest(started)
+        if rest >= 0.001:
+            timer = threading.Timer(rest, gate.release)
+            timer.daemon = True
+            timer.start()
+        else:
+            gate.release()
 
 
 def busy_message() -> str:

@@ -150,6 +150,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _heavy_pages_without_rest(settings):
+    """A test opens dashboards and PDFs one after the other, alone on its server: their turns do not rest
+    (tests/test_heavy_pages.py tests the rest itself)."""
+    settings.HEAVY_PAGES_SHARE_PERCENT = 100
+
+
+@pytest.fixture(autouse=True)
 def _celery_runs_tasks_in_process():
     """Tests run Celery tasks in-process (eagerly), whatever REDIS_URL says; the round trip through
     the real broker and a real worker is tested once, in tests/test_celery_broker.py."""

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -110,7 +111,12 @@ def site_redis(tmp_path, settings):
 def test_a_dashboard_in_another_process_makes_this_one_wait(org, settings, site_redis):
     settings.HEAVY_PAGES_AT_ONCE = 1
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
-    environment = dict(os.environ, REDIS_URL=site_redis.url, DJANGO_SETTINGS_MODULE="safetybank.settings")
+    environment = dict(
+        os.environ,
+        REDIS_URL=site_redis.url,
+        DJANGO_SETTINGS_MODULE="safetybank.settings",
+        HEAVY_PAGES_SHARE_PERCENT="100",  # its turn is free as soon as it is done
+    )
     other = subprocess.Popen(  # another web process, computing a heavy page until told to stop
         [sys.executable, "-c", HOLD_A_TURN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment, text=True
     )
@@ -137,3 +143,34 @@ def test_with_redis_unreachable_heavy_pages_take_turns_inside_the_process(org, s
     assert _dashboard(org.president).status_code == 200  # served, not a 500
     with _first_dashboard_computing(org, monkeypatch):
         assert _dashboard(org.president).status_code == 503  # the process's own gate still holds
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("where", ["this process", "the whole site (Redis)"])
+def test_after_a_heavy_page_its_turn_rests_while_the_counter_is_served(org, settings, monkeypatch, request, where):
+    from dashboards import selectors
+
+    if where == "this process":
+        settings.REDIS_URL = ""
+    else:
+        request.getfixturevalue("site_redis")
+    settings.HEAVY_PAGES_AT_ONCE = 1
+    settings.HEAVY_PAGE_WAIT_SECONDS = 1
+    settings.HEAVY_PAGES_SHARE_PERCENT = 25  # the turn rests three times as long as the page took
+    original = selectors.cached_dashboard
+
+    def slow(**kwargs):
+        time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "cached_dashboard", slow)
+    started = time.monotonic()
+    assert _dashboard(org.headoffice).status_code == 200
+    took, done = time.monotonic() - started, time.monotonic()
+    officer = Client()
+    officer.force_login(org.officer)
+    assert officer.get(reverse("inspections:today")).status_code == 200  # the counter does not wait
+    refused = _dashboard(org.president)  # asks within the rest (at least 1.5 s), waits 1 s
+    assert refused.status_code == 503 and "没有任何数据被更改" in refused.content.decode()
+    time.sleep(max(0.0, done + 3 * took + 0.3 - time.monotonic()))
+    assert _dashboard(org.president).status_code == 200  # the rest is over
