@@ -16,13 +16,13 @@ The others wait without using the processor; a request that has waited ``HEAVY_P
 gets a 503 with ``Retry-After`` and a message in the reader's language instead of holding its thread
 longer. ``HEAVY_PAGES_AT_ONCE=0`` turns the gate off.
 
-A turn is also held only ``HEAVY_PAGES_SHARE_PERCENT`` of the time: after a page that took ``t``, the
-turn rests ``t * (100 / share - 1)`` (at most ``MAX_REST_SECONDS``) before anyone takes it again (a
-Redis lease shortened to the rest, or a timer that frees the process's gate). One turn kept busy back
-to back is one thread that shares its process's interpreter lock half and half with an officer's page
-there: measured, officers' p50 rose 1.5-2x under six presidents reloading without pause
-(docs/benchmarks.md, the "mixed" row). With 25 %, three officer pages in four meet no dashboard at all,
-and presidents still get a dozen dashboards a second.
+A turn is also held only ``HEAVY_PAGES_SHARE_PERCENT`` of the time over a run of pages: a page that
+took ``t`` spends ``t * 100 / share`` of the turns' time (its own ``t`` and a rest of at most
+``MAX_REST_SECONDS``), and a page starts only while the turns are at most
+``HEAVY_PAGES_BURST_SECONDS`` in debt. A president clicking from the bank down to a branch never waits
+for it; six reloading without pause get a quarter of the time between them. One turn kept busy back to
+back is one thread that shares its process's interpreter lock half and half with an officer's page
+there: measured, officers' p50 rose 1.5-2x (docs/benchmarks.md, the "mixed" row).
 """
 
 from __future__ import annotations
@@ -70,10 +70,51 @@ def _redis():
         return _client[1]
 
 
-def _rest(started: float) -> float:
-    """How long the turn rests after a heavy page that started at ``started`` (``time.monotonic``)."""
+# The turns' budget (see the module's docstring) as one time, "due": heavy pages may start while it is at
+# most HEAVY_PAGES_BURST_SECONDS ahead of now. Each page moves it on by its time over the share. In Redis
+# (Redis's own clock, so every process and server agrees) or, without it, in this process.
+BUDGET_KEY = "safetybank:heavy-pages:due"
+_AHEAD = "local n = redis.call('TIME') return tostring(tonumber(redis.call('GET', KEYS[1]) or '0') - n[1] - n[2] / 1e6)"
+_CHARGE = """
+local n = redis.call('TIME')
+local now = n[1] + n[2] / 1e6
+local due = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now - tonumber(ARGV[1])) + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], tostring(due), 'EX', 3600)
+return tostring(due)
+"""
+_due = 0.0  # this process's budget without Redis (time.monotonic)
+
+
+def _cost(took: float) -> float:
+    """How far a heavy page that took ``took`` seconds moves the budget on: its time over the share."""
     share = min(settings.HEAVY_PAGES_SHARE_PERCENT, 100)
-    return min((time.monotonic() - started) * (100 / share - 1), MAX_REST_SECONDS)
+    return took + min(took * (100 / share - 1), MAX_REST_SECONDS)
+
+
+def _ahead(client) -> float:
+    """How far the budget is ahead of now, in seconds (negative: unspent)."""
+    if client is None:
+        with _lock:
+            return _due - time.monotonic()
+    return float(client.eval(_AHEAD, 1, BUDGET_KEY))
+
+
+def _charge(client, took: float) -> None:
+    global _due  # noqa: PLW0603 (the process's own budget, without Redis)
+    if client is None:
+        with _lock:
+            _due = max(_due, time.monotonic() - took) + _cost(took)
+        return
+    client.eval(_CHARGE, 1, BUDGET_KEY, took, _cost(took))
+
+
+def _budget(client, deadline: float) -> bool:
+    """Wait (holding the turn) until the budget allows a heavy page; False if ``deadline`` comes first."""
+    while _ahead(client) > settings.HEAVY_PAGES_BURST_SECONDS:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+    return True
 
 
 def _site_turn(client, size: int, deadline: float):
@@ -86,6 +127,30 @@ def _site_turn(client, size: int, deadline: float):
         if time.monotonic() >= deadline:
             return None
         time.sleep(POLL_SECONDS)
+
+
+@contextlib.contextmanager
+def _spending(client, deadline: float):
+    """Inside a held turn: wait for the budget, yield whether it came, charge the page's time after it.
+    If Redis fails on the way, the page is served all the same (its budget is not kept)."""
+    import redis
+
+    try:
+        allowed = _budget(client, deadline)
+    except redis.RedisError as exc:
+        log.warning("heavy pages: the turns' budget cannot be read (%s)", exc)
+        allowed = True
+    if not allowed:
+        yield False
+        return
+    started = time.monotonic()
+    try:
+        yield True
+    finally:
+        try:
+            _charge(client, time.monotonic() - started)
+        except redis.RedisError as exc:
+            log.warning("heavy pages: the turns' budget cannot be kept (%s)", exc)
 
 
 @contextlib.contextmanager
@@ -105,33 +170,25 @@ def turn():
         except redis.RedisError as exc:
             log.warning("heavy pages take turns inside this process only: Redis is unreachable (%s)", exc)
         else:
-            started = time.monotonic()
+            if held is None:
+                yield False
+                return
             try:
-                yield held is not None
+                with _spending(client, deadline) as allowed:
+                    yield allowed
             finally:
-                if held is not None:
-                    rest = _rest(started)
-                    with contextlib.suppress(redis.RedisError):  # an expired lease is already free
-                        if rest >= 0.001:
-                            held.extend(rest, replace_ttl=True)  # the lease ends when the rest does
-                        else:
-                            held.release()
+                with contextlib.suppress(redis.RedisError):  # an expired lease is already free
+                    held.release()
             return
     gate = _semaphore(size)
     if not gate.acquire(timeout=max(0.0, deadline - time.monotonic())):
         yield False
         return
-    started = time.monotonic()
     try:
-        yield True
+        with _spending(None, deadline) as allowed:
+            yield allowed
     finally:
-        rest = _rest(started)
-        if rest >= 0.001:
-            timer = threading.Timer(rest, gate.release)
-            timer.daemon = True
-            timer.start()
-        else:
-            gate.release()
+        gate.release()
 
 
 def busy_message() -> str:

@@ -228,9 +228,11 @@ HEAVY_PAGES_AT_ONCE = env_int("HEAVY_PAGES_AT_ONCE", 1, minimum=0)
 HEAVY_PAGE_WAIT_SECONDS = env_int("HEAVY_PAGE_WAIT_SECONDS", 60, minimum=1)
 # A heavy page's turn (with Redis) is a lease that frees itself after this long, past gunicorn's --timeout.
 HEAVY_PAGE_LEASE_SECONDS = env_int("HEAVY_PAGE_LEASE_SECONDS", 130, minimum=1)
-# The share of the time the turns may be held: after a heavy page that took t, its turn rests
-# t * (100 / share - 1) before the next, so dashboards reloaded back to back leave the rest to the counter.
+# The share of the time the turns may be held over a run of heavy pages, and the debt of turns' time a
+# page may still start with (so that a few pages in a row never wait): dashboards reloaded back to back
+# leave the rest of the time to the counter (safetybank/heavy.py).
 HEAVY_PAGES_SHARE_PERCENT = env_int("HEAVY_PAGES_SHARE_PERCENT", 25, minimum=1)
+HEAVY_PAGES_BURST_SECONDS = env_int("HEAVY_PAGES_BURST_SECONDS", 3, minimum=0)
 
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)

@@ -150,10 +150,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _heavy_pages_without_rest(settings):
+def _heavy_pages_without_rest(settings, monkeypatch):
     """A test opens dashboards and PDFs one after the other, alone on its server: their turns do not rest
-    (tests/test_heavy_pages.py tests the rest itself)."""
+    (tests/test_heavy_pages.py tests the rest itself), and each test starts with the budget unspent."""
+    from safetybank import heavy
+
     settings.HEAVY_PAGES_SHARE_PERCENT = 100
+    monkeypatch.setattr(heavy, "_due", 0.0)
 
 
 @pytest.fixture(autouse=True)

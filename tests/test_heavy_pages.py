@@ -147,7 +147,9 @@ def test_with_redis_unreachable_heavy_pages_take_turns_inside_the_process(org, s
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("where", ["this process", "the whole site (Redis)"])
-def test_after_a_heavy_page_its_turn_rests_while_the_counter_is_served(org, settings, monkeypatch, request, where):
+def test_once_the_turns_budget_is_spent_heavy_pages_wait_and_the_counter_is_served(
+    org, settings, monkeypatch, request, where
+):
     from dashboards import selectors
 
     if where == "this process":
@@ -157,6 +159,7 @@ def test_after_a_heavy_page_its_turn_rests_while_the_counter_is_served(org, sett
     settings.HEAVY_PAGES_AT_ONCE = 1
     settings.HEAVY_PAGE_WAIT_SECONDS = 1
     settings.HEAVY_PAGES_SHARE_PERCENT = 25  # the turn rests three times as long as the page took
+    settings.HEAVY_PAGES_BURST_SECONDS = 0  # and no debt is allowed: the second page finds it resting
     original = selectors.cached_dashboard
 
     def slow(**kwargs):
@@ -174,3 +177,28 @@ def test_after_a_heavy_page_its_turn_rests_while_the_counter_is_served(org, sett
     assert refused.status_code == 503 and "没有任何数据被更改" in refused.content.decode()
     time.sleep(max(0.0, done + 3 * took + 0.3 - time.monotonic()))
     assert _dashboard(org.president).status_code == 200  # the rest is over
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("burst", [3, 0])
+def test_a_president_clicking_down_to_a_sub_branch_does_not_wait_for_the_turns_rest(org, settings, monkeypatch, burst):
+    from dashboards import selectors
+
+    settings.REDIS_URL = ""
+    settings.HEAVY_PAGES_AT_ONCE = 1
+    settings.HEAVY_PAGE_WAIT_SECONDS = 1
+    settings.HEAVY_PAGES_SHARE_PERCENT = 25
+    settings.HEAVY_PAGES_BURST_SECONDS = burst
+    original = selectors.cached_dashboard
+
+    def slow(**kwargs):  # a page computed afresh: its turn then rests at least 1.5 s
+        time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "cached_dashboard", slow)
+    client = Client()
+    client.force_login(org.president)
+    assert client.get(reverse("dashboards:dashboard")).status_code == 200  # his branch
+    second = client.get(reverse("dashboards:unit", args=[org.sub1.pk]))  # a click later, one of its sub-branches
+    # Within the burst the click is served at once; with none allowed it waits the rest, past the 1 s wait.
+    assert second.status_code == (200 if burst else 503)
