@@ -12,21 +12,6 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """The database as pytest-django sets it up, with its serialized contents (what a transactional test
-    with ``serialized_rollback`` restores: the calendar, cadences and other rows the migrations seed) kept
-    on the connection's class too. Django keeps them on the connection object, and after a test with the
-    live server and Playwright's event loop the next tests are handed a new connection object without
-    them: on SQLite, test_axe then lost the cadences after its first persona when it ran after other tests."""
-    from django.db import connections
-
-    for connection in connections.all():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents is not None:
-            type(connection)._test_serialized_contents = contents
-
-
-@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser; no background network calls."""
     return {
